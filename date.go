@@ -1,0 +1,324 @@
+package govpay
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Rome must resolve on minimal images (scratch, distroless)
+)
+
+// Rome is the Europe/Rome time zone, in which GovPay writes every timestamp
+// that carries no offset.
+var Rome = mustLoadRome()
+
+func mustLoadRome() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil { // cannot happen: time/tzdata is embedded
+		panic("govpay: Europe/Rome time zone unavailable: " + err.Error())
+	}
+	return loc
+}
+
+// ErrDate is matched (with errors.Is) by every error that reports a date or
+// timestamp GovPay's formats do not cover.
+var ErrDate = errors.New("govpay: invalid date")
+
+// Date is a calendar day (no time, no zone), as GovPay's date fields
+// (dataValidita, dataScadenza, …) carry it.
+//
+// It encodes as "2006-01-02". It decodes leniently: a plain date, or any
+// timestamp form GovPay emits, whose day in Europe/Rome is taken. The zero
+// Date encodes as JSON null; use the `omitzero` tag option to omit it.
+type Date struct {
+	y int
+	m time.Month
+	d int
+}
+
+// NewDate returns the given day. Out-of-range values are normalised as by
+// [time.Date] (January 32 becomes February 1).
+func NewDate(year int, month time.Month, day int) Date {
+	return DateOf(time.Date(year, month, day, 12, 0, 0, 0, time.UTC))
+}
+
+// DateOf returns the day of t in t's own location.
+func DateOf(t time.Time) Date {
+	if t.IsZero() {
+		return Date{}
+	}
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// Today returns the current day in Europe/Rome.
+func Today() Date { return DateOf(time.Now().In(Rome)) }
+
+// ParseDate parses "2006-01-02" or any timestamp form accepted by
+// [ParseDateTime] (then the day in Europe/Rome is kept).
+func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if len(s) == len("2006-01-02") {
+		t, err := time.ParseInLocation("2006-01-02", s, Rome)
+		if err != nil {
+			return Date{}, fmt.Errorf("%w %q: want YYYY-MM-DD", ErrDate, truncate(s, 40))
+		}
+		return DateOf(t), nil
+	}
+	dt, err := ParseDateTime(s)
+	if err != nil {
+		return Date{}, err
+	}
+	return DateOf(dt.t.In(Rome)), nil
+}
+
+// Year, Month and Day return the parts of the date.
+func (d Date) Year() int { return d.y }
+
+// Month returns the month of the date.
+func (d Date) Month() time.Month { return d.m }
+
+// Day returns the day of the month.
+func (d Date) Day() int { return d.d }
+
+// IsZero reports whether d is the zero Date (unset).
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Time returns midnight of the day in loc (Europe/Rome when loc is nil).
+func (d Date) Time(loc *time.Location) time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	if loc == nil {
+		loc = Rome
+	}
+	return time.Date(d.y, d.m, d.d, 0, 0, 0, 0, loc)
+}
+
+// Before reports whether d is an earlier day than e.
+func (d Date) Before(e Date) bool {
+	if d.y != e.y {
+		return d.y < e.y
+	}
+	if d.m != e.m {
+		return d.m < e.m
+	}
+	return d.d < e.d
+}
+
+// After reports whether d is a later day than e.
+func (d Date) After(e Date) bool { return e.Before(d) }
+
+// AddDays returns the date n days after d (before, for negative n).
+func (d Date) AddDays(n int) Date {
+	return NewDate(d.y, d.m, d.d+n)
+}
+
+// String formats the date as "2006-01-02" (empty for the zero Date).
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return string(d.appendTo(make([]byte, 0, 10)))
+}
+
+func (d Date) appendTo(b []byte) []byte {
+	b = appendInt(b, d.y, 4)
+	b = append(b, '-')
+	b = appendInt(b, int(d.m), 2)
+	b = append(b, '-')
+	return appendInt(b, d.d, 2)
+}
+
+func appendInt(b []byte, v, width int) []byte {
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	s := strconv.Itoa(v)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// MarshalJSON encodes "2006-01-02", or null for the zero Date.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	b := append(make([]byte, 0, 12), '"')
+	b = d.appendTo(b)
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON decodes a JSON string in any form [ParseDate] accepts;
+// null and "" leave the zero Date.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s, ok, err := jsonString(b)
+	if err != nil || !ok {
+		return err
+	}
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText encodes "2006-01-02" (used for query parameters).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText decodes any form [ParseDate] accepts.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// DateTime is an instant as GovPay writes it: local Europe/Rome time with
+// optional milliseconds and an optional offset.
+//
+// It decodes every form GovPay emits: "2025-02-21T17:25:11",
+// "2019-10-21T14:16:07.022", "2019-10-21T14:16:07.022+0000",
+// "2026-03-30T14:35:16+02:00", "…Z", a space instead of "T", and a plain
+// date "2022-04-26" (midnight in Europe/Rome). It encodes as
+// "2006-01-02T15:04:05" in Europe/Rome, the form GovPay accepts. The zero
+// DateTime encodes as JSON null.
+type DateTime struct {
+	t time.Time
+}
+
+// NewDateTime wraps t.
+func NewDateTime(t time.Time) DateTime { return DateTime{t: t} }
+
+// Now returns the current instant, truncated to the second GovPay stores.
+func Now() DateTime { return DateTime{t: time.Now().Truncate(time.Second)} }
+
+var dateTimeLayouts = []string{
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05.999999999Z07",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999Z0700",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// ParseDateTime parses any timestamp form GovPay emits (see [DateTime]).
+// Forms without an offset are read in Europe/Rome.
+func ParseDateTime(s string) (DateTime, error) {
+	s = strings.TrimSpace(s)
+	if len(s) >= 10 && len(s) <= 40 {
+		for _, layout := range dateTimeLayouts {
+			if t, err := time.ParseInLocation(layout, s, Rome); err == nil {
+				return DateTime{t: t}, nil
+			}
+		}
+	}
+	return DateTime{}, fmt.Errorf("%w %q: not a GovPay timestamp", ErrDate, truncate(s, 40))
+}
+
+// Time returns the instant.
+func (t DateTime) Time() time.Time { return t.t }
+
+// IsZero reports whether t is unset.
+func (t DateTime) IsZero() bool { return t.t.IsZero() }
+
+// Date returns the day of the instant in Europe/Rome.
+func (t DateTime) Date() Date {
+	if t.IsZero() {
+		return Date{}
+	}
+	return DateOf(t.t.In(Rome))
+}
+
+// Equal reports whether t and u are the same instant.
+func (t DateTime) Equal(u DateTime) bool { return t.t.Equal(u.t) }
+
+// String formats as "2006-01-02T15:04:05" in Europe/Rome (empty when zero).
+func (t DateTime) String() string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.t.In(Rome).Format("2006-01-02T15:04:05")
+}
+
+// MarshalJSON encodes "2006-01-02T15:04:05" in Europe/Rome, or null when zero.
+func (t DateTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	b := append(make([]byte, 0, 21), '"')
+	b = t.t.In(Rome).AppendFormat(b, "2006-01-02T15:04:05")
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON decodes any form [ParseDateTime] accepts; null and "" leave
+// the zero DateTime.
+func (t *DateTime) UnmarshalJSON(b []byte) error {
+	s, ok, err := jsonString(b)
+	if err != nil || !ok {
+		return err
+	}
+	if s == "" {
+		*t = DateTime{}
+		return nil
+	}
+	v, err := ParseDateTime(s)
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// MarshalText encodes "2006-01-02T15:04:05" in Europe/Rome.
+func (t DateTime) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText decodes any form [ParseDateTime] accepts.
+func (t *DateTime) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*t = DateTime{}
+		return nil
+	}
+	v, err := ParseDateTime(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// jsonString returns the content of a JSON string; ok is false for null.
+func jsonString(b []byte) (string, bool, error) {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return "", false, nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false, fmt.Errorf("%w: want a JSON string, got %s", ErrDate, truncate(string(b), 40))
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", false, fmt.Errorf("%w: malformed JSON string", ErrDate)
+	}
+	return s, true, nil
+}
