@@ -1,0 +1,352 @@
+// Package transport is the HTTP layer under every SDK client: base URL
+// handling, authentication, retries (on hashicorp/go-retryablehttp),
+// redirects never followed, explicit Accept, bounded reads, FaultBean
+// decoding into *govpay.Error, secret redaction and logging.
+package transport
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/config"
+)
+
+// Limits on what is read from an answer.
+const (
+	// MaxErrorBody bounds how much of an error answer is read.
+	MaxErrorBody = 64 << 10
+	// MaxBody bounds how much of a successful answer is read.
+	MaxBody = 64 << 20
+)
+
+// DefaultTimeout is the timeout of the http.Client used when the caller
+// gives none.
+const DefaultTimeout = 60 * time.Second
+
+// Client sends requests under one base URL. It is immutable and safe for
+// concurrent use.
+type Client struct {
+	base     string // scheme://host/path without trailing slash
+	hc       *http.Client
+	rc       *retryablehttp.Client // retries for idempotent requests; nil when disabled
+	policy   config.Retry
+	log      *slog.Logger
+	redactor *redactor
+	cfg      config.Config
+}
+
+// New resolves the options and builds a client for baseURL.
+func New(baseURL string, opts []govpay.Option) (*Client, error) {
+	var cfg config.Config
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("govpay: nil option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	return NewFromConfig(baseURL, cfg)
+}
+
+// NewFromConfig builds a client from resolved settings.
+func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
+	base, err := CheckBaseURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{base: base, cfg: cfg}
+	if cfg.Retry != nil {
+		c.policy = *cfg.Retry
+	} else {
+		p := govpay.DefaultRetryPolicy
+		c.policy = config.Retry{MaxAttempts: p.MaxAttempts, MinBackoff: p.MinBackoff, MaxBackoff: p.MaxBackoff, MaxRetryAfter: p.MaxRetryAfter}
+	}
+	c.redactor = newRedactor(cfg.Auth)
+	if cfg.Logger != nil {
+		c.log = cfg.Logger
+	}
+
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc = http.Client{Timeout: DefaultTimeout}
+	}
+	next := hc.Transport
+	if next == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		next = t
+	}
+	if len(cfg.ClientCerts) > 0 {
+		t, ok := next.(*http.Transport)
+		if !ok {
+			return nil, errors.New("govpay: WithClientCertificate needs an *http.Transport; the http.Client given with WithHTTPClient has another RoundTripper")
+		}
+		t = t.Clone()
+		if t.TLSClientConfig == nil {
+			t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		t.TLSClientConfig.Certificates = append(append([]tls.Certificate(nil), t.TLSClientConfig.Certificates...), cfg.ClientCerts...)
+		next = t
+	}
+	ua := "govpay-go/" + govpay.Version
+	if cfg.UserAgent != "" {
+		ua = cfg.UserAgent + " " + ua
+	}
+	hc.Transport = &authTransport{next: next, auth: cfg.Auth, ua: ua, log: c.log, redactor: c.redactor}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.hc = &hc
+
+	if c.policy.MaxAttempts > 1 {
+		c.rc = &retryablehttp.Client{
+			HTTPClient:   c.hc,
+			RetryWaitMin: c.policy.MinBackoff,
+			RetryWaitMax: c.policy.MaxBackoff,
+			RetryMax:     c.policy.MaxAttempts - 1,
+			CheckRetry:   c.checkRetry,
+			Backoff:      c.backoff,
+			ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		}
+		if c.log != nil {
+			c.rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+				if attempt > 0 {
+					c.log.LogAttrs(r.Context(), slog.LevelInfo, "govpay: retrying request",
+						slog.String("method", r.Method), slog.String("url", c.redactor.url(r.URL)), slog.Int("attempt", attempt+1))
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// CheckBaseURL validates an absolute http(s) base URL and returns it without
+// a trailing slash.
+func CheckBaseURL(baseURL string) (string, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || baseURL == "" {
+		return "", fmt.Errorf("govpay: base URL %q is not a valid URL", baseURL)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", errors.New("govpay: base URL must be an absolute http or https URL")
+	}
+	if u.User != nil {
+		return "", errors.New("govpay: base URL must not carry credentials; use govpay.WithBasicAuth")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("govpay: base URL must not have a query or a fragment")
+	}
+	return strings.TrimRight(baseURL, "/"), nil
+}
+
+// BaseURL returns the client's base URL without a trailing slash.
+func (c *Client) BaseURL() string { return c.base }
+
+// Config returns the settings the client was built from.
+func (c *Client) Config() config.Config { return c.cfg }
+
+// HTTPClient returns the http.Client requests go through (authentication,
+// User-Agent and no-redirect applied; no retries).
+func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// Request is one API call.
+type Request struct {
+	// Operation names the SDK operation for errors and logs ("pendenze.Put").
+	Operation string
+	Method    string
+	// Path is relative to the base URL, each segment already escaped with
+	// url.PathEscape ("pendenze/A2A-1/P%2F1"). Use [Path] to build it.
+	Path  string
+	Query url.Values
+	// Body is sent as is; nil for none.
+	Body        []byte
+	ContentType string
+	// Accept defaults to application/json.
+	Accept string
+	// Header holds extra headers.
+	Header http.Header
+	// NoRetry forbids retries even for a GET or PUT.
+	NoRetry bool
+}
+
+// Path joins segments, escaping each with url.PathEscape.
+func Path(segments ...string) string {
+	var b strings.Builder
+	for i, s := range segments {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
+// Idempotent reports whether method is safe to repeat: GET, HEAD, PUT,
+// DELETE and OPTIONS. POST and PATCH never are.
+func Idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// URL returns the absolute URL of r.
+func (c *Client) URL(r *Request) string {
+	u := c.base
+	if r.Path != "" {
+		u += "/" + strings.TrimLeft(r.Path, "/")
+	}
+	if len(r.Query) > 0 {
+		u += "?" + r.Query.Encode()
+	}
+	return u
+}
+
+// Do sends r and returns the answer when its status is below 400 (a 3xx is
+// returned as is: redirects are never followed). The caller closes the body.
+// An answer of 400 or more becomes a *govpay.Error; a failure to exchange the
+// request becomes a *govpay.NetworkError, which wraps ctx.Err() when the
+// context ended.
+func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
+	if ctx == nil {
+		return nil, errors.New("govpay: nil context")
+	}
+	target := c.URL(r)
+	accept := r.Accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	retry := c.rc != nil && !r.NoRetry && Idempotent(r.Method)
+
+	var (
+		resp *http.Response
+		err  error
+	)
+	if retry {
+		var req *retryablehttp.Request
+		var body any
+		if r.Body != nil {
+			body = r.Body
+		}
+		req, err = retryablehttp.NewRequestWithContext(ctx, r.Method, target, body)
+		if err != nil {
+			return nil, &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Err: c.redactor.err(err)}
+		}
+		setHeaders(req.Header, r, accept)
+		resp, err = c.rc.Do(req)
+	} else {
+		var body io.Reader
+		if r.Body != nil {
+			body = bytes.NewReader(r.Body)
+		}
+		var req *http.Request
+		req, err = http.NewRequestWithContext(ctx, r.Method, target, body)
+		if err != nil {
+			return nil, &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Err: c.redactor.err(err)}
+		}
+		setHeaders(req.Header, r, accept)
+		resp, err = c.hc.Do(req)
+	}
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close()
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		return nil, &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Sent: maybeSent(err), Err: c.redactor.err(err)}
+	}
+	if resp.StatusCode >= 400 {
+		defer resp.Body.Close()
+		return nil, c.redactor.apiError(ErrorFromResponse(r.Operation, resp))
+	}
+	return resp, nil
+}
+
+func setHeaders(h http.Header, r *Request, accept string) {
+	for k, vs := range r.Header {
+		h[k] = append([]string(nil), vs...)
+	}
+	h.Set("Accept", accept)
+	if r.ContentType != "" {
+		h.Set("Content-Type", r.ContentType)
+	} else if r.Body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+}
+
+// maybeSent reports whether a failed exchange may have delivered the
+// request: false only for failures that certainly happened before writing
+// (dial errors, DNS failures, TLS handshake failures).
+func maybeSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return false
+	}
+	var rec tls.RecordHeaderError
+	if errors.As(err, &rec) {
+		return false
+	}
+	var cv *tls.CertificateVerificationError
+	return !errors.As(err, &cv)
+}
+
+// authTransport sets authentication and User-Agent on a clone of every
+// request and logs the exchange without secrets.
+type authTransport struct {
+	next     http.RoundTripper
+	auth     *config.HeaderAuth
+	ua       string
+	log      *slog.Logger
+	redactor *redactor
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if t.auth != nil {
+		for k, vs := range t.auth.Headers {
+			r.Header[k] = vs
+		}
+	}
+	r.Header.Set("User-Agent", t.ua)
+	if t.log == nil {
+		return t.next.RoundTrip(r)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(r)
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("url", t.redactor.url(r.URL)),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", t.redactor.str(err.Error())))
+		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request failed", attrs...)
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if id := resp.Header.Get("X-Govpay-IdTransazione"); id != "" {
+			attrs = append(attrs, slog.String("idTransazione", id))
+		}
+		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request", attrs...)
+	}
+	return resp, err
+}
