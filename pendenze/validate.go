@@ -60,6 +60,12 @@ func (p Pendenza) ValidateStrict() error { return p.validate(true) }
 
 func (p *Pendenza) validate(strict bool) error {
 	v := &govpay.ValidationError{What: "pendenza"}
+	p.check(v, strict)
+	return v.Err()
+}
+
+// check records every violation of p in v.
+func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 	if p.IDTipoPendenza != "" && !reIDTipo.MatchString(p.IDTipoPendenza) {
 		v.Add("idTipoPendenza", "must match ^[a-zA-Z0-9\\-_.]{1,35}$")
 	}
@@ -165,7 +171,6 @@ func (p *Pendenza) validate(strict bool) error {
 			v.Add(prefix+".contenuto", "required")
 		}
 	}
-	return v.Err()
 }
 
 // Validate checks the voce alone against GovPay's rules (see

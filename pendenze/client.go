@@ -1,0 +1,209 @@
+package pendenze
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// Client is a client of API Pendenze v2. It is immutable and safe for
+// concurrent use by many goroutines; reuse one client (and its connections)
+// for all calls to the same GovPay.
+type Client struct {
+	tc *transport.Client
+}
+
+// New returns a client of API Pendenze v2 rooted at baseURL, for example
+// govpay.BaseURL("https://govpay.example.it", govpay.APIPendenze,
+// govpay.AuthBasic, 2) = "https://govpay.example.it/govpay/backend/api/pendenze/rs/basic/v2".
+// The options (authentication, retries, HTTP client, logger) are validated
+// here: a bad option is an error before any request is made.
+func New(baseURL string, opts ...govpay.Option) (*Client, error) {
+	tc, err := transport.New(baseURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{tc: tc}, nil
+}
+
+// Caricata is GovPay's answer to a Put: where the pendenza can be paid.
+type Caricata struct {
+	// Created is true when GovPay created the pendenza (201), false when it
+	// updated an existing one (200).
+	Created bool `json:"-"`
+	// IDDominio is the creditor.
+	IDDominio string `json:"idDominio"`
+	// NumeroAvviso is the payment notice number (zero when GovPay assigned
+	// none).
+	NumeroAvviso avvisi.NumeroAvviso `json:"numeroAvviso"`
+	// UUID randomises GovPay's static payment URLs.
+	UUID string `json:"UUID,omitempty"`
+	// PDF is the printed notice, when asked for with WithStampaAvviso.
+	PDF []byte `json:"pdf,omitempty"`
+}
+
+// PutOption configures one Put.
+type PutOption func(*putConfig)
+
+type putConfig struct {
+	stampa         bool
+	dataAvvisatura string
+	strict         bool
+}
+
+// WithStampaAvviso asks GovPay to include the printed notice (PDF) in the
+// answer (query stampaAvviso=true).
+func WithStampaAvviso() PutOption { return func(c *putConfig) { c.stampa = true } }
+
+// WithDataAvvisatura asks GovPay to send the payment notice on day d
+// (query dataAvvisatura).
+func WithDataAvvisatura(d govpay.Date) PutOption {
+	return func(c *putConfig) { c.dataAvvisatura = d.String() }
+}
+
+// WithoutAvvisatura asks GovPay never to send the payment notice
+// (dataAvvisatura=MAI).
+func WithoutAvvisatura() PutOption { return func(c *putConfig) { c.dataAvvisatura = "MAI" } }
+
+// WithStrictValidation validates the pendenza with
+// [Pendenza.ValidateStrict] instead of [Pendenza.Validate].
+func WithStrictValidation() PutOption { return func(c *putConfig) { c.strict = true } }
+
+// checkIDs validates the path ids of a pendenza.
+func checkIDs(v *govpay.ValidationError, idA2A, idPendenza string) {
+	if !reID.MatchString(idA2A) {
+		v.Add("idA2A", "must match ^[a-zA-Z0-9\\-_]{1,35}$")
+	}
+	if !reID.MatchString(idPendenza) {
+		v.Add("idPendenza", "must match ^[a-zA-Z0-9\\-_]{1,35}$")
+	}
+}
+
+func idsError(what, idA2A, idPendenza string) error {
+	v := &govpay.ValidationError{What: what}
+	checkIDs(v, idA2A, idPendenza)
+	return v.Err()
+}
+
+// Put loads the pendenza idA2A/idPendenza into GovPay, creating it or
+// replacing it (PUT /pendenze/{idA2A}/{idPendenza}). The ids travel in the
+// path; the body is json.Marshal(p).
+//
+// p and the ids are validated first: an invalid pendenza returns a
+// *govpay.ValidationError and nothing is sent. Put is an upsert keyed by the
+// caller's ids, so it is retried (per the client's RetryPolicy) after
+// connection errors, 429, 502, 503 and 504. GovPay's refusals are a
+// *govpay.Error (422 VER_002 when importo is not the sum of the voci, 400
+// SINTASSI for a malformed body, 403 when the application may not load
+// this tipo pendenza or dominio).
+func (c *Client) Put(ctx context.Context, idA2A, idPendenza string, p Pendenza, opts ...PutOption) (*Caricata, error) {
+	var cfg putConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return c.put(ctx, idA2A, idPendenza, &p, &cfg)
+}
+
+func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza, cfg *putConfig) (*Caricata, error) {
+	v := &govpay.ValidationError{What: "pendenza"}
+	checkIDs(v, idA2A, idPendenza)
+	p.check(v, cfg.strict)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return c.putBody(ctx, idA2A, idPendenza, body, cfg)
+}
+
+func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []byte, cfg *putConfig) (*Caricata, error) {
+	const op = "pendenze.Put"
+	var q url.Values
+	if cfg.stampa || cfg.dataAvvisatura != "" {
+		q = url.Values{}
+		if cfg.stampa {
+			q.Set("stampaAvviso", "true")
+		}
+		if cfg.dataAvvisatura != "" {
+			q.Set("dataAvvisatura", cfg.dataAvvisatura)
+		}
+	}
+	resp, err := c.tc.Do(ctx, &transport.Request{
+		Operation: op,
+		Method:    http.MethodPut,
+		Path:      transport.Path("pendenze", idA2A, idPendenza),
+		Query:     q,
+		Body:      body,
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusCreated, http.StatusOK:
+	default:
+		return nil, unexpected(op, resp)
+	}
+	out := &Caricata{Created: resp.StatusCode == http.StatusCreated}
+	if err := transport.DecodeJSON(op, resp, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// unexpected turns an answer with a status the operation does not expect
+// (a 204, a 3xx) into a *govpay.Error, and closes its body.
+func unexpected(op string, resp *http.Response) error {
+	defer resp.Body.Close()
+	return transport.ErrorFromResponse(op, resp)
+}
+
+// Get returns the pendenza idA2A/idPendenza with its state, its voci and
+// their state, its payment attempts (rpp) and allegati
+// (GET /pendenze/{idA2A}/{idPendenza}). An unknown pendenza is a
+// *govpay.Error matching govpay.ErrNotFound.
+func (c *Client) Get(ctx context.Context, idA2A, idPendenza string) (*Dettaglio, error) {
+	const op = "pendenze.Get"
+	if err := idsError("pendenza", idA2A, idPendenza); err != nil {
+		return nil, err
+	}
+	return c.getDettaglio(ctx, op, transport.Path("pendenze", idA2A, idPendenza))
+}
+
+// GetByAvviso returns the pendenza of the notice idDominio/numeroAvviso
+// (GET /pendenze/byAvviso/{idDominio}/{numeroAvviso}).
+func (c *Client) GetByAvviso(ctx context.Context, idDominio, numeroAvviso string) (*Dettaglio, error) {
+	const op = "pendenze.GetByAvviso"
+	v := &govpay.ValidationError{What: "avviso"}
+	checkDominio(v, "idDominio", idDominio, true, false)
+	if !reNumeroAvviso.MatchString(numeroAvviso) {
+		v.Add("numeroAvviso", "must be 18 digits")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return c.getDettaglio(ctx, op, transport.Path("pendenze", "byAvviso", idDominio, numeroAvviso))
+}
+
+func (c *Client) getDettaglio(ctx context.Context, op, path string) (*Dettaglio, error) {
+	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path})
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, unexpected(op, resp)
+	}
+	var d Dettaglio
+	if err := transport.DecodeJSON(op, resp, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}

@@ -1,0 +1,223 @@
+package pendenze
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/govpaygo/govpay"
+)
+
+// StatoPendenza is the state of a pendenza in GovPay. Values GovPay adds in
+// later releases are kept as received.
+type StatoPendenza string
+
+// The states of a pendenza.
+const (
+	StatoEseguita         StatoPendenza = "ESEGUITA"
+	StatoNonEseguita      StatoPendenza = "NON_ESEGUITA"
+	StatoEseguitaParziale StatoPendenza = "ESEGUITA_PARZIALE"
+	StatoAnnullata        StatoPendenza = "ANNULLATA"
+	StatoScaduta          StatoPendenza = "SCADUTA"
+	StatoAnomala          StatoPendenza = "ANOMALA"
+	StatoIncassata        StatoPendenza = "INCASSATA"
+)
+
+// StatoVoce is the state of one voce.
+type StatoVoce string
+
+// The states of a voce.
+const (
+	StatoVoceEseguito    StatoVoce = "Eseguito"
+	StatoVoceNonEseguito StatoVoce = "Non eseguito"
+	StatoVoceAnomalo     StatoVoce = "Anomalo"
+)
+
+// Tipologia tells a debt the creditor issued (dovuto) from one the payer
+// started (spontaneo).
+type Tipologia string
+
+// The tipologie of a pendenza.
+const (
+	TipologiaDovuto    Tipologia = "dovuto"
+	TipologiaSpontaneo Tipologia = "spontaneo"
+)
+
+// Dominio is a creditor as GovPay describes it in answers.
+type Dominio struct {
+	IDDominio      string `json:"idDominio"`
+	RagioneSociale string `json:"ragioneSociale,omitempty"`
+}
+
+// UnitaOperativa is an operating unit of a creditor.
+type UnitaOperativa struct {
+	IDUnita        string `json:"idUnita,omitempty"`
+	RagioneSociale string `json:"ragioneSociale,omitempty"`
+	Indirizzo      string `json:"indirizzo,omitempty"`
+	Civico         string `json:"civico,omitempty"`
+	CAP            string `json:"cap,omitempty"`
+	Localita       string `json:"localita,omitempty"`
+	Provincia      string `json:"provincia,omitempty"`
+	Nazione        string `json:"nazione,omitempty"`
+	Email          string `json:"email,omitempty"`
+	PEC            string `json:"pec,omitempty"`
+	Tel            string `json:"tel,omitempty"`
+	Fax            string `json:"fax,omitempty"`
+	Web            string `json:"web,omitempty"`
+	Area           string `json:"area,omitempty"`
+}
+
+// Segnalazione is a warning GovPay attached to a pendenza or a payment.
+type Segnalazione struct {
+	Data        govpay.DateTime `json:"data,omitzero"`
+	Codice      string          `json:"codice"`
+	Descrizione string          `json:"descrizione"`
+	Dettaglio   string          `json:"dettaglio,omitempty"`
+}
+
+// Testata holds what GovPay says about a pendenza in both its list and its
+// detail (GovPay's PendenzaBase): ids, state, payer, amounts and dates.
+type Testata struct {
+	IDA2A            string          `json:"idA2A"`
+	IDPendenza       string          `json:"idPendenza"`
+	IDTipoPendenza   string          `json:"idTipoPendenza,omitempty"`
+	Dominio          Dominio         `json:"dominio"`
+	UnitaOperativa   *UnitaOperativa `json:"unitaOperativa,omitempty"`
+	Stato            StatoPendenza   `json:"stato"`
+	DescrizioneStato string          `json:"descrizioneStato,omitempty"`
+	Segnalazioni     []Segnalazione  `json:"segnalazioni,omitempty"`
+	// IUVAvviso is the IUV of the notice; IUVPagamento that of the last
+	// successful payment.
+	IUVAvviso        string         `json:"iuvAvviso,omitempty"`
+	IUVPagamento     string         `json:"iuvPagamento,omitempty"`
+	DataPagamento    govpay.Date    `json:"dataPagamento,omitzero"`
+	Causale          string         `json:"causale,omitempty"`
+	SoggettoPagatore Soggetto       `json:"soggettoPagatore"`
+	Importo          govpay.Importo `json:"importo"`
+	// NumeroAvviso is kept as GovPay sends it (18 digits); parse it with
+	// avvisi.ParseNumeroAvviso.
+	NumeroAvviso            string           `json:"numeroAvviso,omitempty"`
+	DataCaricamento         govpay.Date      `json:"dataCaricamento,omitzero"`
+	DataValidita            govpay.Date      `json:"dataValidita,omitzero"`
+	DataScadenza            govpay.Date      `json:"dataScadenza,omitzero"`
+	DataUltimoAggiornamento govpay.DateTime  `json:"dataUltimoAggiornamento,omitzero"`
+	AnnoRiferimento         int              `json:"annoRiferimento,omitempty"`
+	CartellaPagamento       string           `json:"cartellaPagamento,omitempty"`
+	DatiAllegati            json.RawMessage  `json:"datiAllegati,omitempty"`
+	Tassonomia              string           `json:"tassonomia,omitempty"`
+	TassonomiaAvviso        TassonomiaAvviso `json:"tassonomiaAvviso,omitempty"`
+	Direzione               string           `json:"direzione,omitempty"`
+	Divisione               string           `json:"divisione,omitempty"`
+	Documento               *Documento       `json:"documento,omitempty"`
+	Tipo                    Tipologia        `json:"tipo,omitempty"`
+	UUID                    string           `json:"UUID,omitempty"`
+	Proprieta               *Proprieta       `json:"proprieta,omitempty"`
+	// ImportoPagato and ImportoIncassato are what was paid and what was
+	// reconciled so far.
+	ImportoPagato    govpay.Importo `json:"importoPagato"`
+	ImportoIncassato govpay.Importo `json:"importoIncassato"`
+	// Anomalo and Verificato flag payments that need (or had) an
+	// operator's attention.
+	Anomalo    bool `json:"anomalo"`
+	Verificato bool `json:"verificato"`
+}
+
+// Sintesi is one pendenza in a List (GovPay's PendenzaIndex).
+type Sintesi struct {
+	Testata
+	// RPP and Pagamenti are the GovPay URLs listing the pendenza's payment
+	// attempts and payments.
+	RPP       string `json:"rpp,omitempty"`
+	Pagamenti string `json:"pagamenti,omitempty"`
+}
+
+// Dettaglio is a pendenza as Get returns it (GovPay's Pendenza).
+type Dettaglio struct {
+	Testata
+	// Voci with their state.
+	Voci []VoceDettaglio `json:"voci"`
+	// RPP are the payment attempts, with the opaque request and receipt.
+	RPP []RPP `json:"rpp"`
+	// Allegati are the attached files (their content is fetched from
+	// Contenuto, a path such as /allegati/{id}).
+	Allegati []AllegatoDettaglio `json:"allegati,omitempty"`
+}
+
+// VoceDettaglio is a voce as GovPay returns it: the voce plus its state and
+// position. Decoding is lenient: when GovPay sends the fields of several
+// kinds, codEntrata wins over bollo, bollo over IBAN; with none, Kind is nil.
+type VoceDettaglio struct {
+	Voce
+	// Indice is the position of the voce (1–5).
+	Indice int
+	// Stato of the voce.
+	Stato StatoVoce
+	// Dominio is the voce's beneficiary.
+	Dominio *Dominio
+}
+
+type voceDettaglioExtra struct {
+	Indice  int       `json:"indice,omitempty"`
+	Stato   StatoVoce `json:"stato,omitempty"`
+	Dominio *Dominio  `json:"dominio,omitempty"`
+}
+
+// UnmarshalJSON decodes GovPay's VocePendenza.
+func (d *VoceDettaglio) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		return nil
+	}
+	var w struct {
+		voceWire
+		voceDettaglioExtra
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var k VoceKind
+	switch {
+	case w.CodEntrata != "":
+		k = EntrataRiferita{CodEntrata: w.CodEntrata}
+	case w.TipoBollo != "" || w.HashDocumento != "":
+		k = Bollo{TipoBollo: w.TipoBollo, HashDocumento: w.HashDocumento, ProvinciaResidenza: w.ProvinciaResidenza}
+	case w.IBANAccredito != "":
+		k = Entrata{IBANAccredito: w.IBANAccredito, IBANAppoggio: w.IBANAppoggio,
+			TipoContabilita: w.TipoContabilita, CodiceContabilita: w.CodiceContabilita}
+	}
+	d.Voce.fromWire(&w.voceWire, k)
+	d.Indice, d.Stato, d.Dominio = w.Indice, w.Stato, w.Dominio
+	return nil
+}
+
+// MarshalJSON encodes GovPay's VocePendenza (a voce without kind is
+// written without kind fields).
+func (d VoceDettaglio) MarshalJSON() ([]byte, error) {
+	w, _ := d.Voce.wire()
+	return json.Marshal(struct {
+		voceWire
+		voceDettaglioExtra
+	}{w, voceDettaglioExtra{d.Indice, d.Stato, d.Dominio}})
+}
+
+// RPP is a payment attempt of a pendenza (a "richiesta di pagamento
+// pendenza"): pagoPA's request (RPT) and receipt (RT) are kept as the
+// opaque JSON GovPay sends.
+type RPP struct {
+	// Stato of the request on pagoPA (RT_ACCETTATA_PA, …).
+	Stato          string         `json:"stato"`
+	DettaglioStato string         `json:"dettaglioStato,omitempty"`
+	Segnalazioni   []Segnalazione `json:"segnalazioni,omitempty"`
+	// RPT is the payment request, RT the receipt (null until there is one).
+	RPT json.RawMessage `json:"rpt,omitempty"`
+	RT  json.RawMessage `json:"rt,omitempty"`
+	// Pendenza is the pendenza paid, when GovPay includes it (lists of rpp).
+	Pendenza *Sintesi `json:"pendenza,omitempty"`
+}
+
+// AllegatoDettaglio is an allegato as GovPay returns it: Contenuto is the
+// path of its content (/allegati/{id}).
+type AllegatoDettaglio struct {
+	Nome        string `json:"nome"`
+	Tipo        string `json:"tipo,omitempty"`
+	Descrizione string `json:"descrizione,omitempty"`
+	Contenuto   string `json:"contenuto"`
+}

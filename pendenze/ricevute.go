@@ -1,0 +1,80 @@
+package pendenze
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// Formato is the media type in which a receipt is fetched.
+type Formato string
+
+// The formats GovPay serves a receipt in.
+const (
+	FormatoJSON Formato = "application/json" // GovPay's JSON conversion of the receipt
+	FormatoXML  Formato = "application/xml"  // the receipt as pagoPA sent it
+	FormatoPDF  Formato = "application/pdf"  // the printed receipt
+)
+
+// RT returns the receipt of the payment attempt idDominio/iuv/ccp
+// (GET /rpp/{idDominio}/{iuv}/{ccp}/rt) in format f: JSON, XML or PDF.
+// ccp is the codice contesto pagamento, "n/a" for payments started at a
+// PSP, or the receiptId of a pagoPA receipt; it may contain "/", which is
+// sent escaped (%2F). The bytes are returned as GovPay sent them; the
+// media type of the answer is checked.
+func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) ([]byte, error) {
+	const op = "pendenze.RT"
+	v := &govpay.ValidationError{What: "rt"}
+	checkDominio(v, "idDominio", idDominio, true, false)
+	if iuv == "" {
+		v.Add("iuv", "required")
+	}
+	if ccp == "" {
+		v.Add("ccp", "required")
+	}
+	switch f {
+	case FormatoJSON, FormatoXML, FormatoPDF:
+	default:
+		v.Add("formato", "must be FormatoJSON, FormatoXML or FormatoPDF")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	resp, err := c.tc.Do(ctx, &transport.Request{
+		Operation: op,
+		Method:    http.MethodGet,
+		Path:      transport.Path("rpp", idDominio, iuv, ccp, "rt"),
+		Accept:    string(f),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, unexpected(op, resp)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if mt, _, _ := mime.ParseMediaType(ct); !formatoOK(f, mt) {
+		transport.Drain(resp)
+		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: ct,
+			IDTransazione: resp.Header.Get(transport.HeaderIDTransazione),
+			Err:           fmt.Errorf("unexpected content type %q, want %s", ct, f)}
+	}
+	return transport.ReadBody(op, resp, "")
+}
+
+// formatoOK reports whether the media type mt answers a request for f
+// (XML may come as text/xml, JSON as text/json or +json).
+func formatoOK(f Formato, mt string) bool {
+	switch f {
+	case FormatoJSON:
+		return mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json")
+	case FormatoXML:
+		return mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml")
+	}
+	return mt == string(f)
+}
