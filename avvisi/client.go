@@ -1,0 +1,240 @@
+package avvisi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// StatoAvviso is the state of a notice as GovPay reports it. The constants
+// are the values GovPay 3.9 uses; any other value is kept as received.
+type StatoAvviso string
+
+// The states of a notice.
+const (
+	// StatoNonEseguita: the notice is still to be paid.
+	StatoNonEseguita StatoAvviso = "NON_ESEGUITA"
+	// StatoDuplicata: the notice has already been paid.
+	StatoDuplicata StatoAvviso = "DUPLICATA"
+	// StatoAnnullata: the creditor cancelled the debt.
+	StatoAnnullata StatoAvviso = "ANNULLATA"
+	// StatoScaduta: the notice expired (dataScadenza passed) and can no
+	// longer be paid.
+	StatoScaduta StatoAvviso = "SCADUTA"
+	// StatoSconosciuta: GovPay knows no notice with this number for this
+	// creditor. It is a normal answer (200), not an error.
+	StatoSconosciuta StatoAvviso = "SCONOSCIUTA"
+)
+
+// Known reports whether s is one of the states GovPay 3.9 defines.
+func (s StatoAvviso) Known() bool {
+	switch s {
+	case StatoNonEseguita, StatoDuplicata, StatoAnnullata, StatoScaduta, StatoSconosciuta:
+		return true
+	}
+	return false
+}
+
+// Pagabile reports whether a notice in state s can be paid (NON_ESEGUITA).
+func (s StatoAvviso) Pagabile() bool { return s == StatoNonEseguita }
+
+// Avviso is a payment notice as GovPay describes it (schema Avviso of API
+// Pendenze v2 and API Pagamento v2). It speaks GovPay's wire JSON: json.Unmarshal
+// of GovPay's answer fills it, json.Marshal writes it back.
+//
+// For an unknown notice GovPay answers only {"stato": "SCONOSCIUTA"}: every
+// other field is then zero.
+type Avviso struct {
+	// Stato is the state of the notice.
+	Stato StatoAvviso `json:"stato"`
+	// Importo is the amount due for the debt the notice refers to.
+	Importo govpay.Importo `json:"importo,omitzero"`
+	// IDDominio is the creditor (codice fiscale, 11 digits).
+	IDDominio string `json:"idDominio,omitempty"`
+	// NumeroAvviso is the notice number.
+	NumeroAvviso NumeroAvviso `json:"numeroAvviso,omitzero"`
+	// DataValidita is the last day on which Importo holds; afterwards the
+	// amount may change.
+	DataValidita govpay.Date `json:"dataValidita,omitzero"`
+	// DataScadenza is the last day on which the notice can be paid.
+	DataScadenza govpay.Date `json:"dataScadenza,omitzero"`
+	// DataPagamento is the day the notice was paid.
+	DataPagamento govpay.Date `json:"dataPagamento,omitzero"`
+	// Descrizione is the text printed on the notice.
+	Descrizione string `json:"descrizione,omitempty"`
+	// TassonomiaAvviso is AgID's category of the notice ("Servizi
+	// scolastici", …), the values of the pendenze package's TassonomiaAvviso.
+	TassonomiaAvviso string `json:"tassonomiaAvviso,omitempty"`
+	// QRCode is the text of the notice's QR code (see ParseQRCode).
+	QRCode string `json:"qrcode,omitempty"`
+	// Barcode is the text of the notice's GS1-128 bar code.
+	Barcode string `json:"barcode,omitempty"`
+}
+
+// Client looks payment notices up in GovPay (GET
+// /avvisi/{idDominio}/{numeroAvviso}), through API Pendenze v2 or API
+// Pagamento v2: both serve the same resource. It is immutable and safe for
+// concurrent use; reuse one Client for all calls.
+type Client struct {
+	tc *transport.Client
+}
+
+// New returns a Client rooted at baseURL, the base URL of API Pendenze v2
+// (govpay.BaseURL(host, govpay.APIPendenze, auth, 2)) or of API Pagamento v2
+// (govpay.BaseURL(host, govpay.APIPagamento, auth, 2)). The options
+// (authentication, retries, HTTP client, logger) are validated here.
+func New(baseURL string, opts ...govpay.Option) (*Client, error) {
+	tc, err := transport.New(baseURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{tc: tc}, nil
+}
+
+// GetOption adds a query parameter to Get and PDF.
+type GetOption func(*getOptions)
+
+type getOptions struct {
+	idDebitore, uuid, recaptcha, lingua string
+}
+
+// WithIDDebitore sends the debtor's identifier (query idDebitore): API
+// Pagamento's public and SPID base URLs use it, with WithUUID, to check that
+// the caller may see the notice.
+func WithIDDebitore(id string) GetOption { return func(o *getOptions) { o.idDebitore = id } }
+
+// WithUUID sends the notice's UUID (query UUID), the random key GovPay
+// returns when the pendenza is loaded, for public-mode portals.
+func WithUUID(uuid string) GetOption { return func(o *getOptions) { o.uuid = uuid } }
+
+// WithRecaptcha sends a reCAPTCHA answer (query gRecaptchaResponse), for
+// deployments whose public API requires one.
+func WithRecaptcha(response string) GetOption { return func(o *getOptions) { o.recaptcha = response } }
+
+// WithLinguaSecondaria asks for a bilingual notice: Italian and "de", "en",
+// "fr" or "sl" (query linguaSecondaria). It matters for PDF.
+func WithLinguaSecondaria(lang string) GetOption { return func(o *getOptions) { o.lingua = lang } }
+
+// request validates the path and options and builds the request.
+func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetOption) (*transport.Request, error) {
+	var o getOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	v := &govpay.ValidationError{What: "avviso"}
+	if len(idDominio) != 11 || !isDigits(idDominio) {
+		v.Add("idDominio", "must be 11 digits (the creditor's codice fiscale)")
+	}
+	n, err := ParseNumeroAvviso(numeroAvviso)
+	if err != nil {
+		v.Add("numeroAvviso", numeroRule(err))
+	}
+	if len(o.idDebitore) > 35 {
+		v.Add("idDebitore", "must be at most 35 characters")
+	}
+	switch o.lingua {
+	case "", "de", "en", "fr", "sl":
+	default:
+		v.Add("linguaSecondaria", "must be de, en, fr or sl")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var q url.Values
+	set := func(k, val string) {
+		if val == "" {
+			return
+		}
+		if q == nil {
+			q = url.Values{}
+		}
+		q.Set(k, val)
+	}
+	set("idDebitore", o.idDebitore)
+	set("UUID", o.uuid)
+	set("gRecaptchaResponse", o.recaptcha)
+	set("linguaSecondaria", o.lingua)
+	return &transport.Request{
+		Operation: op,
+		Method:    http.MethodGet,
+		Path:      transport.Path("avvisi", idDominio, n.String()),
+		Query:     q,
+		Accept:    accept,
+	}, nil
+}
+
+// numeroRule turns a ParseNumeroAvviso error into a violation rule, without
+// the package prefix.
+func numeroRule(err error) string {
+	const prefix = "avvisi: invalid numero avviso"
+	s := err.Error()
+	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
+		return "invalid numero avviso" + s[len(prefix):]
+	}
+	return s
+}
+
+// Get returns the notice idDominio/numeroAvviso as GovPay describes it
+// (GET /avvisi/{idDominio}/{numeroAvviso}, Accept: application/json).
+// numeroAvviso may be written with spaces, as printed on the notice.
+//
+// An unknown notice is a normal result with Stato StatoSconosciuta, not an
+// error. idDominio (11 digits) and numeroAvviso (18 digits, aux digit,
+// check digits) are validated first: a bad one is a *govpay.ValidationError
+// and nothing is sent. GovPay's refusals are a *govpay.Error (403 when the
+// caller may not see the notice, 404, …), network failures a
+// *govpay.NetworkError, an unreadable answer a *govpay.DecodeError. Get is
+// retried per the client's RetryPolicy.
+func (c *Client) Get(ctx context.Context, idDominio, numeroAvviso string, opts ...GetOption) (*Avviso, error) {
+	const op = "avvisi.Get"
+	req, err := c.request(op, "application/json", idDominio, numeroAvviso, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.tc.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, unexpected(op, resp)
+	}
+	var a Avviso
+	if err := transport.DecodeJSON(op, resp, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// PDF returns the printable notice idDominio/numeroAvviso as a PDF document
+// (GET /avvisi/{idDominio}/{numeroAvviso}, Accept: application/pdf).
+//
+// Validation and errors are as for Get; a 200 answer that is not
+// application/pdf (a JSON body, a proxy's HTML page) is a
+// *govpay.DecodeError.
+func (c *Client) PDF(ctx context.Context, idDominio, numeroAvviso string, opts ...GetOption) ([]byte, error) {
+	const op = "avvisi.PDF"
+	req, err := c.request(op, "application/pdf", idDominio, numeroAvviso, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.tc.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, unexpected(op, resp)
+	}
+	return transport.ReadBody(op, resp, "application/pdf")
+}
+
+// unexpected turns an answer with a status the operation does not expect
+// (a 204, a 3xx) into a *govpay.Error, and closes its body.
+func unexpected(op string, resp *http.Response) error {
+	defer resp.Body.Close()
+	return transport.ErrorFromResponse(op, resp)
+}
