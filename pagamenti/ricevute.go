@@ -184,16 +184,16 @@ type RiscossioneVoce struct {
 }
 
 var (
-	reIDDominio = regexp.MustCompile(`^[0-9]{11}$`)
-	reIUV       = regexp.MustCompile(`^[0-9A-Za-z]{1,35}$`)
+	reDominioCF = regexp.MustCompile(`^[0-9]{11}$`)
+	reIUVRicevuta       = regexp.MustCompile(`^[0-9A-Za-z]{1,35}$`)
 )
 
-// iuvOf returns the IUV that s names: s itself when it is an IUV, the IUV
+// iuvFromArg returns the IUV that s names: s itself when it is an IUV, the IUV
 // carried by s when it is an 18-digit numero avviso. field names the
 // argument in the violation.
-func iuvOf(v *govpay.ValidationError, field, s string) string {
+func iuvFromArg(v *govpay.ValidationError, field, s string) string {
 	compact := strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if len(compact) == 18 && isDigits(compact) {
+	if len(compact) == 18 && onlyDigits(compact) {
 		n, err := avvisi.ParseNumeroAvviso(compact)
 		if err != nil {
 			v.Add(field, "an 18-digit value is read as a numero avviso: "+err.Error())
@@ -201,14 +201,14 @@ func iuvOf(v *govpay.ValidationError, field, s string) string {
 		}
 		return n.IUV()
 	}
-	if !reIUV.MatchString(s) {
+	if !reIUVRicevuta.MatchString(s) {
 		v.Add(field, "must be an IUV (^[0-9A-Za-z]{1,35}$) or an 18-digit numero avviso")
 		return ""
 	}
 	return s
 }
 
-func isDigits(s string) bool {
+func onlyDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -217,8 +217,8 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-func checkIDDominio(v *govpay.ValidationError, field, s string) {
-	if !reIDDominio.MatchString(s) {
+func checkDominioArg(v *govpay.ValidationError, field, s string) {
+	if !reDominioCF.MatchString(s) {
 		v.Add(field, "must match ^[0-9]{11}$")
 	}
 }
@@ -250,8 +250,8 @@ type ricevuteList struct {
 func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string) ([]Ricevuta, error) {
 	const op = "ricevute.Find"
 	v := govpay.ValidationError{What: "ricevute.Find arguments"}
-	checkIDDominio(&v, "idDominio", idDominio)
-	iuv := iuvOf(&v, "iuv", iuvOrNumeroAvviso)
+	checkDominioArg(&v, "idDominio", idDominio)
+	iuv := iuvFromArg(&v, "iuv", iuvOrNumeroAvviso)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -296,8 +296,8 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 
 func ricevutaPath(op, idDominio, iuvOrNumeroAvviso, idRicevuta string) (string, error) {
 	v := govpay.ValidationError{What: op + " arguments"}
-	checkIDDominio(&v, "idDominio", idDominio)
-	iuv := iuvOf(&v, "iuv", iuvOrNumeroAvviso)
+	checkDominioArg(&v, "idDominio", idDominio)
+	iuv := iuvFromArg(&v, "iuv", iuvOrNumeroAvviso)
 	switch {
 	case idRicevuta == "":
 		v.Add("idRicevuta", "required")
