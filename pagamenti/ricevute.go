@@ -184,8 +184,8 @@ type RiscossioneVoce struct {
 }
 
 var (
-	reDominioCF = regexp.MustCompile(`^[0-9]{11}$`)
-	reIUVRicevuta       = regexp.MustCompile(`^[0-9A-Za-z]{1,35}$`)
+	reDominioCF   = regexp.MustCompile(`^[0-9]{11}$`)
+	reIUVRicevuta = regexp.MustCompile(`^[0-9A-Za-z]{1,35}$`)
 )
 
 // iuvFromArg returns the IUV that s names: s itself when it is an IUV, the IUV
