@@ -1,0 +1,146 @@
+package pagamenti
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/govpaygo/govpay"
+)
+
+// Esito is the outcome hint GovPay (legacy mode) or pagoPA Checkout (checkout
+// modes) put in the query string of the return URL. It is a hint only: the
+// payment is paid when GovPay says so (Client.Get in legacy mode) or when a
+// receipt exists. Parsed values are always one of the constants below.
+type Esito string
+
+// The outcomes a return URL can carry.
+const (
+	// EsitoOK: the payer completed the payment (legacy and checkout modes).
+	EsitoOK Esito = "OK"
+	// EsitoError: the payment failed (legacy and checkout modes).
+	EsitoError Esito = "ERROR"
+	// EsitoDifferito: the outcome will arrive later (legacy mode only).
+	EsitoDifferito Esito = "DIFFERITO"
+	// EsitoCancel: the payer gave up on pagoPA Checkout (checkout modes only).
+	EsitoCancel Esito = "CANCEL"
+)
+
+// MaxReturnValue is the longest value ParseReturn accepts for a parameter of
+// the return query (idPagamento, idSession, esito). GovPay's identifiers are
+// far shorter; anything longer is an attack or a broken link.
+const MaxReturnValue = 256
+
+// The names of the parameters GovPay and pagoPA Checkout append to urlRitorno.
+const (
+	ParamEsito       = "esito"
+	ParamIDSession   = "idSession"
+	ParamIDPagamento = "idPagamento"
+)
+
+// Return is what the payer's browser brings back to urlRitorno.
+//
+// Legacy mode: urlRitorno?idPagamento=…&idSession=…&esito=OK|ERROR|DIFFERITO.
+// Checkout bridge and direct pagoPA Checkout: urlRitorno?esito=OK|ERROR|CANCEL
+// (only the parameters the portal put in its own return URLs come back).
+type Return struct {
+	// Esito is the outcome hint.
+	Esito Esito
+	// IDSession is the idSession of legacy mode, "" when absent (an
+	// idSession of "0", which the checkout bridge may echo, counts as absent).
+	IDSession string
+	// IDPagamento is GovPay's payment id in legacy mode, "" when absent.
+	IDPagamento string
+}
+
+// Legacy reports whether the return carries GovPay's legacy identifiers
+// (idPagamento or idSession), so the outcome can be asked to GovPay with
+// Client.Get or Client.GetByIDSession.
+func (r Return) Legacy() bool { return r.IDPagamento != "" || r.IDSession != "" }
+
+// ParseReturn reads the query string of a return to urlRitorno (typically
+// r.URL.Query() in the portal's handler).
+//
+// It fails with a *govpay.ValidationError (matching govpay.ErrInvalid) naming
+// the parameter when esito is missing or not one of OK, ERROR, DIFFERITO,
+// CANCEL (matched exactly, as GovPay and pagoPA write them), when a parameter
+// is repeated with different values, when a value is longer than
+// MaxReturnValue bytes, or when it holds anything but printable ASCII
+// (control characters, spaces, invalid UTF-8). Other parameters are ignored:
+// they belong to the portal. An idSession of "0" is treated as absent.
+func ParseReturn(q url.Values) (Return, error) {
+	verr := &govpay.ValidationError{What: "return query"}
+	esito, ok := single(verr, q, ParamEsito)
+	idSession, _ := single(verr, q, ParamIDSession)
+	idPagamento, _ := single(verr, q, ParamIDPagamento)
+
+	r := Return{IDSession: idSession, IDPagamento: idPagamento}
+	if r.IDSession == "0" {
+		r.IDSession = ""
+	}
+	if ok {
+		switch e := Esito(esito); e {
+		case EsitoOK, EsitoError, EsitoDifferito, EsitoCancel:
+			r.Esito = e
+		case "":
+			verr.Add(ParamEsito, "required")
+		default:
+			verr.Addf(ParamEsito, "unknown value %q, want OK, ERROR, DIFFERITO or CANCEL", excerpt(esito))
+		}
+	}
+	if err := verr.Err(); err != nil {
+		return Return{}, err
+	}
+	return r, nil
+}
+
+// single returns the one value of q[name]; it records a violation and
+// returns ok=false when the values disagree, are too long or hold characters
+// a GovPay identifier never has. A missing esito is a violation too.
+func single(verr *govpay.ValidationError, q url.Values, name string) (string, bool) {
+	vs := q[name]
+	if len(vs) == 0 {
+		if name == ParamEsito {
+			verr.Add(name, "required")
+			return "", false
+		}
+		return "", true
+	}
+	v := vs[0]
+	for _, w := range vs[1:] {
+		if w != v {
+			verr.Addf(name, "repeated with different values (%d values)", len(vs))
+			return "", false
+		}
+	}
+	if len(v) > MaxReturnValue {
+		verr.Addf(name, "longer than %d bytes (%d)", MaxReturnValue, len(v))
+		return "", false
+	}
+	if !printableASCII(v) {
+		verr.Add(name, "must hold printable ASCII characters only")
+		return "", false
+	}
+	return v, true
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// excerpt quotes at most 32 characters of an untrusted value for an error.
+func excerpt(s string) string {
+	if len(s) <= 32 {
+		return s
+	}
+	cut := 32
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
+}
