@@ -1,0 +1,271 @@
+package pendenze
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govpaygo/govpay"
+)
+
+func TestValidPendenzeValidate(t *testing.T) {
+	require.NoError(t, validPendenza().Validate(), "GovPay's demo data is valid in the default mode")
+	require.NoError(t, strictPendenza().ValidateStrict())
+
+	anon := validPendenza()
+	anon.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "ANONIMO"}
+	require.NoError(t, anon.Validate())
+	anonStrict := strictPendenza()
+	anonStrict.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "ANONIMO"}
+	require.NoError(t, anonStrict.ValidateStrict(), "ANONIMO is a pagoPA identifier, allowed in strict mode too")
+
+	foreign := validPendenza()
+	foreign.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "DE123456789", Nazione: "DE"}
+	require.NoError(t, foreign.Validate(), "foreign identifiers are allowed by default")
+
+	piva := strictPendenza()
+	piva.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723"}
+	require.NoError(t, piva.ValidateStrict())
+
+	zero := validPendenza()
+	zero.Importo = 0
+	for i := range zero.Voci {
+		zero.Voci[i].Importo = 0
+	}
+	require.NoError(t, zero.Validate(), "GovPay's minimum is 0.00")
+
+	max := validPendenza()
+	max.Voci = max.Voci[:1]
+	max.Voci[0].Importo = govpay.MaxImporto
+	max.Importo = govpay.MaxImporto
+	require.NoError(t, max.Validate())
+
+	soglia := validPendenza()
+	soglia.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 5}}
+	require.NoError(t, soglia.Validate())
+}
+
+func TestStrictFailsDemoData(t *testing.T) {
+	err := validPendenza().ValidateStrict()
+	var ve *govpay.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("idDominio"), "demo domain 01234567890 fails the check digit")
+	assert.True(t, ve.Has("voci[1].ibanAccredito"), "demo IBAN fails mod 97")
+	assert.Len(t, ve.Violations, 2, "%v", ve.Violations)
+
+	for name, tc := range map[string]struct {
+		mut   func(*Pendenza)
+		field string
+	}{
+		"bad codice fiscale":     {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "RSSMRA30A01H501J" }, "soggettoPagatore.identificativo"},
+		"bad partita IVA":        {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "80015010724" }, "soggettoPagatore.identificativo"},
+		"foreign id":             {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "DE123456789" }, "soggettoPagatore.identificativo"},
+		"voce idDominio":         {func(p *Pendenza) { p.Voci[0].IDDominio = "01234567890" }, "voci[0].idDominio"},
+		"iban appoggio checksum": {func(p *Pendenza) { p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"} }, "voci[1].ibanAppoggio"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := strictPendenza()
+			tc.mut(&p)
+			require.NoError(t, p.Validate(), "only strict mode refuses it")
+			err := p.ValidateStrict()
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.True(t, ve.Has(tc.field), "%v", ve.Violations)
+		})
+	}
+}
+
+// invalidCases are pendenze GovPay refuses, each with the field path the
+// violation must name.
+var invalidCases = []struct {
+	name  string
+	idA2A string // "" means "A2A-1"
+	idP   string // "" means "P-1"
+	mut   func(*Pendenza)
+	field string
+}{
+	{"idA2A pattern", "A2A/1", "", nil, "idA2A"},
+	{"idA2A too long", strings.Repeat("a", 36), "", nil, "idA2A"},
+	{"idPendenza pattern", "", "P 1", nil, "idPendenza"},
+	{"idTipoPendenza pattern", "", "", func(p *Pendenza) { p.IDTipoPendenza = "TIPO/1" }, "idTipoPendenza"},
+	{"idDominio missing", "", "", func(p *Pendenza) { p.IDDominio = "" }, "idDominio"},
+	{"idDominio 10 digits", "", "", func(p *Pendenza) { p.IDDominio = "0123456789" }, "idDominio"},
+	{"idDominio letters", "", "", func(p *Pendenza) { p.IDDominio = "0123456789A" }, "idDominio"},
+	{"idUnitaOperativa pattern", "", "", func(p *Pendenza) { p.IDUnitaOperativa = "UO 1" }, "idUnitaOperativa"},
+	{"causale missing", "", "", func(p *Pendenza) { p.Causale = "" }, "causale"},
+	{"causale too long", "", "", func(p *Pendenza) { p.Causale = strings.Repeat("c", 141) }, "causale"},
+	{"soggetto tipo missing", "", "", func(p *Pendenza) { p.SoggettoPagatore.Tipo = "" }, "soggettoPagatore.tipo"},
+	{"soggetto tipo X", "", "", func(p *Pendenza) { p.SoggettoPagatore.Tipo = "X" }, "soggettoPagatore.tipo"},
+	{"soggetto identificativo missing", "", "", func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "" }, "soggettoPagatore.identificativo"},
+	{"soggetto identificativo 17 chars", "", "", func(p *Pendenza) { p.SoggettoPagatore.Identificativo = strings.Repeat("A", 17) }, "soggettoPagatore.identificativo"},
+	{"soggetto provincia too long", "", "", func(p *Pendenza) { p.SoggettoPagatore.Provincia = strings.Repeat("p", 36) }, "soggettoPagatore.provincia"},
+	{"soggetto email", "", "", func(p *Pendenza) { p.SoggettoPagatore.Email = "mario.rossi" }, "soggettoPagatore.email"},
+	{"soggetto nazione", "", "", func(p *Pendenza) { p.SoggettoPagatore.Nazione = "it" }, "soggettoPagatore.nazione"},
+	{"soggetto anagrafica too long", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = strings.Repeat("a", 71) }, "soggettoPagatore.anagrafica"},
+	{"importo not the sum", "", "", func(p *Pendenza) { p.Importo = govpay.Centesimi(12598) }, "importo"},
+	{"importo above max", "", "", func(p *Pendenza) { p.Importo = govpay.MaxImporto + 1 }, "importo"},
+	{"importo negative", "", "", func(p *Pendenza) { p.Importo = -1 }, "importo"},
+	{"numeroAvviso 17 digits", "", "", func(p *Pendenza) { p.NumeroAvviso = "30100000000000186" }, "numeroAvviso"},
+	{"numeroAvviso check digits", "", "", func(p *Pendenza) { p.NumeroAvviso = "301000000000001862" }, "numeroAvviso"},
+	{"numeroAvviso aux digit", "", "", func(p *Pendenza) { p.NumeroAvviso = "901000000000001861" }, "numeroAvviso"},
+	{"tassonomia too long", "", "", func(p *Pendenza) { p.Tassonomia = strings.Repeat("t", 36) }, "tassonomia"},
+	{"tassonomiaAvviso unknown", "", "", func(p *Pendenza) { p.TassonomiaAvviso = "Altro" }, "tassonomiaAvviso"},
+	{"direzione too long", "", "", func(p *Pendenza) { p.Direzione = strings.Repeat("d", 36) }, "direzione"},
+	{"annoRiferimento", "", "", func(p *Pendenza) { p.AnnoRiferimento = 26 }, "annoRiferimento"},
+	{"datiAllegati not an object", "", "", func(p *Pendenza) { p.DatiAllegati = json.RawMessage(`[1,2]`) }, "datiAllegati"},
+	{"documento without rata or soglia", "", "", func(p *Pendenza) { p.Documento = &Documento{Identificativo: "D", Descrizione: "d"} }, "documento"},
+	{"documento with both", "", "", func(p *Pendenza) {
+		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Rata: 1, Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 1}}
+	}, "documento"},
+	{"documento identificativo", "", "", func(p *Pendenza) { p.Documento = &Documento{Descrizione: "d", Rata: 1} }, "documento.identificativo"},
+	{"documento soglia giorni", "", "", func(p *Pendenza) {
+		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaOltre}}
+	}, "documento.soglia.giorni"},
+	{"documento soglia tipo", "", "", func(p *Pendenza) {
+		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: "DOPO", Giorni: 3}}
+	}, "documento.soglia.tipo"},
+	{"proprieta lingua", "", "", func(p *Pendenza) { p.Proprieta = &Proprieta{LinguaSecondaria: "es"} }, "proprieta.linguaSecondaria"},
+	{"proprieta informativa too long", "", "", func(p *Pendenza) {
+		s := strings.Repeat("x", 256)
+		p.Proprieta = &Proprieta{InformativaImportoAvviso: &s}
+	}, "proprieta.informativaImportoAvviso"},
+	{"no voci", "", "", func(p *Pendenza) { p.Voci = nil; p.Importo = 0 }, "voci"},
+	{"six voci", "", "", func(p *Pendenza) {
+		p.Voci = nil
+		for _, id := range []string{"1", "2", "3", "4", "5", "6"} {
+			p.Voci = append(p.Voci, VoceEntrata(id, govpay.Euro(1), "d", "X"))
+		}
+		p.Importo = govpay.Euro(6)
+	}, "voci"},
+	{"duplicate idVocePendenza", "", "", func(p *Pendenza) { p.Voci[2].IDVocePendenza = "1" }, "voci[2].idVocePendenza"},
+	{"idVocePendenza missing", "", "", func(p *Pendenza) { p.Voci[0].IDVocePendenza = "" }, "voci[0].idVocePendenza"},
+	{"idVocePendenza too long", "", "", func(p *Pendenza) { p.Voci[0].IDVocePendenza = strings.Repeat("v", 36) }, "voci[0].idVocePendenza"},
+	{"voce importo negative", "", "", func(p *Pendenza) { p.Voci[2].Importo = -1 }, "voci[2].importo"},
+	{"voce importo above max", "", "", func(p *Pendenza) { p.Voci[2].Importo = govpay.MaxImporto + 1 }, "voci[2].importo"},
+	{"voce descrizione missing", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = "" }, "voci[1].descrizione"},
+	{"voce descrizione too long", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = strings.Repeat("d", 141) }, "voci[1].descrizione"},
+	{"voce descrizioneCausaleRPT too long", "", "", func(p *Pendenza) { p.Voci[1].DescrizioneCausaleRPT = strings.Repeat("d", 141) }, "voci[1].descrizioneCausaleRPT"},
+	{"voce without kind", "", "", func(p *Pendenza) { p.Voci[1].Kind = nil }, "voci[1].kind"},
+	{"voce idDominio", "", "", func(p *Pendenza) { p.Voci[0].IDDominio = "123" }, "voci[0].idDominio"},
+	{"voce datiAllegati", "", "", func(p *Pendenza) { p.Voci[0].DatiAllegati = json.RawMessage(`"text"`) }, "voci[0].datiAllegati"},
+	{"ibanAccredito missing", "", "", func(p *Pendenza) { p.Voci[1].Kind = Entrata{TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"} }, "voci[1].ibanAccredito"},
+	{"ibanAccredito format", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "1T60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+	}, "voci[1].ibanAccredito"},
+	{"ibanAccredito too long", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60" + strings.Repeat("1", 31), TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+	}, "voci[1].ibanAccredito"},
+	{"ibanAppoggio format", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = &Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT6", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+	}, "voci[1].ibanAppoggio"},
+	{"tipoContabilita missing", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", CodiceContabilita: "x"}
+	}, "voci[1].tipoContabilita"},
+	{"tipoContabilita unknown", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: "BILANCIO", CodiceContabilita: "x"}
+	}, "voci[1].tipoContabilita"},
+	{"codiceContabilita missing", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro}
+	}, "voci[1].codiceContabilita"},
+	{"codEntrata missing", "", "", func(p *Pendenza) { p.Voci[0].Kind = EntrataRiferita{} }, "voci[0].codEntrata"},
+	{"codEntrata pattern", "", "", func(p *Pendenza) { p.Voci[0].Kind = EntrataRiferita{CodEntrata: "SEGR ETERIA"} }, "voci[0].codEntrata"},
+	{"tipoBollo", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{TipoBollo: "Imposta di bollo", HashDocumento: "h", ProvinciaResidenza: "RO"} }, "voci[2].tipoBollo"},
+	{"hashDocumento missing", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{ProvinciaResidenza: "RO"} }, "voci[2].hashDocumento"},
+	{"hashDocumento too long", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{HashDocumento: strings.Repeat("h", 71), ProvinciaResidenza: "RO"} }, "voci[2].hashDocumento"},
+	{"provinciaResidenza", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{HashDocumento: "h", ProvinciaResidenza: "Rovigo"} }, "voci[2].provinciaResidenza"},
+	{"contabilita quote sum", "", "", func(p *Pendenza) {
+		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{Capitolo: "c", AnnoEsercizio: 2026, Importo: govpay.Euro(1)}}}
+	}, "voci[0].contabilita.quote"},
+	{"contabilita capitolo", "", "", func(p *Pendenza) {
+		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{AnnoEsercizio: 2026, Importo: govpay.Centesimi(9999)}}}
+	}, "voci[0].contabilita.quote[0].capitolo"},
+	{"contabilita annoEsercizio", "", "", func(p *Pendenza) {
+		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{Capitolo: "c", Importo: govpay.Centesimi(9999)}}}
+	}, "voci[0].contabilita.quote[0].annoEsercizio"},
+	{"contabilita quota importo", "", "", func(p *Pendenza) {
+		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{Capitolo: "c", AnnoEsercizio: 2026, Importo: -5}}}
+	}, "voci[0].contabilita.quote[0].importo"},
+	{"metadata empty", "", "", func(p *Pendenza) { p.Voci[0].Metadata = &Metadata{} }, "voci[0].metadata.mapEntries"},
+	{"metadata six entries", "", "", func(p *Pendenza) {
+		p.Voci[0].Metadata = &Metadata{MapEntries: make([]MapEntry, 6)}
+		for i := range p.Voci[0].Metadata.MapEntries {
+			p.Voci[0].Metadata.MapEntries[i] = MapEntry{Key: "k", Value: "v"}
+		}
+	}, "voci[0].metadata.mapEntries"},
+	{"metadata key missing", "", "", func(p *Pendenza) { p.Voci[0].Metadata = &Metadata{MapEntries: []MapEntry{{Value: "v"}}} }, "voci[0].metadata.mapEntries[0].key"},
+	{"metadata value too long", "", "", func(p *Pendenza) {
+		p.Voci[0].Metadata = &Metadata{MapEntries: []MapEntry{{Key: "k", Value: strings.Repeat("v", 141)}}}
+	}, "voci[0].metadata.mapEntries[0].value"},
+	{"allegato nome", "", "", func(p *Pendenza) { p.Allegati = []Allegato{{Contenuto: []byte("x")}} }, "allegati[0].nome"},
+	{"allegato contenuto", "", "", func(p *Pendenza) { p.Allegati = []Allegato{{Nome: "a"}} }, "allegati[0].contenuto"},
+}
+
+func TestPutRefusesInvalidPendenzeBeforeSending(t *testing.T) {
+	require.GreaterOrEqual(t, len(invalidCases), 40)
+	h := setup(t)
+	h.mux.HandleFunc("/pendenze/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusCreated, caricataJSON)
+	})
+	for _, tc := range invalidCases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := validPendenza()
+			if tc.mut != nil {
+				tc.mut(&p)
+			}
+			idA2A, idP := tc.idA2A, tc.idP
+			if idA2A == "" {
+				idA2A = "A2A-1"
+			}
+			if idP == "" {
+				idP = "P-1"
+			}
+			before := h.hits.Load()
+			car, err := h.client.Put(context.Background(), idA2A, idP, p)
+			assert.Nil(t, car)
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.True(t, errors.Is(err, govpay.ErrInvalid))
+			assert.True(t, ve.Has(tc.field), "want a violation of %s, got %v", tc.field, ve.Violations)
+			assert.Equal(t, before, h.hits.Load(), "no request may be sent")
+			if tc.mut != nil {
+				// The same rule, through Validate.
+				perr := p.Validate()
+				var pve *govpay.ValidationError
+				require.ErrorAs(t, perr, &pve)
+				assert.True(t, pve.Has(tc.field))
+			}
+		})
+	}
+	assert.Zero(t, h.hits.Load(), "server hits")
+}
+
+func TestValidateListsEveryViolation(t *testing.T) {
+	p := validPendenza()
+	p.IDDominio = "x"
+	p.Causale = ""
+	p.Voci[0].Descrizione = ""
+	p.Voci[2].Kind = Bollo{}
+	err := p.Validate()
+	var ve *govpay.ValidationError
+	require.ErrorAs(t, err, &ve)
+	for _, f := range []string{"idDominio", "causale", "voci[0].descrizione", "voci[2].hashDocumento", "voci[2].provinciaResidenza"} {
+		assert.True(t, ve.Has(f), "missing %s in %v", f, ve.Violations)
+	}
+	assert.Contains(t, err.Error(), "voci[2].provinciaResidenza")
+}
+
+func TestVoceValidateAlone(t *testing.T) {
+	require.NoError(t, VoceEntrata("1", govpay.Euro(1), "d", "X").Validate())
+	err := Voce{Importo: -1}.Validate()
+	var ve *govpay.ValidationError
+	require.ErrorAs(t, err, &ve)
+	for _, f := range []string{"idVocePendenza", "importo", "descrizione", "kind"} {
+		assert.True(t, ve.Has(f), "missing %s in %v", f, ve.Violations)
+	}
+}
