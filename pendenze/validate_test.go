@@ -63,11 +63,13 @@ func TestStrictFailsDemoData(t *testing.T) {
 		mut   func(*Pendenza)
 		field string
 	}{
-		"bad codice fiscale":     {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "RSSMRA30A01H501J" }, "soggettoPagatore.identificativo"},
-		"bad partita IVA":        {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "80015010724" }, "soggettoPagatore.identificativo"},
-		"foreign id":             {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "DE123456789" }, "soggettoPagatore.identificativo"},
-		"voce idDominio":         {func(p *Pendenza) { p.Voci[0].IDDominio = "01234567890" }, "voci[0].idDominio"},
-		"iban appoggio checksum": {func(p *Pendenza) { p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"} }, "voci[1].ibanAppoggio"},
+		"bad codice fiscale": {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "RSSMRA30A01H501J" }, "soggettoPagatore.identificativo"},
+		"bad partita IVA":    {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "80015010724" }, "soggettoPagatore.identificativo"},
+		"foreign id":         {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "DE123456789" }, "soggettoPagatore.identificativo"},
+		"voce idDominio":     {func(p *Pendenza) { p.Voci[0].IDDominio = "01234567890" }, "voci[0].idDominio"},
+		"iban appoggio checksum": {func(p *Pendenza) {
+			p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+		}, "voci[1].ibanAppoggio"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := strictPendenza()
@@ -175,9 +177,13 @@ var invalidCases = []struct {
 	}, "voci[1].codiceContabilita"},
 	{"codEntrata missing", "", "", func(p *Pendenza) { p.Voci[0].Kind = EntrataRiferita{} }, "voci[0].codEntrata"},
 	{"codEntrata pattern", "", "", func(p *Pendenza) { p.Voci[0].Kind = EntrataRiferita{CodEntrata: "SEGR ETERIA"} }, "voci[0].codEntrata"},
-	{"tipoBollo", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{TipoBollo: "Imposta di bollo", HashDocumento: "h", ProvinciaResidenza: "RO"} }, "voci[2].tipoBollo"},
+	{"tipoBollo", "", "", func(p *Pendenza) {
+		p.Voci[2].Kind = Bollo{TipoBollo: "Imposta di bollo", HashDocumento: "h", ProvinciaResidenza: "RO"}
+	}, "voci[2].tipoBollo"},
 	{"hashDocumento missing", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{ProvinciaResidenza: "RO"} }, "voci[2].hashDocumento"},
-	{"hashDocumento too long", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{HashDocumento: strings.Repeat("h", 71), ProvinciaResidenza: "RO"} }, "voci[2].hashDocumento"},
+	{"hashDocumento too long", "", "", func(p *Pendenza) {
+		p.Voci[2].Kind = Bollo{HashDocumento: strings.Repeat("h", 71), ProvinciaResidenza: "RO"}
+	}, "voci[2].hashDocumento"},
 	{"provinciaResidenza", "", "", func(p *Pendenza) { p.Voci[2].Kind = Bollo{HashDocumento: "h", ProvinciaResidenza: "Rovigo"} }, "voci[2].provinciaResidenza"},
 	{"contabilita quote sum", "", "", func(p *Pendenza) {
 		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{Capitolo: "c", AnnoEsercizio: 2026, Importo: govpay.Euro(1)}}}
