@@ -1,0 +1,422 @@
+package pagamenti
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// StatoPagamento is the state of a GovPay payment. The constants are the
+// values GovPay 3.9 uses; others are kept as received.
+type StatoPagamento string
+
+// The payment states.
+const (
+	StatoInCorso          StatoPagamento = "IN_CORSO"          // started, outcome not known yet
+	StatoEseguito         StatoPagamento = "ESEGUITO"          // paid
+	StatoNonEseguito      StatoPagamento = "NON_ESEGUITO"      // not paid
+	StatoEseguitoParziale StatoPagamento = "ESEGUITO_PARZIALE" // some debts of the cart paid
+	StatoAnnullato        StatoPagamento = "ANNULLATO"         // cancelled
+	StatoFallito          StatoPagamento = "FALLITO"           // failed
+)
+
+// Terminal reports whether the state is final: ESEGUITO, NON_ESEGUITO,
+// ESEGUITO_PARZIALE, ANNULLATO or FALLITO. IN_CORSO and unknown states are
+// not.
+func (s StatoPagamento) Terminal() bool {
+	switch s {
+	case StatoEseguito, StatoNonEseguito, StatoEseguitoParziale, StatoAnnullato, StatoFallito:
+		return true
+	}
+	return false
+}
+
+// Pagamento is a payment as GET /pagamenti/{id} returns it (GovPay's
+// Pagamento): the request, its state, the pagoPA transactions (rpp) and the
+// debts paid. json.Marshal gives GovPay's wire JSON back.
+type Pagamento struct {
+	// ID is GovPay's payment id.
+	ID string `json:"id"`
+	// Nome is GovPay's short description of the payment.
+	Nome string `json:"nome,omitempty"`
+	// Stato is the payment's state; see StatoPagamento.Terminal.
+	Stato StatoPagamento `json:"stato"`
+	// Importo is the total of the debts when the payment was requested.
+	Importo govpay.Importo `json:"importo"`
+	// IDSessionePortale is the portal's id of the attempt.
+	IDSessionePortale string `json:"idSessionePortale,omitempty"`
+	// IDSessionePsp is pagoPA's session id (the idSession of the return).
+	IDSessionePsp string `json:"idSessionePsp,omitempty"`
+	// PspRedirectURL is where the payer was sent.
+	PspRedirectURL string `json:"pspRedirectUrl,omitempty"`
+	// DataRichiestaPagamento is when the payment was requested (a
+	// timestamp, although GovPay's spec declares a date).
+	DataRichiestaPagamento govpay.DateTime `json:"dataRichiestaPagamento,omitzero"`
+	// URLRitorno, ContoAddebito, DataEsecuzionePagamento,
+	// CredenzialiPagatore, SoggettoVersante, AutenticazioneSoggetto and
+	// Lingua echo the start request.
+	URLRitorno              string                 `json:"urlRitorno,omitempty"`
+	ContoAddebito           *Conto                 `json:"contoAddebito,omitempty"`
+	DataEsecuzionePagamento govpay.Date            `json:"dataEsecuzionePagamento,omitzero"`
+	CredenzialiPagatore     string                 `json:"credenzialiPagatore,omitempty"`
+	SoggettoVersante        *govpay.Soggetto       `json:"soggettoVersante,omitempty"`
+	AutenticazioneSoggetto  AutenticazioneSoggetto `json:"autenticazioneSoggetto,omitempty"`
+	Lingua                  Lingua                 `json:"lingua,omitempty"`
+	// Rpp are the pagoPA transactions of the payment.
+	Rpp []Rpp `json:"rpp,omitempty"`
+	// Pendenze are the debts of the payment.
+	Pendenze []Debito `json:"pendenze,omitempty"`
+}
+
+// Sintesi is a payment as GET /pagamenti lists it (GovPay's PagamentoIndex):
+// the fields of Pagamento, with links instead of the transactions and debts.
+type Sintesi struct {
+	ID                      string                 `json:"id"`
+	Nome                    string                 `json:"nome,omitempty"`
+	Stato                   StatoPagamento         `json:"stato"`
+	Importo                 govpay.Importo         `json:"importo"`
+	IDSessionePortale       string                 `json:"idSessionePortale,omitempty"`
+	IDSessionePsp           string                 `json:"idSessionePsp,omitempty"`
+	PspRedirectURL          string                 `json:"pspRedirectUrl,omitempty"`
+	DataRichiestaPagamento  govpay.DateTime        `json:"dataRichiestaPagamento,omitzero"`
+	URLRitorno              string                 `json:"urlRitorno,omitempty"`
+	ContoAddebito           *Conto                 `json:"contoAddebito,omitempty"`
+	DataEsecuzionePagamento govpay.Date            `json:"dataEsecuzionePagamento,omitzero"`
+	CredenzialiPagatore     string                 `json:"credenzialiPagatore,omitempty"`
+	SoggettoVersante        *govpay.Soggetto       `json:"soggettoVersante,omitempty"`
+	AutenticazioneSoggetto  AutenticazioneSoggetto `json:"autenticazioneSoggetto,omitempty"`
+	Lingua                  Lingua                 `json:"lingua,omitempty"`
+	// PendenzeURL links the debts of the payment
+	// ("/pendenze?idPagamento=…").
+	PendenzeURL string `json:"pendenze,omitempty"`
+	// RppURL links the transactions of the payment ("/rpp?idPagamento=…").
+	RppURL string `json:"rpp,omitempty"`
+}
+
+// Rpp is one pagoPA transaction of a payment: the request (RPT) and the
+// receipt (RT), kept as opaque JSON.
+type Rpp struct {
+	// Stato is the transaction's state on pagoPA ("RT_ACCETTATA_PA"…).
+	Stato string `json:"stato"`
+	// DettaglioStato is pagoPA's detail of the state.
+	DettaglioStato string `json:"dettaglioStato,omitempty"`
+	// Segnalazioni are GovPay's warnings about the transaction.
+	Segnalazioni []Segnalazione `json:"segnalazioni,omitempty"`
+	// RPT is the payment request sent to pagoPA.
+	RPT json.RawMessage `json:"rpt,omitempty"`
+	// RT is the receipt; null or absent while there is none.
+	RT json.RawMessage `json:"rt,omitempty"`
+	// Pendenza is the debt the transaction pays.
+	Pendenza *Debito `json:"pendenza,omitempty"`
+}
+
+// HasRT reports whether the transaction carries a receipt.
+func (r Rpp) HasRT() bool { return len(r.RT) > 0 && string(r.RT) != "null" }
+
+// Segnalazione is a warning GovPay attached to a debt or a transaction.
+type Segnalazione struct {
+	Data        govpay.DateTime `json:"data,omitzero"`
+	Codice      string          `json:"codice"`
+	Descrizione string          `json:"descrizione"`
+	Dettaglio   string          `json:"dettaglio,omitempty"`
+}
+
+// StatoPendenza is the state of a debt. The constants are the values GovPay
+// 3.9 uses; others are kept as received.
+type StatoPendenza string
+
+// The debt states.
+const (
+	PendenzaEseguita         StatoPendenza = "ESEGUITA"
+	PendenzaNonEseguita      StatoPendenza = "NON_ESEGUITA"
+	PendenzaEseguitaParziale StatoPendenza = "ESEGUITA_PARZIALE"
+	PendenzaAnnullata        StatoPendenza = "ANNULLATA"
+	PendenzaScaduta          StatoPendenza = "SCADUTA"
+	PendenzaAnomala          StatoPendenza = "ANOMALA"
+)
+
+// Debito is a pendenza as API Pagamento v2 shows it to a portal (GovPay's
+// PendenzaIndex): in a Pagamento, and in the payer's debt position
+// (Client.Posizione).
+type Debito struct {
+	IDA2A          string `json:"idA2A"`
+	IDPendenza     string `json:"idPendenza"`
+	IDTipoPendenza string `json:"idTipoPendenza,omitempty"`
+	// Dominio is the creditor.
+	Dominio *Dominio `json:"dominio,omitempty"`
+	// UnitaOperativa is the creditor's office, if any.
+	UnitaOperativa *UnitaOperativa `json:"unitaOperativa,omitempty"`
+	Stato          StatoPendenza   `json:"stato"`
+	Segnalazioni   []Segnalazione  `json:"segnalazioni,omitempty"`
+	// IUVAvviso is the IUV of the notice; IUVPagamento the IUV of the last
+	// successful payment.
+	IUVAvviso    string `json:"iuvAvviso,omitempty"`
+	IUVPagamento string `json:"iuvPagamento,omitempty"`
+	// DataPagamento is the day the debt was paid.
+	DataPagamento    govpay.Date     `json:"dataPagamento,omitzero"`
+	Causale          string          `json:"causale"`
+	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore"`
+	Importo          govpay.Importo  `json:"importo"`
+	// NumeroAvviso is the notice number (18 digits), if the debt has one.
+	NumeroAvviso      string          `json:"numeroAvviso,omitempty"`
+	DataCaricamento   govpay.Date     `json:"dataCaricamento,omitzero"`
+	DataValidita      govpay.Date     `json:"dataValidita,omitzero"`
+	DataScadenza      govpay.Date     `json:"dataScadenza,omitzero"`
+	AnnoRiferimento   int             `json:"annoRiferimento,omitempty"`
+	CartellaPagamento string          `json:"cartellaPagamento,omitempty"`
+	DatiAllegati      json.RawMessage `json:"datiAllegati,omitempty"`
+	Tassonomia        string          `json:"tassonomia,omitempty"`
+	TassonomiaAvviso  string          `json:"tassonomiaAvviso,omitempty"`
+	Direzione         string          `json:"direzione,omitempty"`
+	Divisione         string          `json:"divisione,omitempty"`
+	// Tipo is "spontaneo" or "dovuto".
+	Tipo string `json:"tipo,omitempty"`
+	// UUID randomises the static payment URLs of the debt.
+	UUID string `json:"UUID,omitempty"`
+	// Proprieta holds GovPay's presentation options, as received.
+	Proprieta json.RawMessage `json:"proprieta,omitempty"`
+	// RppURL and PagamentiURL link the debt's transactions and payments.
+	RppURL       string `json:"rpp,omitempty"`
+	PagamentiURL string `json:"pagamenti,omitempty"`
+}
+
+// Dominio is a creditor as GovPay describes it.
+type Dominio struct {
+	IDDominio      string `json:"idDominio"`
+	RagioneSociale string `json:"ragioneSociale,omitempty"`
+	Indirizzo      string `json:"indirizzo,omitempty"`
+	Civico         string `json:"civico,omitempty"`
+	CAP            string `json:"cap,omitempty"`
+	Localita       string `json:"localita,omitempty"`
+	Provincia      string `json:"provincia,omitempty"`
+	Nazione        string `json:"nazione,omitempty"`
+	Email          string `json:"email,omitempty"`
+	PEC            string `json:"pec,omitempty"`
+	Tel            string `json:"tel,omitempty"`
+	Fax            string `json:"fax,omitempty"`
+	Web            string `json:"web,omitempty"`
+	GLN            string `json:"gln,omitempty"`
+	CBILL          string `json:"cbill,omitempty"`
+	Logo           string `json:"logo,omitempty"`
+	UnitaOperative string `json:"unitaOperative,omitempty"`
+	TipiPendenza   string `json:"tipiPendenza,omitempty"`
+}
+
+// UnitaOperativa is an office of a creditor.
+type UnitaOperativa struct {
+	IDUnitaOperativa string `json:"idUnitaOperativa,omitempty"`
+	RagioneSociale   string `json:"ragioneSociale,omitempty"`
+	Indirizzo        string `json:"indirizzo,omitempty"`
+	Civico           string `json:"civico,omitempty"`
+	CAP              string `json:"cap,omitempty"`
+	Localita         string `json:"localita,omitempty"`
+	Provincia        string `json:"provincia,omitempty"`
+	Nazione          string `json:"nazione,omitempty"`
+	Email            string `json:"email,omitempty"`
+	PEC              string `json:"pec,omitempty"`
+	Tel              string `json:"tel,omitempty"`
+	Fax              string `json:"fax,omitempty"`
+	Web              string `json:"web,omitempty"`
+	Area             string `json:"area,omitempty"`
+}
+
+// Get returns the payment id (GET /pagamenti/{id}, operation getPagamento).
+// An unknown id gives a *govpay.Error matching govpay.ErrNotFound. Reads are
+// retried according to the client's retry policy.
+func (c *Client) Get(ctx context.Context, id string) (*Pagamento, error) {
+	if err := checkPathID("id", id); err != nil {
+		return nil, err
+	}
+	return c.getPagamento(ctx, "pagamenti.Get", transport.Path("pagamenti", id))
+}
+
+// GetByIDSession returns the payment of a legacy session
+// (GET /pagamenti/byIdSession/{idSession}, operation getPagamentoByIdSession):
+// idSession is what Avvio.IDSession and Return.IDSession hold.
+func (c *Client) GetByIDSession(ctx context.Context, idSession string) (*Pagamento, error) {
+	if err := checkPathID("idSession", idSession); err != nil {
+		return nil, err
+	}
+	return c.getPagamento(ctx, "pagamenti.GetByIDSession", transport.Path("pagamenti", "byIdSession", idSession))
+}
+
+func (c *Client) getPagamento(ctx context.Context, op, path string) (*Pagamento, error) {
+	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path})
+	if err != nil {
+		return nil, err
+	}
+	var p Pagamento
+	if err := transport.DecodeJSON(op, resp, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// checkPathID refuses an identifier that cannot name a payment: empty, "0"
+// (the checkout bridge's placeholder), too long, or with characters GovPay's
+// ids never have.
+func checkPathID(field, id string) error {
+	v := &govpay.ValidationError{What: "pagamento"}
+	switch {
+	case id == "":
+		v.Add(field, "required")
+	case id == "0":
+		v.Add(field, `"0" is the checkout bridge's placeholder, not a payment: use the receipts`)
+	case len(id) > MaxReturnValue:
+		v.Addf(field, "at most %d characters", MaxReturnValue)
+	case !printableASCII(id):
+		v.Add(field, "must hold printable ASCII characters only")
+	}
+	return v.Err()
+}
+
+// MaxRisultatiPerPagina is the largest page GovPay serves.
+const MaxRisultatiPerPagina = 200
+
+// ListOptions filters List. Zero fields filter nothing.
+type ListOptions struct {
+	// IDSessionePortale, the portal's id of the attempt.
+	IDSessionePortale string
+	// IDSessione is pagoPA's session id (query parameter idSessione;
+	// GovPay's spec calls it idSessionePsp but the server reads idSessione).
+	IDSessione string
+	// IDDebitore and IDVersante filter by debtor and payer.
+	IDDebitore string
+	IDVersante string
+	// IDCarrello is GovPay's payment id (query parameter id).
+	IDCarrello string
+	// Stato filters by state.
+	Stato StatoPagamento
+	// DataDa and DataA bound the request time.
+	DataDa govpay.DateTime
+	DataA  govpay.DateTime
+	// Ordinamento sorts the list ("+dataRichiestaPagamento", GovPay's
+	// syntax).
+	Ordinamento string
+	// RisultatiPerPagina is the page size (GovPay's default 25 when 0, at
+	// most MaxRisultatiPerPagina).
+	RisultatiPerPagina int
+}
+
+func (o *ListOptions) query() (url.Values, error) {
+	v := &govpay.ValidationError{What: "ListOptions"}
+	if o.RisultatiPerPagina < 0 || o.RisultatiPerPagina > MaxRisultatiPerPagina {
+		v.Addf("risultatiPerPagina", "must be between 1 and %d", MaxRisultatiPerPagina)
+	}
+	if !o.DataDa.IsZero() && !o.DataA.IsZero() && o.DataA.Time().Before(o.DataDa.Time()) {
+		v.Add("dataA", "must not be before dataDa")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			q.Set(k, s)
+		}
+	}
+	set("idSessionePortale", o.IDSessionePortale)
+	set("idSessione", o.IDSessione)
+	set("idDebitore", o.IDDebitore)
+	set("idVersante", o.IDVersante)
+	set("id", o.IDCarrello)
+	set("stato", string(o.Stato))
+	set("dataDa", o.DataDa.String())
+	set("dataA", o.DataA.String())
+	set("ordinamento", o.Ordinamento)
+	if o.RisultatiPerPagina > 0 {
+		q.Set("risultatiPerPagina", strconv.Itoa(o.RisultatiPerPagina))
+	}
+	return q, nil
+}
+
+// List iterates over the payments matching o (GET /pagamenti, operation
+// findPagamenti), page after page; see the package documentation on
+// pagination. Stop early by breaking out of the loop. An error ends the
+// iteration: it is yielded once, with a zero Sintesi.
+func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
+	q, err := o.query()
+	return paginate[Sintesi](ctx, c.tc, "pagamenti.List", "pagamenti", q, err)
+}
+
+// lista is a page of a GovPay list. API Pagamento v2 puts the items under
+// risultati (its spec says items for some lists: both are read).
+type lista[T any] struct {
+	NumRisultati       int    `json:"numRisultati"`
+	NumPagine          int    `json:"numPagine"`
+	RisultatiPerPagina int    `json:"risultatiPerPagina"`
+	Pagina             int    `json:"pagina"`
+	ProssimiRisultati  string `json:"prossimiRisultati"`
+	Risultati          []T    `json:"risultati"`
+	Items              []T    `json:"items"`
+}
+
+// maxPages stops a list whose server never says it is over.
+const maxPages = 100_000
+
+// paginate walks the pages of a GovPay list.
+func paginate[T any](ctx context.Context, tc *transport.Client, op, path string, q url.Values, qerr error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if qerr != nil {
+			yield(zero, qerr)
+			return
+		}
+		for pagina := 1; pagina <= maxPages; pagina++ {
+			pq := url.Values{}
+			for k, vs := range q {
+				pq[k] = vs
+			}
+			pq.Set("pagina", strconv.Itoa(pagina))
+			resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq})
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			var page lista[T]
+			if err := transport.DecodeJSON(op, resp, &page); err != nil {
+				yield(zero, err)
+				return
+			}
+			items := page.Risultati
+			if items == nil {
+				items = page.Items
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			perPage := page.RisultatiPerPagina
+			if perPage == 0 {
+				perPage, _ = strconv.Atoi(q.Get("risultatiPerPagina"))
+			}
+			switch {
+			case len(items) == 0:
+				return
+			case page.NumPagine > 0:
+				if pagina >= page.NumPagine {
+					return
+				}
+			case page.ProssimiRisultati != "":
+				// more pages announced
+			case perPage > 0 && len(items) < perPage:
+				return
+			case perPage == 0:
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+		}
+		yield(zero, errors.New("pagamenti: list has more than 100000 pages"))
+	}
+}

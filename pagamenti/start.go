@@ -1,0 +1,595 @@
+package pagamenti
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// Mode says how a payment was started, and so how its outcome is learnt.
+type Mode string
+
+// The payment modes (see the package documentation).
+const (
+	// ModeLegacy: GovPay (≤ 3.9, V1 station) created a payment with a real
+	// id and sends the payer to WISP. The outcome is Client.Get(Avvio.ID).
+	ModeLegacy Mode = "legacy"
+	// ModeCheckoutBridge: GovPay 3.9 (V2 station) handed the cart over to
+	// pagoPA Checkout (201 with id "0", or a 302). There is no GovPay
+	// payment to track: the outcome is the receipt of each cart item.
+	ModeCheckoutBridge Mode = "checkout-bridge"
+	// ModeCheckout: the portal posted the cart to pagoPA Checkout itself
+	// (Checkout.Start). The outcome is the receipt of each cart item.
+	ModeCheckout Mode = "checkout"
+)
+
+// Avvio is a started payment: where to send the payer's browser, and what to
+// track afterwards.
+type Avvio struct {
+	// Mode says how the payment was started.
+	Mode Mode
+	// ID is GovPay's payment id in legacy mode (use it with Client.Get and
+	// Client.Wait). It is "" when there is no GovPay payment to track:
+	// the "0" the checkout bridge answers is reported as "".
+	ID string
+	// Location is the payment's resource as GovPay wrote it
+	// ("/pagamenti/{id}"), or the Location header of a 302 from the
+	// checkout bridge or pagoPA Checkout.
+	Location string
+	// Redirect is where to send the payer's browser (WISP, or pagoPA
+	// Checkout). It has been checked to be an absolute https URL (http
+	// only with govpay.WithInsecureRedirect). It may be "" for a
+	// reconciled payment whose redirect GovPay did not record.
+	Redirect string
+	// IDSession is the session id of legacy mode ("" in the checkout
+	// modes, where GovPay answers "0"). The payer comes back with it.
+	IDSession string
+	// Reconciled is true when the start request failed ambiguously (a
+	// timeout, a lost connection, a 5xx) and this Avvio was found
+	// afterwards with GET /pagamenti?idSessionePortale=. Stato is then the
+	// payment's state when it was found.
+	Reconciled bool
+	// Stato is the state of a reconciled payment ("" otherwise).
+	Stato StatoPagamento
+}
+
+// Trackable reports whether GovPay holds a payment for this start (legacy
+// mode), so that Client.Get and Client.Wait can follow it.
+func (a *Avvio) Trackable() bool { return a != nil && a.ID != "" }
+
+// Lingua is the language of pagoPA's payment pages.
+type Lingua string
+
+// The languages API Pagamento v2 accepts.
+const (
+	LinguaItaliano Lingua = "it"
+	LinguaInglese  Lingua = "en"
+	LinguaFrancese Lingua = "fr"
+	LinguaSloveno  Lingua = "sl"
+	LinguaTedesco  Lingua = "de"
+)
+
+// AutenticazioneSoggetto says how the portal authenticated the payer
+// (autenticazioneSoggetto).
+type AutenticazioneSoggetto string
+
+// The authentication kinds API Pagamento v2 accepts.
+const (
+	AutenticazioneCNS            AutenticazioneSoggetto = "CNS"
+	AutenticazioneUSR            AutenticazioneSoggetto = "USR"
+	AutenticazioneOTH            AutenticazioneSoggetto = "OTH"
+	AutenticazioneNonApplicabile AutenticazioneSoggetto = "N/A"
+)
+
+// TipoVersamento is the payment instrument pre-selected with a PSP
+// (query parameter tipoVersamento; GovPay's default is BBT).
+type TipoVersamento string
+
+// The payment instruments of pagoPA's RPT.
+const (
+	VersamentoBonifico          TipoVersamento = "BBT"  // bank transfer
+	VersamentoBollettinoPostale TipoVersamento = "BP"   // postal order
+	VersamentoAddebitoDiretto   TipoVersamento = "AD"   // direct debit
+	VersamentoCarta             TipoVersamento = "CP"   // card
+	VersamentoPSP               TipoVersamento = "PO"   // at the PSP
+	VersamentoOBEP              TipoVersamento = "OBEP" // online banking e-payment
+	VersamentoAltro             TipoVersamento = "OTH"
+	VersamentoJiffy             TipoVersamento = "JIF"
+	VersamentoMyBank            TipoVersamento = "MYBK"
+)
+
+// Conto is a bank account (contoAddebito: the account to debit).
+type Conto struct {
+	// IBAN of the account.
+	IBAN string `json:"iban"`
+	// BIC of the bank, optional.
+	BIC string `json:"bic,omitempty"`
+}
+
+// DefaultReconcileTimeout bounds the lookup that follows an ambiguous
+// payment start, when StartOptions.ReconcileTimeout is zero.
+const DefaultReconcileTimeout = 15 * time.Second
+
+// StartOptions are the parameters of a payment start besides the cart. The
+// body fields (URLRitorno … Lingua) travel in the JSON body, the others in
+// the query string, as API Pagamento v2 wants them.
+type StartOptions struct {
+	// URLRitorno is where the payer comes back (absolute http or https URL,
+	// no fragment, no credentials). Optional for legacy mode, required by
+	// the checkout bridge (GovPay answers 400 without it).
+	URLRitorno string
+	// IDSessionePortale is the portal's own id of this attempt (query
+	// parameter). Set it: it is what makes an ambiguous failure
+	// recoverable (see Client.Start). Use a new one per attempt.
+	IDSessionePortale string
+	// Lingua of the payment pages.
+	Lingua Lingua
+	// SoggettoVersante is who pays, when not the debtor.
+	SoggettoVersante *govpay.Soggetto
+	// AutenticazioneSoggetto says how the portal authenticated the payer.
+	AutenticazioneSoggetto AutenticazioneSoggetto
+	// ContoAddebito is the account to debit (direct debit payments).
+	ContoAddebito *Conto
+	// DataEsecuzionePagamento is the day the payment is requested for,
+	// when not today.
+	DataEsecuzionePagamento govpay.Date
+	// CredenzialiPagatore are credentials the PSP needs (a one-time code),
+	// at most 35 characters. They never appear in errors.
+	CredenzialiPagatore string
+	// CodiceConvenzione is an agreement between creditor and PSP (query
+	// parameter codiceConvenzione, 5–35 characters).
+	CodiceConvenzione string
+	// IDPSP, IDIntermediarioPSP and IDCanale pre-select a PSP (query
+	// parameters identificativoPSP, identificativoIntermediarioPSP,
+	// identificativoCanale): all three or none.
+	IDPSP              string
+	IDIntermediarioPSP string
+	IDCanale           string
+	// TipoVersamento is the instrument of the pre-selected PSP (query
+	// parameter tipoVersamento).
+	TipoVersamento TipoVersamento
+	// ReCaptcha is the reCAPTCHA response of a public portal (query
+	// parameter gRecaptchaResponse).
+	ReCaptcha string
+	// ReconcileTimeout bounds the lookup after an ambiguous failure
+	// (DefaultReconcileTimeout when zero).
+	ReconcileTimeout time.Duration
+}
+
+var (
+	reIBAN = regexp.MustCompile(`^[a-zA-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$`)
+	reBIC  = regexp.MustCompile(`^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$`)
+)
+
+// MaxIDSessionePortale is the longest idSessionePortale accepted.
+const MaxIDSessionePortale = 255
+
+// Validate checks the options against API Pagamento v2's rules and returns
+// nil or a *govpay.ValidationError naming each field as GovPay does
+// (urlRitorno, soggettoVersante.identificativo, identificativoPSP…).
+func (o StartOptions) Validate() error {
+	v := &govpay.ValidationError{What: "StartOptions"}
+	o.check(v)
+	return v.Err()
+}
+
+func (o *StartOptions) check(v *govpay.ValidationError) {
+	if o.URLRitorno != "" {
+		if rule := checkReturnURL(o.URLRitorno); rule != "" {
+			v.Add("urlRitorno", rule)
+		}
+	}
+	if s := o.IDSessionePortale; s != "" {
+		if len(s) > MaxIDSessionePortale {
+			v.Addf("idSessionePortale", "at most %d characters", MaxIDSessionePortale)
+		} else if !printableASCII(s) {
+			v.Add("idSessionePortale", "must hold printable ASCII characters only")
+		}
+	}
+	switch o.Lingua {
+	case "", LinguaItaliano, LinguaInglese, LinguaFrancese, LinguaSloveno, LinguaTedesco:
+	default:
+		v.Add("lingua", "must be it, en, fr, sl or de")
+	}
+	if o.SoggettoVersante != nil {
+		v.Merge("soggettoVersante", o.SoggettoVersante.Validate())
+	}
+	switch o.AutenticazioneSoggetto {
+	case "", AutenticazioneCNS, AutenticazioneUSR, AutenticazioneOTH, AutenticazioneNonApplicabile:
+	default:
+		v.Add("autenticazioneSoggetto", "must be CNS, USR, OTH or N/A")
+	}
+	if c := o.ContoAddebito; c != nil {
+		if !reIBAN.MatchString(c.IBAN) {
+			v.Add("contoAddebito.iban", "must be an IBAN (two letters, two digits, up to 30 letters or digits)")
+		}
+		if c.BIC != "" && !reBIC.MatchString(c.BIC) {
+			v.Add("contoAddebito.bic", "must be a BIC of 8 or 11 characters")
+		}
+	}
+	if n := len([]rune(o.CredenzialiPagatore)); n > 35 {
+		v.Add("credenzialiPagatore", "at most 35 characters")
+	}
+	if s := o.CodiceConvenzione; s != "" {
+		if n := len([]rune(s)); n < 5 || n > 35 {
+			v.Add("codiceConvenzione", "must have 5 to 35 characters")
+		}
+	}
+	set := 0
+	for _, s := range []string{o.IDPSP, o.IDIntermediarioPSP, o.IDCanale} {
+		if s != "" {
+			set++
+		}
+	}
+	if set != 0 && set != 3 {
+		for name, s := range map[string]string{"identificativoPSP": o.IDPSP, "identificativoIntermediarioPSP": o.IDIntermediarioPSP, "identificativoCanale": o.IDCanale} {
+			if s == "" {
+				v.Add(name, "required when a PSP is chosen (identificativoPSP, identificativoIntermediarioPSP and identificativoCanale go together)")
+			}
+		}
+		sortViolations(v)
+	}
+	switch o.TipoVersamento {
+	case "", VersamentoBonifico, VersamentoBollettinoPostale, VersamentoAddebitoDiretto, VersamentoCarta, VersamentoPSP,
+		VersamentoOBEP, VersamentoAltro, VersamentoJiffy, VersamentoMyBank:
+	default:
+		v.Add("tipoVersamento", "must be BBT, BP, AD, CP, PO, OBEP, OTH, JIF or MYBK")
+	}
+	if o.ReconcileTimeout < 0 {
+		v.Add("ReconcileTimeout", "must not be negative")
+	}
+}
+
+// sortViolations keeps the PSP violations in a stable order (they come from
+// a map).
+func sortViolations(v *govpay.ValidationError) {
+	order := map[string]int{"identificativoPSP": 1, "identificativoIntermediarioPSP": 2, "identificativoCanale": 3}
+	vs := v.Violations
+	for i := 1; i < len(vs); i++ {
+		for j := i; j > 0 && order[vs[j].Field] > 0 && order[vs[j-1].Field] > order[vs[j].Field]; j-- {
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
+}
+
+// checkReturnURL returns "" when u is an acceptable urlRitorno, or the rule
+// it breaks.
+func checkReturnURL(u string) string {
+	p, err := url.Parse(u)
+	switch {
+	case err != nil:
+		return "must be a valid URL"
+	case p.Scheme != "http" && p.Scheme != "https":
+		return "must be an absolute http or https URL"
+	case p.Host == "":
+		return "must be an absolute http or https URL with a host"
+	case p.User != nil:
+		return "must not carry credentials"
+	case p.Fragment != "" || strings.Contains(u, "#"):
+		return "must not have a fragment (GovPay appends the outcome to the query)"
+	case strings.ContainsFunc(u, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return "must not contain control characters"
+	}
+	return ""
+}
+
+// query returns the query parameters of the start request.
+func (o *StartOptions) query() url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("idSessionePortale", o.IDSessionePortale)
+	set("gRecaptchaResponse", o.ReCaptcha)
+	set("codiceConvenzione", o.CodiceConvenzione)
+	set("identificativoPSP", o.IDPSP)
+	set("identificativoIntermediarioPSP", o.IDIntermediarioPSP)
+	set("identificativoCanale", o.IDCanale)
+	set("tipoVersamento", string(o.TipoVersamento))
+	return q
+}
+
+// nuovoPagamentoWire is the body of POST /pagamenti (NuovoPagamento).
+type nuovoPagamentoWire struct {
+	Pendenze                []json.RawMessage      `json:"pendenze"`
+	URLRitorno              string                 `json:"urlRitorno,omitempty"`
+	ContoAddebito           *Conto                 `json:"contoAddebito,omitempty"`
+	DataEsecuzionePagamento govpay.Date            `json:"dataEsecuzionePagamento,omitzero"`
+	CredenzialiPagatore     string                 `json:"credenzialiPagatore,omitempty"`
+	SoggettoVersante        *govpay.Soggetto       `json:"soggettoVersante,omitempty"`
+	AutenticazioneSoggetto  AutenticazioneSoggetto `json:"autenticazioneSoggetto,omitempty"`
+	Lingua                  Lingua                 `json:"lingua,omitempty"`
+}
+
+// pagamentoCreatoWire is the 201 answer (PagamentoCreato).
+type pagamentoCreatoWire struct {
+	ID        string `json:"id"`
+	Location  string `json:"location"`
+	Redirect  string `json:"redirect"`
+	IDSession string `json:"idSession"`
+}
+
+// ErrUnsafeRedirect is matched by a *RedirectError.
+var ErrUnsafeRedirect = errors.New("pagamenti: unsafe redirect URL")
+
+// RedirectError reports a payment that was started but whose redirect URL
+// the SDK refuses to hand to a browser: not absolute, not https (without
+// govpay.WithInsecureRedirect), or missing. The payment exists: Avvio tells
+// how to track it (Avvio.Redirect is empty).
+type RedirectError struct {
+	// Avvio is the started payment, without its redirect.
+	Avvio *Avvio
+	// URL is an excerpt of the refused URL.
+	URL string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error returns one human sentence.
+func (e *RedirectError) Error() string {
+	id := ""
+	if e.Avvio != nil && e.Avvio.ID != "" {
+		id = " (payment id " + e.Avvio.ID + ")"
+	}
+	return fmt.Sprintf("pagamenti: payment started%s but its redirect URL %q is refused: %s", id, e.URL, e.Reason)
+}
+
+// Is matches ErrUnsafeRedirect.
+func (e *RedirectError) Is(target error) bool { return target == ErrUnsafeRedirect }
+
+// safeRedirect returns "" when raw is an acceptable browser redirect, or
+// the reason it is not.
+func safeRedirect(raw string, allowHTTP bool) string {
+	if raw == "" {
+		return "missing"
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "not a valid URL"
+	case !u.IsAbs() || u.Host == "":
+		return "not an absolute URL"
+	case u.User != nil:
+		return "carries credentials"
+	case strings.ContainsFunc(raw, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return "contains control characters"
+	case u.Scheme == "https":
+		return ""
+	case u.Scheme == "http" && allowHTTP:
+		return ""
+	case u.Scheme == "http":
+		return "not https (plain http is allowed only with govpay.WithInsecureRedirect)"
+	}
+	return "scheme " + u.Scheme + " is not https"
+}
+
+// OutcomeUnknownError reports a payment start whose outcome is unknown: the
+// request may have created a payment or not. It matches
+// govpay.ErrOutcomeUnknown and unwraps to the failure of the request
+// (a *govpay.NetworkError, a *govpay.Error with a 5xx status, or a
+// *govpay.DecodeError of an unreadable answer).
+//
+// Do not start the same cart again blindly: the payer could pay twice. Look
+// the payment up (Client.List with the IDSessionePortale), or ask the payer
+// to check their payments.
+type OutcomeUnknownError struct {
+	// IDSessionePortale of the attempt; "" when none was given (then no
+	// lookup was possible).
+	IDSessionePortale string
+	// Err is the failure of the start request.
+	Err error
+	// LookupErr is the failure of the lookup by IDSessionePortale; nil when
+	// the lookup was not made or found nothing.
+	LookupErr error
+}
+
+// Error returns one human sentence.
+func (e *OutcomeUnknownError) Error() string {
+	var b strings.Builder
+	b.WriteString("pagamenti: payment start outcome unknown: ")
+	b.WriteString(e.Err.Error())
+	switch {
+	case e.IDSessionePortale == "":
+		b.WriteString("; no idSessionePortale was given, so the payment cannot be looked up")
+	case e.LookupErr != nil:
+		b.WriteString("; looking up idSessionePortale " + e.IDSessionePortale + " failed too: " + e.LookupErr.Error())
+	default:
+		b.WriteString("; no payment with idSessionePortale " + e.IDSessionePortale + " found (yet)")
+	}
+	return b.String()
+}
+
+// Unwrap returns govpay.ErrOutcomeUnknown, the request's failure and the
+// lookup's failure, if any.
+func (e *OutcomeUnknownError) Unwrap() []error {
+	errs := []error{govpay.ErrOutcomeUnknown, e.Err}
+	if e.LookupErr != nil {
+		errs = append(errs, e.LookupErr)
+	}
+	return errs
+}
+
+// Start starts the payment of cart with POST /pagamenti (API Pagamento v2,
+// operation addPagamento) and tells where to send the payer.
+//
+// The cart and the options are validated first; any violation is returned
+// as one *govpay.ValidationError and nothing is sent. The request is sent
+// exactly once, never retried. GovPay's answers:
+//
+//   - 201 with a payment id: ModeLegacy, with Redirect to WISP and IDSession;
+//   - 201 with id "0": ModeCheckoutBridge, Redirect to pagoPA Checkout;
+//   - 302 (or another 3xx): ModeCheckoutBridge, Redirect and Location from
+//     the Location header, which is read and never followed;
+//   - an error status: a *govpay.Error (400 for a missing urlRitorno, 422
+//     PAG_* for business rules…). A 502 FaultBeanEsteso carries the id of
+//     a payment GovPay created anyway in Error.ID and Error.Location.
+//
+// Redirect is checked before it is returned (see Avvio.Redirect); a refused
+// one gives a *RedirectError holding the Avvio.
+//
+// An ambiguous failure (the request may have reached GovPay: a timeout, a
+// connection lost after sending, a 5xx other than the 502 above, an
+// unreadable 201) is never retried. When opts.IDSessionePortale is set,
+// Start looks the payment up with GET /pagamenti?idSessionePortale= (for at
+// most opts.ReconcileTimeout, even if ctx has ended) and returns the newest
+// match as an Avvio with Reconciled set. Otherwise it returns an
+// *OutcomeUnknownError, which matches govpay.ErrOutcomeUnknown.
+func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avvio, error) {
+	const op = "pagamenti.Start"
+	if ctx == nil {
+		return nil, errors.New("pagamenti: nil context")
+	}
+	v := &govpay.ValidationError{What: "pagamento"}
+	v.Merge("", cart.Validate())
+	opts.check(v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(nuovoPagamentoWire{
+		Pendenze:                cart.wireItems(),
+		URLRitorno:              opts.URLRitorno,
+		ContoAddebito:           opts.ContoAddebito,
+		DataEsecuzionePagamento: opts.DataEsecuzionePagamento,
+		CredenzialiPagatore:     opts.CredenzialiPagatore,
+		SoggettoVersante:        opts.SoggettoVersante,
+		AutenticazioneSoggetto:  opts.AutenticazioneSoggetto,
+		Lingua:                  opts.Lingua,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pagamenti: encoding the payment: %w", err)
+	}
+	resp, err := c.tc.Do(ctx, &transport.Request{
+		Operation: op,
+		Method:    http.MethodPost,
+		Path:      "pagamenti",
+		Query:     opts.query(),
+		Body:      body,
+		NoRetry:   true,
+	})
+	if err == nil {
+		var a *Avvio
+		a, err = c.started(op, resp)
+		if err == nil {
+			return a, nil
+		}
+	}
+	if !ambiguous(err) {
+		return nil, err
+	}
+	return c.reconcile(ctx, &opts, err)
+}
+
+// started reads a successful answer of POST /pagamenti.
+func (c *Client) started(op string, resp *http.Response) (*Avvio, error) {
+	allowHTTP := c.tc.Config().AllowInsecureRedirect
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		loc := resp.Header.Get("Location")
+		transport.Drain(resp)
+		a := &Avvio{Mode: ModeCheckoutBridge, Location: loc}
+		if loc == "" {
+			return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+				IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: errors.New("redirect without a Location header")}
+		}
+		if reason := safeRedirect(loc, allowHTTP); reason != "" {
+			return nil, &RedirectError{Avvio: a, URL: excerpt(loc), Reason: reason}
+		}
+		a.Redirect = loc
+		return a, nil
+	}
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		transport.Drain(resp)
+		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: fmt.Errorf("unexpected status %d, want 201 or 302", resp.StatusCode)}
+	}
+	var w pagamentoCreatoWire
+	if err := transport.DecodeJSON(op, resp, &w); err != nil {
+		return nil, err
+	}
+	a := &Avvio{Mode: ModeLegacy, ID: w.ID, Location: w.Location, IDSession: w.IDSession}
+	if w.ID == "" || w.ID == "0" {
+		a.Mode, a.ID = ModeCheckoutBridge, ""
+	}
+	if a.IDSession == "0" {
+		a.IDSession = ""
+	}
+	if reason := safeRedirect(w.Redirect, allowHTTP); reason != "" {
+		return nil, &RedirectError{Avvio: a, URL: excerpt(w.Redirect), Reason: reason}
+	}
+	a.Redirect = w.Redirect
+	return a, nil
+}
+
+// ambiguous reports whether a failed start may have created a payment.
+func ambiguous(err error) bool {
+	var ne *govpay.NetworkError
+	if errors.As(err, &ne) {
+		return ne.Sent
+	}
+	var ge *govpay.Error
+	if errors.As(err, &ge) {
+		// A 502 FaultBeanEsteso names the payment it created: not ambiguous.
+		return ge.StatusCode >= 500 && ge.ID == ""
+	}
+	var de *govpay.DecodeError
+	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300
+}
+
+// reconcile looks up the payment of an ambiguous start.
+func (c *Client) reconcile(ctx context.Context, opts *StartOptions, cause error) (*Avvio, error) {
+	if opts.IDSessionePortale == "" {
+		return nil, &OutcomeUnknownError{Err: cause}
+	}
+	timeout := opts.ReconcileTimeout
+	if timeout == 0 {
+		timeout = DefaultReconcileTimeout
+	}
+	if ctx.Err() != nil {
+		// The caller's context ended (that may be the very failure): the
+		// lookup still runs, briefly, so the caller learns the outcome.
+		ctx = context.WithoutCancel(ctx)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var found *Sintesi
+	for s, err := range c.List(ctx, ListOptions{IDSessionePortale: opts.IDSessionePortale, RisultatiPerPagina: 25}) {
+		if err != nil {
+			return nil, &OutcomeUnknownError{IDSessionePortale: opts.IDSessionePortale, Err: cause, LookupErr: err}
+		}
+		if s.IDSessionePortale != "" && s.IDSessionePortale != opts.IDSessionePortale {
+			continue // a server that ignores the filter
+		}
+		if found == nil || s.DataRichiestaPagamento.Time().After(found.DataRichiestaPagamento.Time()) {
+			found = &s
+		}
+	}
+	if found == nil || found.ID == "" {
+		return nil, &OutcomeUnknownError{IDSessionePortale: opts.IDSessionePortale, Err: cause}
+	}
+	a := &Avvio{
+		Mode:       ModeLegacy,
+		ID:         found.ID,
+		Location:   "/pagamenti/" + url.PathEscape(found.ID),
+		IDSession:  found.IDSessionePsp,
+		Reconciled: true,
+		Stato:      found.Stato,
+	}
+	if found.PspRedirectURL != "" {
+		if reason := safeRedirect(found.PspRedirectURL, c.tc.Config().AllowInsecureRedirect); reason != "" {
+			return nil, &RedirectError{Avvio: a, URL: excerpt(found.PspRedirectURL), Reason: reason}
+		}
+		a.Redirect = found.PspRedirectURL
+	}
+	return a, nil
+}

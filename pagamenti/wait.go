@@ -1,0 +1,88 @@
+package pagamenti
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// WaitOptions tunes Client.Wait.
+type WaitOptions struct {
+	// MinInterval is the first pause between two reads (1 s when zero);
+	// pauses double up to MaxInterval (15 s when zero), with jitter.
+	MinInterval time.Duration
+	MaxInterval time.Duration
+}
+
+// Wait reads the payment id (legacy mode) until its state is terminal
+// (ESEGUITO, NON_ESEGUITO, ESEGUITO_PARZIALE, ANNULLATO, FALLITO; see
+// StatoPagamento.Terminal) and returns it. IN_CORSO and unknown states keep
+// it waiting, with pauses growing from MinInterval to MaxInterval.
+//
+// Bound it with the context: when ctx ends, Wait returns the last payment
+// read (nil if none) together with an error wrapping ctx.Err(). Temporary
+// failures (network errors, 429, 5xx, after the client's own retries) do
+// not end the wait; any other error (404, 401, an undecodable answer) is
+// returned at once.
+func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento, error) {
+	if ctx == nil {
+		return nil, errors.New("pagamenti: nil context")
+	}
+	if err := checkPathID("id", id); err != nil {
+		return nil, err
+	}
+	minI, maxI := o.MinInterval, o.MaxInterval
+	if minI <= 0 {
+		minI = time.Second
+	}
+	if maxI <= 0 {
+		maxI = 15 * time.Second
+	}
+	if maxI < minI {
+		maxI = minI
+	}
+	var last *Pagamento
+	for attempt := 0; ; attempt++ {
+		p, err := c.Get(ctx, id)
+		switch {
+		case err == nil:
+			last = p
+			if p.Stato.Terminal() {
+				return p, nil
+			}
+		case !temporary(err) || ctx.Err() != nil:
+			if cerr := ctx.Err(); cerr != nil {
+				return last, fmt.Errorf("pagamenti: waiting for payment %s: %w", id, cerr)
+			}
+			return last, err
+		}
+		t := time.NewTimer(transport.Backoff(minI, maxI, attempt))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			state := "no state read"
+			if last != nil {
+				state = "last state " + string(last.Stato)
+			}
+			return last, fmt.Errorf("pagamenti: waiting for payment %s (%s): %w", id, state, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// temporary reports whether a failed read may succeed later.
+func temporary(err error) bool {
+	var ne *govpay.NetworkError
+	if errors.As(err, &ne) {
+		return true
+	}
+	var ge *govpay.Error
+	if errors.As(err, &ge) {
+		return ge.StatusCode == 429 || ge.StatusCode >= 500
+	}
+	return false
+}
