@@ -2121,7 +2121,7 @@ func NewListPagamentiRequest(server string, params *ListPagamentiParams) (*http.
 
 		if params.DataDa != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2133,7 +2133,7 @@ func NewListPagamentiRequest(server string, params *ListPagamentiParams) (*http.
 
 		if params.DataA != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2526,7 +2526,7 @@ func NewListPendenzeRequest(server string, params *ListPendenzeParams) (*http.Re
 
 		if params.DataDa != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2538,7 +2538,7 @@ func NewListPendenzeRequest(server string, params *ListPendenzeParams) (*http.Re
 
 		if params.DataA != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4501,7 +4501,7 @@ func (siw *ServerInterfaceWrapper) ListPagamenti(w http.ResponseWriter, r *http.
 
 	// ------------- Optional query parameter "dataDa" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4514,7 +4514,7 @@ func (siw *ServerInterfaceWrapper) ListPagamenti(w http.ResponseWriter, r *http.
 
 	// ------------- Optional query parameter "dataA" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4853,7 +4853,7 @@ func (siw *ServerInterfaceWrapper) ListPendenze(w http.ResponseWriter, r *http.R
 
 	// ------------- Optional query parameter "dataDa" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4866,7 +4866,7 @@ func (siw *ServerInterfaceWrapper) ListPendenze(w http.ResponseWriter, r *http.R
 
 	// ------------- Optional query parameter "dataA" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {

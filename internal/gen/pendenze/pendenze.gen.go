@@ -1723,7 +1723,7 @@ func NewListPendenzeRequest(server string, params *ListPendenzeParams) (*http.Re
 
 		if params.DataDa != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1735,7 +1735,7 @@ func NewListPendenzeRequest(server string, params *ListPendenzeParams) (*http.Re
 
 		if params.DataA != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2282,7 +2282,7 @@ func NewListRppRequest(server string, params *ListRppParams) (*http.Request, err
 
 		if params.DataRPTDa != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataRptDa", *params.DataRPTDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataRptDa", *params.DataRPTDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2294,7 +2294,7 @@ func NewListRppRequest(server string, params *ListRppParams) (*http.Request, err
 
 		if params.DataRPTA != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataRptA", *params.DataRPTA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataRptA", *params.DataRPTA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2306,7 +2306,7 @@ func NewListRppRequest(server string, params *ListRppParams) (*http.Request, err
 
 		if params.DataRTDa != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataRtDa", *params.DataRTDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataRtDa", *params.DataRTDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2318,7 +2318,7 @@ func NewListRppRequest(server string, params *ListRppParams) (*http.Request, err
 
 		if params.DataRTA != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataRtA", *params.DataRTA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataRtA", *params.DataRTA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4048,7 +4048,7 @@ func (siw *ServerInterfaceWrapper) ListPendenze(w http.ResponseWriter, r *http.R
 
 	// ------------- Optional query parameter "dataDa" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4061,7 +4061,7 @@ func (siw *ServerInterfaceWrapper) ListPendenze(w http.ResponseWriter, r *http.R
 
 	// ------------- Optional query parameter "dataA" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4549,7 +4549,7 @@ func (siw *ServerInterfaceWrapper) ListRpp(w http.ResponseWriter, r *http.Reques
 
 	// ------------- Optional query parameter "dataRptDa" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataRptDa", r.URL.Query(), &params.DataRPTDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataRptDa", r.URL.Query(), &params.DataRPTDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4562,7 +4562,7 @@ func (siw *ServerInterfaceWrapper) ListRpp(w http.ResponseWriter, r *http.Reques
 
 	// ------------- Optional query parameter "dataRptA" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataRptA", r.URL.Query(), &params.DataRPTA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataRptA", r.URL.Query(), &params.DataRPTA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4575,7 +4575,7 @@ func (siw *ServerInterfaceWrapper) ListRpp(w http.ResponseWriter, r *http.Reques
 
 	// ------------- Optional query parameter "dataRtDa" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataRtDa", r.URL.Query(), &params.DataRTDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataRtDa", r.URL.Query(), &params.DataRTDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -4588,7 +4588,7 @@ func (siw *ServerInterfaceWrapper) ListRpp(w http.ResponseWriter, r *http.Reques
 
 	// ------------- Optional query parameter "dataRtA" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataRtA", r.URL.Query(), &params.DataRTA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataRtA", r.URL.Query(), &params.DataRTA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {

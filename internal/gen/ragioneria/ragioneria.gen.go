@@ -954,7 +954,7 @@ func NewListRicevuteRequest(server string, params *ListRicevuteParams) (*http.Re
 
 		if params.DataDa != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataDa", *params.DataDa, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -966,7 +966,7 @@ func NewListRicevuteRequest(server string, params *ListRicevuteParams) (*http.Re
 
 		if params.DataA != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "dataA", *params.DataA, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "govpay-date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1574,7 +1574,7 @@ func (siw *ServerInterfaceWrapper) ListRicevute(w http.ResponseWriter, r *http.R
 
 	// ------------- Optional query parameter "dataDa" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataDa", r.URL.Query(), &params.DataDa, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -1587,7 +1587,7 @@ func (siw *ServerInterfaceWrapper) ListRicevute(w http.ResponseWriter, r *http.R
 
 	// ------------- Optional query parameter "dataA" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "dataA", r.URL.Query(), &params.DataA, runtime.BindQueryParameterOptions{Type: "string", Format: "govpay-date-time"})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
