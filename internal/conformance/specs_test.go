@@ -147,6 +147,7 @@ func checkSpec(t *testing.T, ourFile, upstreamFile string, known map[string]stri
 
 	c := &comparer{known: known, used: map[string]bool{}, seen: map[[2]*openapi3.Schema]bool{}}
 	var unmatched []string
+	matched := 0
 	for _, name := range sortedKeys(ours.Components.Schemas) {
 		ref := ours.Components.Schemas[name]
 		if ref == nil || ref.Value == nil || len(collectProps(ref.Value)) == 0 {
@@ -167,6 +168,7 @@ func checkSpec(t *testing.T, ourFile, upstreamFile string, known map[string]stri
 			continue
 		}
 		c.compare(name, ref, up)
+		matched++
 	}
 	for _, m := range c.missing {
 		t.Errorf("%s: property %s is not in upstream %s (add it to the known differences with a reason if GovPay really sends/accepts it)", ourFile, m, upstreamFile)
@@ -184,6 +186,7 @@ func checkSpec(t *testing.T, ourFile, upstreamFile string, known map[string]stri
 			t.Logf("known difference %s: %s", k, known[k])
 		}
 	}
+	t.Logf("%s: %d schemas matched upstream by name, %d properties checked", ourFile, matched, c.checked)
 	if len(unmatched) > 0 {
 		t.Logf("%s: schemas with no upstream counterpart (checked only where reached from a matched schema): %s", ourFile, strings.Join(unmatched, ", "))
 	}
@@ -194,6 +197,7 @@ type comparer struct {
 	used    map[string]bool
 	missing []string
 	seen    map[[2]*openapi3.Schema]bool
+	checked int
 }
 
 // compare checks the properties of ours against theirs, recursively.
@@ -223,6 +227,7 @@ func (c *comparer) compare(path string, ours, theirs *openapi3.SchemaRef) {
 		return
 	}
 	for _, name := range sortedKeys(op) {
+		c.checked++
 		p := path + "." + name
 		up, ok := tp[name]
 		if !ok {
@@ -282,9 +287,19 @@ func refName(ref string) string {
 // files and tolerating the TAB characters found in some upstream YAML files.
 func loadSpec(t testing.TB, path string) *openapi3.T {
 	t.Helper()
+	return loadWith(t, newLoader(), path)
+}
+
+func newLoader() *openapi3.Loader {
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = readDetabbed
+	loader.ReadFromURIFunc = openapi3.URIMapCache(readDetabbed)
+	return loader
+}
+
+// loadWith loads path with loader; sharing a loader shares its caches.
+func loadWith(t testing.TB, loader *openapi3.Loader, path string) *openapi3.T {
+	t.Helper()
 	doc, err := loader.LoadFromFile(path)
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
@@ -401,6 +416,7 @@ func schemaIndex(t testing.TB, path string) openapi3.Schemas {
 	t.Helper()
 	out := openapi3.Schemas{}
 	visited := map[string]bool{}
+	loader := newLoader()
 	var visit func(p string)
 	visit = func(p string) {
 		abs, err := filepath.Abs(p)
@@ -408,7 +424,7 @@ func schemaIndex(t testing.TB, path string) openapi3.Schemas {
 			return
 		}
 		visited[abs] = true
-		doc := loadSpec(t, abs)
+		doc := loadWith(t, loader, abs)
 		for name, s := range doc.Components.Schemas {
 			if _, dup := out[name]; !dup {
 				out[name] = s
