@@ -75,7 +75,7 @@ func ParseDate(s string) (Date, error) {
 	return DateOf(dt.t.In(Rome)), nil
 }
 
-// Year, Month and Day return the parts of the date.
+// Year returns the year of the date.
 func (d Date) Year() int { return d.y }
 
 // Month returns the month of the date.
@@ -145,10 +145,22 @@ func appendInt(b []byte, v, width int) []byte {
 	return append(b, s...)
 }
 
-// MarshalJSON encodes "2006-01-02", or null for the zero Date.
+// checkYear refuses the years GovPay's four-digit formats cannot carry.
+func checkYear(y int) error {
+	if y < 0 || y > 9999 {
+		return fmt.Errorf("%w: year %d out of range 0000–9999", ErrDate, y)
+	}
+	return nil
+}
+
+// MarshalJSON encodes "2006-01-02", or null for the zero Date. It fails
+// (with an error matching [ErrDate]) for years outside 0000–9999.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
+	}
+	if err := checkYear(d.y); err != nil {
+		return nil, err
 	}
 	b := append(make([]byte, 0, 12), '"')
 	b = d.appendTo(b)
@@ -174,8 +186,17 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalText encodes "2006-01-02" (used for query parameters).
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText encodes "2006-01-02" (used for query parameters), or nothing
+// for the zero Date. It fails like [Date.MarshalJSON] for years outside
+// 0000–9999.
+func (d Date) MarshalText() ([]byte, error) {
+	if !d.IsZero() {
+		if err := checkYear(d.y); err != nil {
+			return nil, err
+		}
+	}
+	return []byte(d.String()), nil
+}
 
 // UnmarshalText decodes any form [ParseDate] accepts.
 func (d *Date) UnmarshalText(b []byte) error {
@@ -198,8 +219,18 @@ func (d *Date) UnmarshalText(b []byte) error {
 // "2019-10-21T14:16:07.022", "2019-10-21T14:16:07.022+0000",
 // "2026-03-30T14:35:16+02:00", "…Z", a space instead of "T", and a plain
 // date "2022-04-26" (midnight in Europe/Rome). It encodes as
-// "2006-01-02T15:04:05" in Europe/Rome, the form GovPay accepts. The zero
-// DateTime encodes as JSON null.
+// "2006-01-02T15:04:05" in Europe/Rome, the form GovPay accepts, at second
+// precision. The zero DateTime encodes as JSON null; use the `omitzero` tag
+// option to omit it.
+//
+// That form carries no offset, so the hour repeated when daylight saving
+// time ends (02:00–02:59 on the last Sunday of October) is ambiguous: such a
+// wall-clock time is read as the second occurrence (CET, +01:00), and an
+// instant in the first occurrence (CEST) comes back one hour later after a
+// round trip through GovPay's format. Every other instant round-trips
+// exactly (to the second).
+//
+// Compare DateTimes with [DateTime.Equal], not ==.
 type DateTime struct {
 	t time.Time
 }
@@ -223,12 +254,17 @@ var dateTimeLayouts = []string{
 }
 
 // ParseDateTime parses any timestamp form GovPay emits (see [DateTime]).
-// Forms without an offset are read in Europe/Rome.
+// Forms without an offset are read in Europe/Rome. Instants whose year in
+// Europe/Rome falls outside 0000–9999 are refused, since they could not be
+// written back.
 func ParseDateTime(s string) (DateTime, error) {
 	s = strings.TrimSpace(s)
 	if len(s) >= 10 && len(s) <= 40 {
 		for _, layout := range dateTimeLayouts {
 			if t, err := time.ParseInLocation(layout, s, Rome); err == nil {
+				if y := t.In(Rome).Year(); y < 0 || y > 9999 {
+					return DateTime{}, fmt.Errorf("%w %q: year out of range 0000–9999 in Europe/Rome", ErrDate, truncate(s, 40))
+				}
 				return DateTime{t: t}, nil
 			}
 		}
@@ -261,10 +297,16 @@ func (t DateTime) String() string {
 	return t.t.In(Rome).Format("2006-01-02T15:04:05")
 }
 
-// MarshalJSON encodes "2006-01-02T15:04:05" in Europe/Rome, or null when zero.
+// MarshalJSON encodes "2006-01-02T15:04:05" in Europe/Rome, or null when
+// zero. Fractions of a second are dropped (GovPay stores seconds). It fails
+// (with an error matching [ErrDate]) when the year in Europe/Rome is outside
+// 0000–9999.
 func (t DateTime) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
+	}
+	if err := checkYear(t.t.In(Rome).Year()); err != nil {
+		return nil, err
 	}
 	b := append(make([]byte, 0, 21), '"')
 	b = t.t.In(Rome).AppendFormat(b, "2006-01-02T15:04:05")
@@ -290,8 +332,16 @@ func (t *DateTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalText encodes "2006-01-02T15:04:05" in Europe/Rome.
-func (t DateTime) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+// MarshalText encodes "2006-01-02T15:04:05" in Europe/Rome (used for query
+// parameters), or nothing when zero. It fails like [DateTime.MarshalJSON].
+func (t DateTime) MarshalText() ([]byte, error) {
+	if !t.IsZero() {
+		if err := checkYear(t.t.In(Rome).Year()); err != nil {
+			return nil, err
+		}
+	}
+	return []byte(t.String()), nil
+}
 
 // UnmarshalText decodes any form [ParseDateTime] accepts.
 func (t *DateTime) UnmarshalText(b []byte) error {

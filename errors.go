@@ -178,11 +178,40 @@ type NetworkError struct {
 
 // Error returns one human sentence.
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("govpay: %s: %s %s: %v", e.Operation, e.Method, e.URL, e.Err)
+	var b strings.Builder
+	b.WriteString("govpay: ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	if e.Method != "" || e.URL != "" {
+		b.WriteString(strings.TrimSpace(e.Method + " " + e.URL))
+		b.WriteString(": ")
+	}
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("network failure")
+	}
+	return b.String()
 }
 
 // Unwrap returns the underlying error.
 func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Is matches [ErrOutcomeUnknown] when the request may have reached the
+// server (Sent) and its method is not safe to repeat (POST, PATCH): the
+// operation may or may not have taken effect.
+func (e *NetworkError) Is(target error) bool {
+	if target != ErrOutcomeUnknown || !e.Sent {
+		return false
+	}
+	switch e.Method {
+	case http.MethodPost, http.MethodPatch:
+		return true
+	}
+	return false
+}
 
 // DecodeError is an answer whose status was expected but whose body could not
 // be decoded (truncated JSON, wrong content type, an amount with three
@@ -205,7 +234,11 @@ func (e *DecodeError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	return fmt.Sprintf("govpay: %s: cannot decode the %d answer (%s): %v", e.Operation, e.StatusCode, ct, e.Err)
+	op := ""
+	if e.Operation != "" {
+		op = e.Operation + ": "
+	}
+	return fmt.Sprintf("govpay: %scannot decode the %d answer (%s): %v", op, e.StatusCode, ct, e.Err)
 }
 
 // Unwrap returns the decoding failure.
@@ -282,6 +315,9 @@ func (e *ValidationError) Merge(prefix string, err error) {
 	}
 	var ve *ValidationError
 	if errors.As(err, &ve) {
+		if ve == nil {
+			return
+		}
 		for _, v := range ve.Violations {
 			f := v.Field
 			switch {
@@ -302,6 +338,9 @@ func (e *ValidationError) Merge(prefix string, err error) {
 
 // Has reports whether a violation of field was recorded.
 func (e *ValidationError) Has(field string) bool {
+	if e == nil {
+		return false
+	}
 	for _, v := range e.Violations {
 		if v.Field == field {
 			return true

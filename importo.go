@@ -191,11 +191,15 @@ func (i *Importo) UnmarshalJSON(b []byte) error {
 	}
 	s := string(b)
 	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
-		var u string
-		if err := json.Unmarshal(b, &u); err != nil {
-			return fmt.Errorf("%w: malformed string", ErrImporto)
+		if plainJSONString(b[1 : len(b)-1]) {
+			s = strings.TrimSpace(s[1 : len(s)-1])
+		} else {
+			var u string
+			if err := json.Unmarshal(b, &u); err != nil {
+				return fmt.Errorf("%w: malformed string", ErrImporto)
+			}
+			s = strings.TrimSpace(u)
 		}
-		s = strings.TrimSpace(u)
 	}
 	v, err := ParseImporto(s)
 	if err != nil {
@@ -221,6 +225,17 @@ func (i *Importo) UnmarshalText(b []byte) error {
 	}
 	*i = v
 	return nil
+}
+
+// plainJSONString reports whether b, the inside of a JSON string, has no
+// escapes, quotes or control characters, so that it is its own value.
+func plainJSONString(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func truncate(s string, n int) string {

@@ -31,12 +31,15 @@ type Option func(*config.Config) error
 // ends as soon as the request's context is done.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts, the first included; 1
-	// disables retries.
+	// disables retries. It must be between 1 and 20.
 	MaxAttempts int
-	// MinBackoff and MaxBackoff bound the exponential backoff.
+	// MinBackoff and MaxBackoff bound the exponential backoff. Zero takes the
+	// value of [DefaultRetryPolicy] (capped by the other bound when that is
+	// set), so a policy never retries in a tight loop by omission.
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
-	// MaxRetryAfter is the longest Retry-After honoured.
+	// MaxRetryAfter is the longest Retry-After honoured; zero takes the value
+	// of [DefaultRetryPolicy].
 	MaxRetryAfter time.Duration
 }
 
@@ -118,10 +121,12 @@ func WithSSLHeader(pemCert string) Option {
 		// Header values cannot hold newlines: the PEM travels on one line,
 		// base64 DER between the usual markers.
 		v := "-----BEGIN CERTIFICATE-----" + base64.StdEncoding.EncodeToString(block.Bytes) + "-----END CERTIFICATE-----"
+		h := http.Header{}
+		h.Set(SSLHeader, v) // canonical key: X-Govpay-Cert
 		return setAuth(c, &config.HeaderAuth{
 			Mode:    "ssl-header",
-			Headers: http.Header{SSLHeader: {v}},
-			Secret:  map[string]bool{SSLHeader: true},
+			Headers: h,
+			Secret:  map[string]bool{http.CanonicalHeaderKey(SSLHeader): true},
 			Secrets: []string{v},
 		})
 	}
@@ -183,15 +188,15 @@ func WithSPID(u SPIDUser) Option {
 			return errors.New("govpay: WithSPID: FiscalNumber must not be empty")
 		}
 		h := http.Header{}
-		for name, v := range map[string]string{
-			"X-Spid-Fiscalnumber": u.FiscalNumber, "X-Spid-Name": u.Name, "X-Spid-Familyname": u.FamilyName,
-			"X-Spid-Email": u.Email, "X-Spid-Mobilephone": u.MobilePhone, "X-Spid-Address": u.Address,
+		for _, f := range []struct{ name, v string }{
+			{"X-Spid-Fiscalnumber", u.FiscalNumber}, {"X-Spid-Name", u.Name}, {"X-Spid-Familyname", u.FamilyName},
+			{"X-Spid-Email", u.Email}, {"X-Spid-Mobilephone", u.MobilePhone}, {"X-Spid-Address", u.Address},
 		} {
-			if invalidHeaderValue(v) {
-				return fmt.Errorf("govpay: WithSPID: %s must not contain control characters", name)
+			if invalidHeaderValue(f.v) {
+				return fmt.Errorf("govpay: WithSPID: %s must not contain control characters", f.name)
 			}
-			if v != "" {
-				h.Set(name, v)
+			if f.v != "" {
+				h.Set(f.name, f.v)
 			}
 		}
 		return setAuth(c, &config.HeaderAuth{Mode: "spid", Headers: h})
@@ -243,8 +248,20 @@ func WithRetry(p RetryPolicy) Option {
 		if p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
 			return errors.New("govpay: WithRetry: durations must not be negative")
 		}
-		if p.MaxBackoff < p.MinBackoff {
+		if p.MaxBackoff != 0 && p.MaxBackoff < p.MinBackoff {
 			return errors.New("govpay: WithRetry: MaxBackoff must not be less than MinBackoff")
+		}
+		d := DefaultRetryPolicy
+		switch {
+		case p.MinBackoff == 0 && p.MaxBackoff == 0:
+			p.MinBackoff, p.MaxBackoff = d.MinBackoff, d.MaxBackoff
+		case p.MinBackoff == 0:
+			p.MinBackoff = min(d.MinBackoff, p.MaxBackoff)
+		case p.MaxBackoff == 0:
+			p.MaxBackoff = max(d.MaxBackoff, p.MinBackoff)
+		}
+		if p.MaxRetryAfter == 0 {
+			p.MaxRetryAfter = d.MaxRetryAfter
 		}
 		c.Retry = &config.Retry{MaxAttempts: p.MaxAttempts, MinBackoff: p.MinBackoff, MaxBackoff: p.MaxBackoff, MaxRetryAfter: p.MaxRetryAfter}
 		return nil

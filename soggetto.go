@@ -20,21 +20,28 @@ const (
 type Soggetto struct {
 	// Tipo is F or G.
 	Tipo TipoSoggetto `json:"tipo"`
-	// Identificativo is the codice fiscale or partita IVA (1–35 characters;
-	// GovPay stores at most 35, pagoPA identifies by up to 16). "ANONIMO" is
-	// allowed by pagoPA for anonymous payers.
+	// Identificativo is the codice fiscale or partita IVA (1–16 characters,
+	// as pagoPA identifies subjects). "ANONIMO" is allowed by pagoPA for
+	// anonymous payers.
 	Identificativo string `json:"identificativo"`
 	// Anagrafica is the full name or company name (≤ 70 characters).
 	Anagrafica string `json:"anagrafica,omitempty"`
-	Indirizzo  string `json:"indirizzo,omitempty"`
-	Civico     string `json:"civico,omitempty"`
-	CAP        string `json:"cap,omitempty"`
-	Localita   string `json:"localita,omitempty"`
-	// Provincia is the two-letter province code ("RM").
+	// Indirizzo is the street address (≤ 70 characters).
+	Indirizzo string `json:"indirizzo,omitempty"`
+	// Civico is the street number (≤ 16 characters).
+	Civico string `json:"civico,omitempty"`
+	// CAP is the postal code (≤ 16 characters).
+	CAP string `json:"cap,omitempty"`
+	// Localita is the town (≤ 35 characters).
+	Localita string `json:"localita,omitempty"`
+	// Provincia is the province, preferably its two-letter code ("RM");
+	// GovPay accepts up to 35 characters ("Roma").
 	Provincia string `json:"provincia,omitempty"`
 	// Nazione is the two-letter ISO 3166 country code ("IT").
-	Nazione   string `json:"nazione,omitempty"`
-	Email     string `json:"email,omitempty"`
+	Nazione string `json:"nazione,omitempty"`
+	// Email is the e-mail address GovPay may send receipts to.
+	Email string `json:"email,omitempty"`
+	// Cellulare is the mobile phone number (≤ 35 characters).
 	Cellulare string `json:"cellulare,omitempty"`
 }
 
@@ -44,9 +51,10 @@ var (
 )
 
 // Validate checks the soggetto against GovPay's server rules (tipo F or G,
-// identificativo 1–16 characters, provincia and nazione two capital letters,
-// lengths). Check characters of codice fiscale and partita IVA are not
-// verified here: see the strict mode of the pendenze package.
+// identificativo 1–16 characters, nazione two capital letters, the maximum
+// length of every field, e-mail shape). Check characters of codice fiscale
+// and partita IVA are not verified here: see the strict mode of the pendenze
+// package.
 func (s Soggetto) Validate() error {
 	var v ValidationError
 	v.What = "soggetto"
@@ -74,11 +82,9 @@ func (s Soggetto) Validate() error {
 	maxLen("civico", s.Civico, 16)
 	maxLen("cap", s.CAP, 16)
 	maxLen("localita", s.Localita, 35)
+	maxLen("provincia", s.Provincia, 35)
 	maxLen("email", s.Email, 256)
 	maxLen("cellulare", s.Cellulare, 35)
-	if s.Provincia != "" && !reTwoUpper.MatchString(s.Provincia) {
-		v.Add("provincia", "must be two capital letters")
-	}
 	if s.Nazione != "" && !reTwoUpper.MatchString(s.Nazione) {
 		v.Add("nazione", "must be two capital letters")
 	}
