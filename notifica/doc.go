@@ -1,0 +1,98 @@
+// Package notifica receives GovPay's calls to the vertical system (API
+// Ente, versions 1 and 2): payment notifications and, optionally, the
+// verification of pendenze.
+//
+// GovPay calls the integrator back: when a payment request reaches pagoPA
+// and when its receipt arrives (v1), or once with the receipt (v2). It
+// keeps repeating a notification that was not answered 2xx, every
+// tentativi² minutes for up to 24 hours, so the answer decides whether a
+// payment is lost or counted twice. [NewHandler] returns an http.Handler
+// that authenticates GovPay, decodes every notification into typed
+// payloads with exact amounts, calls a [Receiver] and answers accordingly.
+//
+//	h, err := notifica.NewHandler(myReceiver,
+//		notifica.WithBasicAuth("govpay", os.Getenv("NOTIFICA_PASSWORD")),
+//		notifica.WithDeduplicator(notifica.NewMemoryDeduplicator()),
+//	)
+//	mux.Handle("/govpay/", http.StripPrefix("/govpay", h))
+//
+// # Routes
+//
+// Paths are relative to where the handler is mounted:
+//
+//	POST /pagamenti/{idDominio}/{iuv}?idSession=&idSessionePortale=&idCarrello=   v1 notification
+//	PUT  /ricevute/{idDominio}/{iuv}/{idRicevuta}                                 v2 receipt
+//	GET  /avvisi/{idDominio}/{numeroAvviso}       verification by notice (AvvisoVerifier)
+//	GET  /pendenze/{idA2A}/{idPendenza}           verification by id (PendenzaVerifier)
+//	POST /pendenze/{idDominio}/{idTipoPendenza}   spontaneous pendenza (SpontaneaVerifier)
+//
+// Mount it with http.StripPrefix, or directly under a ServeMux prefix
+// pattern ("/govpay/" or "/govpay/{rest...}"): a path that matches no route
+// is retried without its leading segments. The v1 activation (rt null) goes
+// to [Receiver.Attivazione], the v1 outcome to [Receiver.Pagamento], the v2
+// receipt to [Receiver.Ricevuta]. idRicevuta is the rest of the path, since
+// GovPay does not always escape it (a ccp "n/a" arrives as two segments).
+// A verification route whose interface the Receiver does not implement
+// answers 501. Verification answers use the API Ente v2 form unless
+// [WithVerificaV1] is given (the notification version is known from the
+// path).
+//
+// The rpt and rt of a notification are kept as raw JSON, in whichever shape
+// GovPay sent them (the old RPT/RT of "SANP 1" or the SANP 2 paymentPA and
+// receipt): [LeggiRT] and [LeggiRPT] read the fields common to both
+// (receipt id, outcome, amount paid, payment date, PSP…).
+//
+// # Delivery semantics
+//
+// The handler answers 201 only after the Receiver returned nil. A Receiver
+// error or panic answers 500 with a FaultBean, and GovPay delivers the
+// notification again later: a failure is never acknowledged. Since GovPay
+// delivers at least once, a Receiver may see the same notification more
+// than once; either make it idempotent or configure a [Deduplicator].
+//
+// Every answer other than 2xx carries a FaultBean body
+// ({categoria, codice, descrizione, dettaglio}) with Content-Type
+// application/json.
+//
+// # Authentication
+//
+// NewHandler requires at least one of [WithBasicAuth], [WithAPIKey]
+// (X-APP-ID and X-API-KEY), [WithHeaderSecret], [WithClientCertificateSubjects]
+// (verified mTLS client certificates) and [WithBearerCheck], or an explicit
+// [WithNoAuthentication] when a proxy authenticates GovPay. When several are
+// configured, all must pass. Secrets are stored as SHA-256 digests and
+// compared in constant time (crypto/subtle), whatever their length. Every
+// failure answers 401 with the same FaultBean, which says nothing about
+// which check failed; the reason is logged without the credentials.
+//
+// # Deduplication
+//
+// Every notification has an idempotency key naming its kind and payment:
+// ricevuta/{idDominio}/{iuv}/{idRicevuta} (v2),
+// pagamento/{idDominio}/{iuv}/{receiptId or ccp} and
+// attivazione/{idDominio}/{iuv}/{ccp or idSession} (v1); see
+// [Ricevuta.Chiave] and [Pagamento.Chiave]. With [WithDeduplicator], a
+// notification whose key was already processed answers 201 without calling
+// the Receiver, and concurrent deliveries of the same key wait for the one
+// in progress: if it succeeds they answer 201, if it fails one of them
+// tries again. [NewMemoryDeduplicator] does this in memory, for one
+// process; the [Deduplicator] interface lets the key live in the vertical
+// system's database, in the same transaction as the Receiver's effects
+// (see the package example).
+//
+// # Security
+//
+// The handler treats every request as hostile until proven otherwise:
+// authentication comes first (an unauthenticated caller cannot probe
+// routes); bodies larger than [DefaultMaxBodyBytes] (or [WithMaxBodyBytes])
+// answer 413 without being read further; a wrong method answers 405 with
+// Allow; a body that is not application/json (or +json, UTF-8) answers 415;
+// a body that is not a JSON object of the expected shape answers 400, and
+// so does an amount with more than two decimals; path parameters are
+// validated (idDominio 11 digits, iuv and ids 1–35 letters, digits, '_',
+// '-', '.'), non-canonical paths ("//", "..") are refused rather than
+// redirected, and a v2 receipt whose body names another idDominio or iuv
+// than its path is refused. Panics in the Receiver, the Deduplicator or a
+// verifier are recovered, logged with their stack and answered 500. Error
+// answers never echo credentials or the Receiver's errors.
+package notifica
