@@ -60,8 +60,6 @@ func TestParseQRCodeErrors(t *testing.T) {
 		{"PAGOPA|002|301000000123453200|80002130153|100000000000", "2 to 11 digits"},
 		{"PAGOPA|002|301000000123453200|80002130153|19.99", "2 to 11 digits"},
 		{"PAGOPA|002|301000000123453200|80002130153|-199", "2 to 11 digits"},
-		{"PAGOPA|002|301000000123453200|80002130153|01999", `leading zeros, want "1999"`},
-		{"PAGOPA|002|301000000123453200|80002130153|005", `leading zeros, want "05"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -73,6 +71,28 @@ func TestParseQRCodeErrors(t *testing.T) {
 	}
 	_, err := ParseQRCode("PAGOPA|002|301000000000012345|80002130153|1999")
 	assert.ErrorIs(t, err, ErrNumeroAvviso)
+}
+
+// Amounts padded with zeros are within the published format (2–11 digits)
+// and are written by some issuers; they are read, and written back without
+// the padding.
+func TestParseQRCodePaddedAmount(t *testing.T) {
+	for _, tt := range []struct {
+		in, out string
+		cents   int64
+	}{
+		{"PAGOPA|002|301000000123453200|80002130153|0000015000", "PAGOPA|002|301000000123453200|80002130153|15000", 15000},
+		{"PAGOPA|002|301000000123453200|80002130153|01999", "PAGOPA|002|301000000123453200|80002130153|1999", 1999},
+		{"PAGOPA|002|301000000123453200|80002130153|005", "PAGOPA|002|301000000123453200|80002130153|05", 5},
+		{"PAGOPA|002|301000000123453200|80002130153|00000000000", "PAGOPA|002|301000000123453200|80002130153|00", 0},
+	} {
+		r, err := ParseQRCode(tt.in)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, govpay.Centesimi(tt.cents), r.Importo, tt.in)
+		s, err := FormatQRCode(r)
+		require.NoError(t, err)
+		assert.Equal(t, tt.out, s)
+	}
 }
 
 func TestFormatQRCodeErrors(t *testing.T) {

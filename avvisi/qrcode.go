@@ -41,10 +41,11 @@ const (
 //
 // White space around the text is ignored. Version 002 is the only one pagoPA
 // defines; another version is refused with an error that names it. The
-// amount is written with the fewest digits (at least two: 5 cents is "05"):
-// an amount with extra leading zeros is refused, so that every accepted text
-// is exactly what FormatQRCode writes. Every error matches ErrCodice, and
-// also ErrNumeroAvviso when the notice number is wrong.
+// amount may carry leading zeros (some issuers pad it to 10 digits:
+// "0000015000" is 150.00 €); FormatQRCode writes it with the fewest digits,
+// at least two ("05" for 5 cents), so it gives back exactly the text read
+// unless the amount was padded. Every error matches ErrCodice, and also
+// ErrNumeroAvviso when the notice number is wrong.
 func ParseQRCode(s string) (Riferimento, error) {
 	t := strings.TrimSpace(s)
 	parts := strings.Split(t, "|")
@@ -77,9 +78,6 @@ func ParseQRCode(s string) (Riferimento, error) {
 		return Riferimento{}, fmt.Errorf("%w: QR code amount %q: want 2 to 11 digits (euro cents)", ErrCodice, truncate(amt, 40))
 	}
 	cents, _ := strconv.ParseInt(amt, 10, 64) // ≤ 11 digits: fits
-	if want := formatCents(cents); want != amt {
-		return Riferimento{}, fmt.Errorf("%w: QR code amount %q has leading zeros, want %q", ErrCodice, amt, want)
-	}
 	r.Importo = govpay.Centesimi(cents)
 	return r, nil
 }
