@@ -45,30 +45,40 @@ func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento
 	if maxI < minI {
 		maxI = minI
 	}
-	var last *Pagamento
+	var (
+		last    *Pagamento
+		lastErr error // the last temporary failure
+	)
+	ended := func() error {
+		state := "no state read"
+		if last != nil {
+			state = "last state " + string(last.Stato)
+		}
+		if lastErr != nil {
+			return fmt.Errorf("pagamenti: waiting for payment %s (%s): %w (last failure: %w)", id, state, ctx.Err(), lastErr)
+		}
+		return fmt.Errorf("pagamenti: waiting for payment %s (%s): %w", id, state, ctx.Err())
+	}
 	for attempt := 0; ; attempt++ {
 		p, err := c.Get(ctx, id)
 		switch {
 		case err == nil:
-			last = p
+			last, lastErr = p, nil
 			if p.Stato.Terminal() {
 				return p, nil
 			}
-		case !temporary(err) || ctx.Err() != nil:
-			if cerr := ctx.Err(); cerr != nil {
-				return last, fmt.Errorf("pagamenti: waiting for payment %s: %w", id, cerr)
-			}
+		case ctx.Err() != nil:
+			return last, ended()
+		case temporary(err):
+			lastErr = err
+		default:
 			return last, err
 		}
 		t := time.NewTimer(transport.Backoff(minI, maxI, attempt))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			state := "no state read"
-			if last != nil {
-				state = "last state " + string(last.Stato)
-			}
-			return last, fmt.Errorf("pagamenti: waiting for payment %s (%s): %w", id, state, ctx.Err())
+			return last, ended()
 		case <-t.C:
 		}
 	}
