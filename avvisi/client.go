@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/transport"
@@ -171,12 +172,7 @@ func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetO
 // numeroRule turns a ParseNumeroAvviso error into a violation rule, without
 // the package prefix.
 func numeroRule(err error) string {
-	const prefix = "avvisi: invalid numero avviso"
-	s := err.Error()
-	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
-		return "invalid numero avviso" + s[len(prefix):]
-	}
-	return s
+	return strings.TrimPrefix(err.Error(), "avvisi: ")
 }
 
 // Get returns the notice idDominio/numeroAvviso as GovPay describes it

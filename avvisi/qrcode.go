@@ -30,9 +30,6 @@ type Riferimento struct {
 const (
 	qrPrefix  = "PAGOPA"
 	qrVersion = "002"
-	// maxCentsQR is the largest amount the QR code's 11 digits carry; it is
-	// also MaxImporto.
-	maxCentsQR = 99_999_999_999
 )
 
 // ParseQRCode reads the text of the QR code printed on a pagoPA notice:
@@ -89,13 +86,11 @@ func formatCents(c int64) string {
 
 // FormatQRCode writes the text of the QR code of a notice (see ParseQRCode).
 // It fails when r has no NumeroAvviso, when IDDominio is not 11 digits or
-// when Importo is outside 0 … govpay.MaxImporto.
+// when Importo is outside 0 … govpay.MaxImporto (which fits the 11 digits
+// of the QR code).
 func FormatQRCode(r Riferimento) (string, error) {
 	if err := r.check("QR code"); err != nil {
 		return "", err
-	}
-	if r.Importo > maxCentsQR {
-		return "", fmt.Errorf("%w: QR code amount %s does not fit 11 digits", ErrCodice, r.Importo)
 	}
 	return qrPrefix + "|" + qrVersion + "|" + r.NumeroAvviso.String() + "|" + r.IDDominio + "|" + formatCents(r.Importo.Centesimi()), nil
 }
