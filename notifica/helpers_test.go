@@ -130,7 +130,7 @@ const (
 	bodyRicevuta = `{"dominio":{"idDominio":"01234567890","ragioneSociale":"Comune"},"iuv":"01000000000012345",` +
 		`"idRicevuta":"rcpt-1","importo":100.99,"esito":"ESEGUITO","modello":"Pagamento ad iniziativa PSP",` +
 		`"pendenza":{"idA2A":"A2A","idPendenza":"P1","importo":100.99,"voci":[{"idVocePendenza":"1",` +
-		`"codEntrata":"SEGRETERIA","riscossione":{"iur":"IUR1","indice":1,"tipo":"ENTRATA","importo":100.99,"data":"2024-05-17"}}]}}`
+		`"codEntrata":"SEGRETERIA","riscossione":{"iur":"IUR1","indice":1,"tipo":"ENTRATA","importo":100.99,"data":"2024-05-17T09:30:00"}}]}}`
 	pathRicevuta    = "/ricevute/01234567890/01000000000012345/rcpt-1"
 	bodyAttivazione = `{"idA2A":"A2A","idPendenza":"P1","rpt":{"creditorReferenceId":"01000000000012345","paymentAmount":"100.99"},"rt":null,"riscossioni":null}`
 	bodyPagamento   = `{"idA2A":"A2A","idPendenza":"P1","rpt":{"creditorReferenceId":"01000000000012345"},` +
