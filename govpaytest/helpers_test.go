@@ -76,7 +76,7 @@ func pendenzaBody(idDominio string, importi []int64, overrides map[string]any) m
 	m := map[string]any{
 		"idTipoPendenza": "LIBERO", "idDominio": idDominio, "causale": "Pendenza di prova",
 		"soggettoPagatore": map[string]any{"tipo": "F", "identificativo": "RSSMRA80A01H501U", "anagrafica": "Mario Rossi"},
-		"importo": json.Number(centsString(tot)), "voci": voci,
+		"importo":          json.Number(centsString(tot)), "voci": voci,
 	}
 	for k, v := range overrides {
 		if v == nil {

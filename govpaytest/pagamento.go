@@ -253,7 +253,7 @@ func (s *Server) sessItemOf(p *pendenza) sessItem {
 func (s *Server) newRpp(p *pendenza, pg *pagamento, checkout bool, now time.Time) *rpp {
 	seq := s.nextSeq()
 	r := &rpp{
-		key: rppKey{p.idDominio, p.iuv, digitsID(18, seq)},
+		key:  rppKey{p.idDominio, p.iuv, digitsID(18, seq)},
 		pend: p.key, checkout: checkout, stato: "RPT_ACCETTATA_NODO", esito: pagInCorso, importo: p.importo,
 		creata: now, msgID: hexID('d', seq),
 	}

@@ -41,7 +41,9 @@ func payPendenza(t *testing.T, s *Server, idA2A, idPendenza string) {
 // (shared/upstream/README.md), the published specs, GovPay's
 // EsitoOperazione codes or its integration tests.
 func TestRejectsWhatGovPayRejects(t *testing.T) {
-	pend := func(importi []int64, over map[string]any) map[string]any { return pendenzaBody(testDominio, importi, over) }
+	pend := func(importi []int64, over map[string]any) map[string]any {
+		return pendenzaBody(testDominio, importi, over)
+	}
 	voce := func(id string, cents int64, kind map[string]any) map[string]any {
 		v := map[string]any{"idVocePendenza": id, "importo": json.Number(centsString(cents)), "descrizione": "voce"}
 		for k, x := range kind {
@@ -140,8 +142,11 @@ func TestRejectsWhatGovPayRejects(t *testing.T) {
 					map[string]any{"capitolo": "c2", "annoEsercizio": 2026, "importo": 5.00}}}})}}),
 			status: 422, categoria: "RICHIESTA", codice: "VER_035", notStored: "P1"},
 		{name: "update of a paid pendenza",
-			rule:  "GovPay EsitoOperazione VER_003 (stato does not allow the update), 422",
-			setup: func(t *testing.T, s *Server) { load("P1", pend([]int64{1000}, nil))(t, s); payPendenza(t, s, "A2A-1", "P1") },
+			rule: "GovPay EsitoOperazione VER_003 (stato does not allow the update), 422",
+			setup: func(t *testing.T, s *Server) {
+				load("P1", pend([]int64{1000}, nil))(t, s)
+				payPendenza(t, s, "A2A-1", "P1")
+			},
 			method: "PUT", url: pendURL("P1"), body: pend([]int64{2000}, nil),
 			status: 422, categoria: "RICHIESTA", codice: "VER_003"},
 		{name: "numero avviso of another pendenza",
@@ -182,8 +187,11 @@ func TestRejectsWhatGovPayRejects(t *testing.T) {
 			header: []string{"Accept", "text/html"},
 			status: 406, categoria: "RICHIESTA", codice: "406000"},
 		{name: "paying a paid pendenza",
-			rule:  "GovPay EsitoOperazione PAG_006 (stato does not allow payment), 422",
-			setup: func(t *testing.T, s *Server) { load("P1", pend([]int64{1000}, nil))(t, s); payPendenza(t, s, "A2A-1", "P1") },
+			rule: "GovPay EsitoOperazione PAG_006 (stato does not allow payment), 422",
+			setup: func(t *testing.T, s *Server) {
+				load("P1", pend([]int64{1000}, nil))(t, s)
+				payPendenza(t, s, "A2A-1", "P1")
+			},
 			method: "POST", url: pagURL, body: cart("P1"),
 			status: 422, categoria: "RICHIESTA", codice: "PAG_006"},
 		{name: "paying an expired pendenza",
@@ -236,8 +244,11 @@ func TestRejectsWhatGovPayRejects(t *testing.T) {
 			method: "PUT", url: pendURL("P1"), body: pend([]int64{1000}, nil),
 			status: 422, categoria: "RICHIESTA", codice: "TRB_000", notStored: "P1"},
 		{name: "cancelling a paid pendenza",
-			rule:  "upstream README: PATCH business errors come back as 500 OPERAZIONE (EsitoOperazione VER_009)",
-			setup: func(t *testing.T, s *Server) { load("P1", pend([]int64{1000}, nil))(t, s); payPendenza(t, s, "A2A-1", "P1") },
+			rule: "upstream README: PATCH business errors come back as 500 OPERAZIONE (EsitoOperazione VER_009)",
+			setup: func(t *testing.T, s *Server) {
+				load("P1", pend([]int64{1000}, nil))(t, s)
+				payPendenza(t, s, "A2A-1", "P1")
+			},
 			method: "PATCH", url: pendURL("P1"), body: []map[string]any{{"op": "REPLACE", "path": "/stato", "value": "ANNULLATA"}},
 			status: 500, categoria: "OPERAZIONE", codice: "VER_009"},
 		{name: "PATCH of a path GovPay does not know",

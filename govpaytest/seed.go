@@ -114,7 +114,7 @@ func (s *Server) seedDemo() {
 		{"CDS-2026-0001234", map[string]any{
 			"idTipoPendenza": "CDS", "idDominio": DemoDominio, "causale": "Sanzione codice della strada - verbale 2026/0001234",
 			"soggettoPagatore": map[string]any{"tipo": "F", "identificativo": "VRDGPP85M41F205X", "anagrafica": "Giuseppina Verdi"},
-			"importo": govpay.Centesimi(10100), "numeroAvviso": DemoNumeroAvvisoCartaceo, "dataScadenza": today.AddDays(90).String(),
+			"importo":          govpay.Centesimi(10100), "numeroAvviso": DemoNumeroAvvisoCartaceo, "dataScadenza": today.AddDays(90).String(),
 			"tassonomiaAvviso": "Multe e sanzioni amministrative",
 			"voci": []map[string]any{{"idVocePendenza": "1", "importo": govpay.Centesimi(10100),
 				"descrizione": "Sanzione art. 7 CdS", "codEntrata": "CDS"}}}},

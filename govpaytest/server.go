@@ -425,16 +425,16 @@ type reply struct {
 
 // call is one request being served.
 type call struct {
-	s     *Server
-	r     *http.Request
-	op    Operation
-	kind  apiKind
-	vars  map[string]string
-	body  []byte
-	user  string
-	rep   reply
-	jobs  []notifyJob // notifications to enqueue once the lock is released
-	paid  string      // id of the payment the request created (FaultPagoPA)
+	s    *Server
+	r    *http.Request
+	op   Operation
+	kind apiKind
+	vars map[string]string
+	body []byte
+	user string
+	rep  reply
+	jobs []notifyJob // notifications to enqueue once the lock is released
+	paid string      // id of the payment the request created (FaultPagoPA)
 }
 
 func (c *call) path(name string) string { return c.vars[name] }

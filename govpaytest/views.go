@@ -313,10 +313,10 @@ type vRiscossione struct {
 }
 
 type vIstituto struct {
-	IDPSP        string `json:"idPSP"`
+	IDPSP         string `json:"idPSP"`
 	Denominazione string `json:"denominazione"`
-	IDCanale     string `json:"idCanale"`
-	Descrizione  string `json:"descrizione"`
+	IDCanale      string `json:"idCanale"`
+	Descrizione   string `json:"descrizione"`
 }
 
 type vMessaggio struct {
