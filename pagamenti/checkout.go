@@ -1,0 +1,439 @@
+package pagamenti
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/config"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// SubscriptionKeyHeader is the header that carries the pagoPA Checkout
+// subscription key.
+const SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key"
+
+// Checkout is a client of the pagoPA Checkout EC API ("modello unico"): it
+// opens a cart of payment notices on pagoPA's own payment pages, with no
+// GovPay in between (DESIGN: the third way a payment starts). The outcome
+// is read from GovPay's receipts ([Ricevute], [Resolver]).
+//
+// A Checkout is immutable and safe for concurrent use. The subscription key
+// never appears in errors, logs or fmt output.
+type Checkout struct {
+	tc      *transport.Client
+	version int // 1 or 2 when the base URL says so, 0 otherwise
+	// redact removes the subscription key from texts the SDK builds.
+	redact func(string) string
+}
+
+// NewCheckout returns a client of pagoPA Checkout under baseURL, the
+// versioned root of the EC API:
+//
+//	https://api.platform.pagopa.it/checkout/ec/v1      (production, v1)
+//	https://api.platform.pagopa.it/checkout/ec/v2      (production, v2)
+//	https://api.uat.platform.pagopa.it/checkout/ec/v2  (UAT)
+//
+// subscriptionKey is sent in the Ocp-Apim-Subscription-Key header of every
+// request. The options set the HTTP client, logging and
+// govpay.WithInsecureRedirect (test environments only); GovPay
+// authentication options are accepted (for a proxy in between) and sent
+// too. POST /carts is never retried, whatever govpay.WithRetry says.
+func NewCheckout(baseURL, subscriptionKey string, opts ...govpay.Option) (*Checkout, error) {
+	switch {
+	case subscriptionKey == "":
+		return nil, errors.New("pagamenti: NewCheckout: the subscription key must not be empty")
+	case strings.ContainsAny(subscriptionKey, " \t\r\n\x00"):
+		return nil, errors.New("pagamenti: NewCheckout: the subscription key must not contain spaces or control characters")
+	case len(subscriptionKey) < 4:
+		// The transport redacts only secrets of 4 bytes or more.
+		return nil, errors.New("pagamenti: NewCheckout: the subscription key is too short")
+	}
+	var cfg config.Config
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("pagamenti: NewCheckout: nil option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	// The subscription key joins the configured header authentication, so
+	// that the transport sets it on every request and redacts it from every
+	// error and log line.
+	auth := &config.HeaderAuth{Mode: "subscription-key", Headers: http.Header{}, Secret: map[string]bool{}}
+	if cfg.Auth != nil {
+		auth.Mode = cfg.Auth.Mode + "+subscription-key"
+		auth.Headers = cfg.Auth.Headers.Clone()
+		if auth.Headers == nil {
+			auth.Headers = http.Header{}
+		}
+		if cfg.Auth.Secret != nil {
+			auth.Secret = maps.Clone(cfg.Auth.Secret)
+		}
+		auth.Secrets = append(auth.Secrets, cfg.Auth.Secrets...)
+	}
+	auth.Headers.Set(SubscriptionKeyHeader, subscriptionKey)
+	auth.Secret[SubscriptionKeyHeader] = true
+	auth.Secrets = append(auth.Secrets, subscriptionKey)
+	cfg.Auth = auth
+
+	tc, err := transport.NewFromConfig(baseURL, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Checkout{
+		tc: tc,
+		redact: func(s string) string {
+			return strings.ReplaceAll(s, subscriptionKey, "[REDACTED]")
+		},
+	}
+	if u, err := url.Parse(tc.BaseURL()); err == nil {
+		switch strings.ToLower(u.Path[strings.LastIndex(u.Path, "/")+1:]) {
+		case "v1":
+			c.version = 1
+		case "v2":
+			c.version = 2
+		}
+	}
+	return c, nil
+}
+
+// String describes the client without its subscription key.
+func (c *Checkout) String() string { return "pagamenti.Checkout(" + c.tc.BaseURL() + ")" }
+
+// GoString is like String, so that %#v shows no secret either.
+func (c *Checkout) GoString() string { return c.String() }
+
+// CheckoutOptions are the settings of one [Checkout.Start].
+type CheckoutOptions struct {
+	// ReturnOK, ReturnCancel and ReturnError are where pagoPA sends the
+	// browser back after a payment that succeeded, was cancelled or failed
+	// (returnUrls.returnOkUrl, returnCancelUrl, returnErrorUrl). Required,
+	// absolute http or https URLs. The esito they stand for is a hint: the
+	// receipt is the proof of payment (see [Resolver]).
+	ReturnOK     string
+	ReturnCancel string
+	ReturnError  string
+	// ReturnWaiting is where pagoPA sends the browser when the outcome is
+	// not known yet (returnUrls.returnWaitingUrl): required by version 2,
+	// refused by version 1.
+	ReturnWaiting string
+	// EmailNotice is where pagoPA mails the payment confirmation
+	// (emailNotice); optional.
+	EmailNotice string
+	// IDCart is the portal's identifier of the cart (idCart); optional.
+	IDCart string
+	// AllCCP says that every transfer of the notices goes to a postal
+	// account (allCCP); optional.
+	AllCCP bool
+	// Version is the Checkout API version, 1 or 2. Zero takes it from the
+	// base URL (…/v1 or …/v2); a version that contradicts the base URL is
+	// refused.
+	Version int
+	// CompanyName is the creditor's name put in every notice whose item
+	// does not name it (companyName, at most 140 characters); the Resolver
+	// may set it per notice instead.
+	CompanyName string
+	// Resolver, when set, completes the notice of every cart item after the
+	// SDK filled what the item carries (see [NoticeResolver]); it is how an
+	// avviso reference gets its amount and description.
+	Resolver NoticeResolver
+}
+
+// NoticeResolver completes the pagoPA Checkout notice of one cart item:
+// notice holds what the SDK took from the item (and CheckoutOptions.
+// CompanyName) and the resolver may fill or change any field, typically
+// reading the amount and the causale of the avviso from GovPay (avvisi
+// client, GET /avvisi/{idDominio}/{numeroAvviso}). Checkout.Start calls it
+// once per item, in cart order, before anything is sent, and validates the
+// result.
+//
+// An error stops Start before anything is sent: a *govpay.ValidationError
+// is merged into Start's own (its fields prefixed with
+// paymentNotices[i]), any other error is returned wrapped.
+type NoticeResolver interface {
+	ResolveNotice(ctx context.Context, item Item, notice *PaymentNotice) error
+}
+
+// NoticeResolverFunc adapts a function to [NoticeResolver].
+type NoticeResolverFunc func(ctx context.Context, item Item, notice *PaymentNotice) error
+
+// ResolveNotice calls f.
+func (f NoticeResolverFunc) ResolveNotice(ctx context.Context, item Item, notice *PaymentNotice) error {
+	return f(ctx, item, notice)
+}
+
+// PaymentNotice is one payment notice of a pagoPA Checkout cart. It
+// marshals to Checkout's wire JSON (paymentNotices[i]), where the amount
+// is an integer number of euro cents: Amount 19.99 € is sent as 1999.
+type PaymentNotice struct {
+	// NoticeNumber is the 18-digit numero avviso (noticeNumber).
+	NoticeNumber string
+	// FiscalCode is the creditor's codice fiscale, GovPay's idDominio
+	// (fiscalCode, 11 digits).
+	FiscalCode string
+	// Amount is the amount to pay (amount, sent in cents, at least 0.01 €).
+	Amount govpay.Importo
+	// CompanyName is the creditor's name (companyName, ≤ 140 characters).
+	CompanyName string
+	// Description is the causale (description, ≤ 140 characters).
+	Description string
+}
+
+type paymentNoticeWire struct {
+	NoticeNumber string          `json:"noticeNumber"`
+	FiscalCode   string          `json:"fiscalCode"`
+	Amount       json.RawMessage `json:"amount"`
+	CompanyName  string          `json:"companyName"`
+	Description  string          `json:"description"`
+}
+
+// MarshalJSON writes Checkout's wire form, the amount in integer cents.
+func (n PaymentNotice) MarshalJSON() ([]byte, error) {
+	if err := n.Amount.Valid(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(paymentNoticeWire{
+		NoticeNumber: n.NoticeNumber,
+		FiscalCode:   n.FiscalCode,
+		Amount:       strconv.AppendInt(nil, n.Amount.Centesimi(), 10),
+		CompanyName:  n.CompanyName,
+		Description:  n.Description,
+	})
+}
+
+// UnmarshalJSON reads Checkout's wire form; the amount must be a
+// non-negative integer number of cents.
+func (n *PaymentNotice) UnmarshalJSON(b []byte) error {
+	var w paymentNoticeWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var amount govpay.Importo
+	if a := bytes.TrimSpace(w.Amount); len(a) > 0 && string(a) != "null" {
+		cents, err := strconv.ParseInt(string(a), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%w: amount %.20q is not an integer number of cents", govpay.ErrImporto, a)
+		}
+		amount = govpay.Centesimi(cents)
+		if err := amount.Valid(); err != nil {
+			return err
+		}
+	}
+	*n = PaymentNotice{NoticeNumber: w.NoticeNumber, FiscalCode: w.FiscalCode, Amount: amount, CompanyName: w.CompanyName, Description: w.Description}
+	return nil
+}
+
+// ReturnURLs are the pages pagoPA Checkout sends the browser back to
+// (returnUrls). ReturnWaitingURL exists in version 2 only.
+type ReturnURLs struct {
+	ReturnOKURL      string `json:"returnOkUrl"`
+	ReturnCancelURL  string `json:"returnCancelUrl"`
+	ReturnErrorURL   string `json:"returnErrorUrl"`
+	ReturnWaitingURL string `json:"returnWaitingUrl,omitempty"`
+}
+
+// CheckoutRequest is the body of POST /carts (CartRequest in version 1,
+// CartRequestV2 in version 2): json.Marshal of it is what
+// [Checkout.Start] sends.
+type CheckoutRequest struct {
+	EmailNotice    string          `json:"emailNotice,omitempty"`
+	PaymentNotices []PaymentNotice `json:"paymentNotices"`
+	ReturnURLs     ReturnURLs      `json:"returnUrls"`
+	IDCart         string          `json:"idCart,omitempty"`
+	AllCCP         bool            `json:"allCCP,omitempty"`
+}
+
+// Limits of pagoPA Checkout.
+const (
+	// MaxCheckoutNotices is how many notices one Checkout cart holds.
+	MaxCheckoutNotices = 5
+	// MaxNoticeText bounds companyName and description, in characters.
+	MaxNoticeText = 140
+)
+
+var (
+	reCheckoutEmail = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+)
+
+// checkoutVersion resolves and checks the version of a request.
+func (c *Checkout) checkoutVersion(v *govpay.ValidationError, asked int) int {
+	switch {
+	case asked != 0 && asked != 1 && asked != 2:
+		v.Add("Version", "must be 1 or 2")
+		return 0
+	case asked == 0 && c.version == 0:
+		v.Add("Version", "required (1 or 2): the base URL does not end in /v1 or /v2")
+		return 0
+	case asked == 0:
+		return c.version
+	case c.version != 0 && asked != c.version:
+		v.Addf("Version", "is %d but the base URL is that of version %d", asked, c.version)
+		return 0
+	}
+	return asked
+}
+
+// request builds and validates the body of POST /carts from notices already
+// resolved. Every violation is listed.
+func (c *Checkout) request(v *govpay.ValidationError, notices []PaymentNotice, opts CheckoutOptions) (*CheckoutRequest, int) {
+	version := c.checkoutVersion(v, opts.Version)
+	req := &CheckoutRequest{
+		EmailNotice:    opts.EmailNotice,
+		PaymentNotices: notices,
+		ReturnURLs: ReturnURLs{
+			ReturnOKURL:      opts.ReturnOK,
+			ReturnCancelURL:  opts.ReturnCancel,
+			ReturnErrorURL:   opts.ReturnError,
+			ReturnWaitingURL: opts.ReturnWaiting,
+		},
+		IDCart: opts.IDCart,
+		AllCCP: opts.AllCCP,
+	}
+	checkCheckoutReturnURL(v, "returnUrls.returnOkUrl", opts.ReturnOK, true)
+	checkCheckoutReturnURL(v, "returnUrls.returnCancelUrl", opts.ReturnCancel, true)
+	checkCheckoutReturnURL(v, "returnUrls.returnErrorUrl", opts.ReturnError, true)
+	switch version {
+	case 1:
+		if opts.ReturnWaiting != "" {
+			v.Add("returnUrls.returnWaitingUrl", "exists in Checkout version 2 only")
+		}
+	case 2:
+		checkCheckoutReturnURL(v, "returnUrls.returnWaitingUrl", opts.ReturnWaiting, true)
+	}
+	if opts.EmailNotice != "" && (len(opts.EmailNotice) > 256 || !reCheckoutEmail.MatchString(opts.EmailNotice)) {
+		v.Add("emailNotice", "must be an e-mail address")
+	}
+	if strings.ContainsFunc(opts.IDCart, isControl) {
+		v.Add("idCart", "must not contain control characters")
+	}
+	switch n := len(notices); {
+	case n == 0:
+		v.Add("paymentNotices", "the cart is empty (1 to 5 notices)")
+	case n > MaxCheckoutNotices:
+		v.Addf("paymentNotices", "holds %d notices, at most %d allowed", n, MaxCheckoutNotices)
+	}
+	seen := map[string]int{}
+	for i, n := range notices {
+		p := fmt.Sprintf("paymentNotices[%d]", i)
+		checkNotice(v, p, n)
+		key := n.FiscalCode + "/" + n.NoticeNumber
+		if j, dup := seen[key]; dup && n.NoticeNumber != "" {
+			v.Addf(p, "duplicates paymentNotices[%d] (same fiscalCode and noticeNumber)", j)
+		} else {
+			seen[key] = i
+		}
+	}
+	return req, version
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+func checkNotice(v *govpay.ValidationError, p string, n PaymentNotice) {
+	switch {
+	case n.NoticeNumber == "":
+		v.Add(p+".noticeNumber", "required: the item has no numero avviso (load the pendenza first, or resolve it)")
+	case len(n.NoticeNumber) != 18 || !onlyDigits(n.NoticeNumber):
+		v.Add(p+".noticeNumber", "must be 18 digits")
+	default:
+		if _, err := avvisi.ParseNumeroAvviso(n.NoticeNumber); err != nil {
+			v.Add(p+".noticeNumber", err.Error())
+		}
+	}
+	if !reDominioCF.MatchString(n.FiscalCode) {
+		v.Add(p+".fiscalCode", "must match ^[0-9]{11}$")
+	}
+	switch {
+	case n.Amount == 0:
+		v.Add(p+".amount", "required: at least 0.01 € (the item carries no amount: resolve it)")
+	case n.Amount.Valid() != nil:
+		v.Add(p+".amount", n.Amount.Valid().Error())
+	}
+	checkText(v, p+".companyName", n.CompanyName)
+	checkText(v, p+".description", n.Description)
+}
+
+func checkText(v *govpay.ValidationError, field, s string) {
+	switch n := utf8.RuneCountInString(s); {
+	case strings.TrimSpace(s) == "":
+		v.Add(field, "required")
+	case n > MaxNoticeText:
+		v.Addf(field, "is %d characters, at most %d allowed", n, MaxNoticeText)
+	case !utf8.ValidString(s):
+		v.Add(field, "must be valid UTF-8")
+	case strings.ContainsFunc(s, isControl):
+		v.Add(field, "must not contain control characters")
+	}
+}
+
+func checkCheckoutReturnURL(v *govpay.ValidationError, field, s string, required bool) {
+	if s == "" {
+		if required {
+			v.Add(field, "required")
+		}
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		v.Add(field, "must be an absolute http or https URL")
+		return
+	}
+	if u.User != nil {
+		v.Add(field, "must not carry credentials")
+	}
+}
+
+// send posts the cart once and reads the Checkout URL from the redirect.
+func (c *Checkout) send(ctx context.Context, req *CheckoutRequest) (location, redirect string, err error) {
+	const op = "checkout.Start"
+	body, err := json.Marshal(req)
+	if err != nil {
+		return "", "", err
+	}
+	treq := &transport.Request{Operation: op, Method: http.MethodPost, Path: "carts", Body: body, NoRetry: true}
+	resp, err := c.tc.Do(ctx, treq)
+	if err != nil {
+		return "", "", err
+	}
+	defer transport.Drain(resp)
+	decodeErr := func(format string, args ...any) error {
+		return &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Err: errors.New(c.redact(fmt.Sprintf(format, args...)))}
+	}
+	switch resp.StatusCode {
+	case http.StatusFound, http.StatusSeeOther, http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return "", "", decodeErr("unexpected status %d: pagoPA Checkout answers a cart with 302 and the Location of its payment page", resp.StatusCode)
+	}
+	location = resp.Header.Get("Location")
+	if location == "" {
+		return "", "", decodeErr("the %d answer has no Location header", resp.StatusCode)
+	}
+	target, err := url.Parse(location)
+	if err == nil && !target.IsAbs() {
+		// A relative Location is relative to the request URL (RFC 9110).
+		if base, berr := url.Parse(c.tc.URL(treq)); berr == nil {
+			target = base.ResolveReference(target)
+		}
+	}
+	reason := "not a valid URL"
+	if err == nil {
+		reason = safeRedirect(target.String(), c.tc.Config().AllowInsecureRedirect)
+	}
+	if reason != "" {
+		return "", "", &RedirectError{Avvio: &Avvio{Mode: ModeCheckout, Location: c.redact(location)}, URL: excerpt(c.redact(location)), Reason: reason}
+	}
+	return location, target.String(), nil
+}
