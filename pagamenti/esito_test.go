@@ -1,0 +1,334 @@
+package pagamenti_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/pagamenti"
+)
+
+const pagamentoBase = "/govpay/frontend/api/pagamento/rs/basic/v2/"
+
+// govpayFake serves API Pagamento v2 and API Ragioneria v3 under their deep
+// base paths, from tables, and records what was asked.
+type govpayFake struct {
+	mu         *sync.Mutex       // set by newGovPayFake
+	pagamenti  map[string]string // id or "session:"+idSession → Pagamento JSON
+	posizione  map[string]string // idA2A/idPendenza → Debito JSON
+	ricevute   map[string]string // idDominio/iuv → risultati JSON items
+	ricevuteKO bool              // answer 500 to GET /ricevute
+	asked      []string
+}
+
+func (f *govpayFake) record(s string) {
+	f.mu.Lock()
+	f.asked = append(f.asked, s)
+	f.mu.Unlock()
+}
+
+func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *pagamenti.Ricevute) {
+	t.Helper()
+	f.mu = &sync.Mutex{}
+	pag := http.NewServeMux()
+	pag.HandleFunc("GET /pagamenti/byIdSession/{id}", func(w http.ResponseWriter, r *http.Request) {
+		f.record("pagamento session:" + r.PathValue("id"))
+		if b, ok := f.pagamenti["session:"+r.PathValue("id")]; ok {
+			writeJSON(w, 200, b)
+			return
+		}
+		faultBean(w, 404, "", "404000")
+	})
+	pag.HandleFunc("GET /pagamenti/{id}", func(w http.ResponseWriter, r *http.Request) {
+		f.record("pagamento " + r.PathValue("id"))
+		if b, ok := f.pagamenti[r.PathValue("id")]; ok {
+			writeJSON(w, 200, b)
+			return
+		}
+		faultBean(w, 404, "", "404000")
+	})
+	pag.HandleFunc("GET /pendenze", func(w http.ResponseWriter, r *http.Request) {
+		key := r.URL.Query().Get("idA2A") + "/" + r.URL.Query().Get("idPendenza")
+		f.record("posizione " + key)
+		var items []string
+		if b, ok := f.posizione[key]; ok {
+			items = append(items, b)
+		}
+		writeJSON(w, 200, fmt.Sprintf(`{"numRisultati":%d,"numPagine":1,"risultatiPerPagina":25,"pagina":1,"risultati":[%s]}`, len(items), strings.Join(items, ",")))
+	})
+	rag := http.NewServeMux()
+	rag.HandleFunc("GET /ricevute", func(w http.ResponseWriter, r *http.Request) {
+		key := r.URL.Query().Get("idDominio") + "/" + r.URL.Query().Get("iuv")
+		f.record("ricevute " + key)
+		if f.ricevuteKO {
+			faultBean(w, 500, "INTERNO", "500000")
+			return
+		}
+		writeJSON(w, 200, `{"numPagine":1,"risultati":[`+f.ricevute[key]+`]}`)
+	})
+	outer := http.NewServeMux()
+	outer.Handle(pagamentoBase, http.StripPrefix(strings.TrimSuffix(pagamentoBase, "/"), pag))
+	outer.Handle(ragioneriaBase, http.StripPrefix(strings.TrimSuffix(ragioneriaBase, "/"), rag))
+	srv := httptest.NewServer(outer)
+	t.Cleanup(srv.Close)
+	pc, err := pagamenti.New(srv.URL+pagamentoBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry)
+	require.NoError(t, err)
+	rc, err := pagamenti.NewRicevute(srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry)
+	require.NoError(t, err)
+	return pc, rc
+}
+
+func pagamentoJSON(id, stato string, pendenze ...string) string {
+	return fmt.Sprintf(`{"id":%q,"nome":"Pagamento","stato":%q,"importo":22.29,"idSessionePortale":"sess-1","dataRichiestaPagamento":"2024-05-06T10:00:00","pendenze":[%s]}`,
+		id, stato, strings.Join(pendenze, ","))
+}
+
+func debitoJSON(idA2A, idPendenza, stato, numeroAvviso string) string {
+	return fmt.Sprintf(`{"idA2A":%q,"idPendenza":%q,"dominio":{"idDominio":"01234567890","ragioneSociale":"Comune"},"stato":%q,"causale":"c","soggettoPagatore":{"tipo":"F","identificativo":"BNCLRA80A41H501X"},"importo":10.00,"numeroAvviso":%q}`,
+		idA2A, idPendenza, stato, numeroAvviso)
+}
+
+func receipt(iuv, id, esito, data string) string {
+	return fmt.Sprintf(`{"dominio":{"idDominio":"01234567890"},"iuv":%q,"idRicevuta":%q,"esito":%q,"data":%q}`, iuv, id, esito, data)
+}
+
+// The IUVs of the cart items below.
+var (
+	iuv3   = nav3IUV         // AddAvviso(dominio, nav3)
+	iuvB   = navB[1:]        // AddAvviso(dominio, navB)
+	iuvPen = pendenzaNav[1:] // the full pendenza's numeroAvviso
+	iuvRef = navC[1:]        // the reference, found by Posizione
+	avOK   = receipt(iuv3, "r3", "ESEGUITO", "2024-05-06T10:05:00")
+	bOK    = receipt(iuvB, "rB", "ESEGUITO", "2024-05-06T10:05:01")
+	penOK  = receipt(iuvPen, "rP", "ESEGUITO", "2024-05-06T10:05:02")
+	refOK  = receipt(iuvRef, "rR", "ESEGUITO", "2024-05-06T10:05:03")
+	bKO    = receipt(iuvB, "rB0", "NON_ESEGUITO", "2024-05-06T09:00:00")
+	bPart  = receipt(iuvB, "rBp", "ESEGUITO_PARZIALE", "2024-05-06T10:06:00")
+	avKO   = receipt(iuv3, "r30", "DECORRENZA", "2024-05-06T09:00:00")
+	avRun  = receipt(iuv3, "r3r", "IN_CORSO", "2024-05-06T11:00:00")
+)
+
+func TestResolve(t *testing.T) {
+	legacyCart := func(t *testing.T) *pagamenti.Cart {
+		return pagamenti.NewCart().AddAvviso(dominio, nav3).AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
+	}
+	checkoutCart := func(t *testing.T) *pagamenti.Cart {
+		return pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB)
+	}
+	mixedCart := func(t *testing.T) *pagamenti.Cart {
+		return pagamenti.NewCart().AddAvviso(dominio, nav3).AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99")).AddRiferimento("GESTIONALE", "REF-7")
+	}
+	legacy := pagamenti.Avvio{Mode: pagamenti.ModeLegacy, ID: "PAY-1", IDSession: "S-1", Redirect: "https://wisp.example/x"}
+	bridge := pagamenti.Avvio{Mode: pagamenti.ModeCheckoutBridge, Redirect: checkoutPage}
+	direct := pagamenti.Avvio{Mode: pagamenti.ModeCheckout, Redirect: checkoutPage}
+	ok := pagamenti.Return{Esito: pagamenti.EsitoOK}
+	posRef := map[string]string{"GESTIONALE/REF-7": debitoJSON("GESTIONALE", "REF-7", "NON_ESEGUITA", navC)}
+
+	P, N, X, W := pagamenti.OutcomePaid, pagamenti.OutcomeNotPaid, pagamenti.OutcomePartial, pagamenti.OutcomePending
+	tests := []struct {
+		name      string
+		ret       pagamenti.Return
+		avvio     pagamenti.Avvio
+		cart      func(t *testing.T) *pagamenti.Cart
+		fake      govpayFake
+		want      pagamenti.OutcomeState
+		wantItems []pagamenti.OutcomeState
+		wantAsked []string
+	}{
+		// Legacy: GovPay's state decides, whatever the esito says.
+		{name: "legacy ESEGUITO", ret: pagamenti.Return{Esito: pagamenti.EsitoOK, IDPagamento: "PAY-1", IDSession: "S-1"}, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "ESEGUITO")}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}, wantAsked: []string{"pagamento PAY-1"}},
+		{name: "legacy ESEGUITO despite esito ERROR", ret: pagamenti.Return{Esito: pagamenti.EsitoError}, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "ESEGUITO")}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}},
+		{name: "legacy IN_CORSO despite esito OK", ret: ok, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "IN_CORSO")}}, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "legacy NON_ESEGUITO", ret: pagamenti.Return{Esito: pagamenti.EsitoError}, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "NON_ESEGUITO")}}, want: N, wantItems: []pagamenti.OutcomeState{N, N}},
+		{name: "legacy ANNULLATO", ret: ok, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "ANNULLATO")}}, want: N, wantItems: []pagamenti.OutcomeState{N, N}},
+		{name: "legacy FALLITO", ret: ok, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "FALLITO")}}, want: N, wantItems: []pagamenti.OutcomeState{N, N}},
+		{name: "legacy DIFFERITO still IN_CORSO", ret: pagamenti.Return{Esito: pagamenti.EsitoDifferito}, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "IN_CORSO")}}, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "legacy unknown state is pending", ret: ok, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "IN_ATTESA_DI_NUOVO_STATO")}}, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "legacy ESEGUITO_PARZIALE says which debt", ret: ok, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "ESEGUITO_PARZIALE",
+				debitoJSON("PORTALE", "P-42", "NON_ESEGUITA", pendenzaNav), debitoJSON("X", "Y", "ESEGUITA", nav3))}},
+			want: X, wantItems: []pagamenti.OutcomeState{P, N}},
+		{name: "legacy without cart", ret: ok, avvio: legacy,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "ESEGUITO")}}, want: P},
+		{name: "no avvio, legacy return by idSession", ret: pagamenti.Return{Esito: pagamenti.EsitoOK, IDSession: "S-9"}, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"session:S-9": pagamentoJSON("PAY-9", "ESEGUITO")}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}, wantAsked: []string{"pagamento session:S-9"}},
+
+		// Checkout modes: the receipts decide; esito only tells not paid from pending.
+		{name: "bridge all receipts", ret: ok, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bKO + "," + bOK}}, want: P, wantItems: []pagamenti.OutcomeState{P, P},
+			wantAsked: []string{"ricevute " + dominio + "/" + iuv3, "ricevute " + dominio + "/" + iuvB}},
+		{name: "bridge paid although esito ERROR", ret: pagamenti.Return{Esito: pagamenti.EsitoError}, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bOK}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}},
+		{name: "bridge OK but no receipt yet", ret: ok, avvio: bridge, cart: checkoutCart, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "bridge CANCEL no receipt", ret: pagamenti.Return{Esito: pagamenti.EsitoCancel}, avvio: bridge, cart: checkoutCart, want: N, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "bridge ERROR no receipt", ret: pagamenti.Return{Esito: pagamenti.EsitoError}, avvio: bridge, cart: checkoutCart, want: N, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "bridge OK one receipt of two", ret: ok, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK}}, want: W, wantItems: []pagamenti.OutcomeState{P, W}},
+		{name: "bridge ERROR one receipt of two", ret: pagamenti.Return{Esito: pagamenti.EsitoError}, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK}}, want: X, wantItems: []pagamenti.OutcomeState{P, W}},
+		{name: "bridge negative receipts only", ret: ok, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avKO, dominio + "/" + iuvB: bKO}}, want: N, wantItems: []pagamenti.OutcomeState{N, N}},
+		{name: "bridge one paid one negative", ret: ok, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bKO}}, want: X, wantItems: []pagamenti.OutcomeState{P, N}},
+		{name: "bridge partial receipt", ret: ok, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bPart}}, want: X, wantItems: []pagamenti.OutcomeState{P, X}},
+		{name: "bridge receipt in progress is no receipt", ret: ok, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avRun, dominio + "/" + iuvB: bOK}}, want: W, wantItems: []pagamenti.OutcomeState{W, P}},
+		{name: "bridge newer positive after negative", ret: pagamenti.Return{Esito: pagamenti.EsitoError}, avvio: bridge, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avKO + "," + avOK, dominio + "/" + iuvB: bOK}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}},
+		{name: "direct checkout mixed cart", ret: ok, avvio: direct, cart: mixedCart,
+			fake: govpayFake{posizione: posRef, ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvPen: penOK, dominio + "/" + iuvRef: refOK}},
+			want: P, wantItems: []pagamenti.OutcomeState{P, P, P},
+			wantAsked: []string{"posizione GESTIONALE/REF-7", "ricevute " + dominio + "/" + iuv3, "ricevute " + dominio + "/" + iuvPen, "ricevute " + dominio + "/" + iuvRef}},
+		{name: "direct checkout waiting", ret: pagamenti.Return{}, avvio: direct, cart: mixedCart,
+			fake: govpayFake{posizione: posRef, ricevute: map[string]string{dominio + "/" + iuv3: avOK}}, want: W, wantItems: []pagamenti.OutcomeState{P, W, W}},
+		{name: "no avvio, no legacy ids: receipts", ret: pagamenti.Return{Esito: pagamenti.EsitoCancel}, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bOK}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := tt.fake
+			pc, rc := newGovPayFake(t, &fake)
+			var cart *pagamenti.Cart
+			if tt.cart != nil {
+				cart = tt.cart(t)
+			}
+			o, err := pagamenti.NewResolver(pc, rc).Resolve(context.Background(), tt.ret, tt.avvio, cart)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, o.State, o.Reason)
+			assert.NotEmpty(t, o.Reason)
+			assert.Equal(t, tt.ret.Esito, o.Hint)
+			var items []pagamenti.OutcomeState
+			for i, it := range o.Items {
+				assert.Equal(t, i, it.Index)
+				items = append(items, it.State)
+				if it.State == pagamenti.OutcomePaid && o.Mode != pagamenti.ModeLegacy {
+					require.NotNil(t, it.Ricevuta)
+					assert.True(t, it.Ricevuta.Paid())
+					assert.Equal(t, it.IUV, it.Ricevuta.IUV)
+				}
+			}
+			assert.Equal(t, tt.wantItems, items)
+			if tt.wantAsked != nil {
+				assert.Equal(t, tt.wantAsked, fake.asked)
+			}
+			if tt.avvio.Mode == pagamenti.ModeLegacy || tt.avvio.Mode == "" && tt.ret.IDSession != "" {
+				assert.Equal(t, pagamenti.ModeLegacy, o.Mode)
+				require.NotNil(t, o.Pagamento)
+			} else {
+				assert.Nil(t, o.Pagamento)
+				for _, a := range fake.asked {
+					assert.False(t, strings.HasPrefix(a, "pagamento "), "checkout modes have no GovPay payment to read: %s", a)
+				}
+			}
+		})
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	legacy := pagamenti.Avvio{Mode: pagamenti.ModeLegacy, ID: "PAY-1"}
+	bridge := pagamenti.Avvio{Mode: pagamenti.ModeCheckoutBridge}
+	cart := pagamenti.NewCart().AddAvviso(dominio, nav3)
+	tests := []struct {
+		name       string
+		ret        pagamenti.Return
+		avvio      pagamenti.Avvio
+		cart       *pagamenti.Cart
+		fake       govpayFake
+		noClients  bool
+		check      func(t *testing.T, err error)
+		wantNoCall bool
+	}{
+		{name: "return of another payment", ret: pagamenti.Return{Esito: pagamenti.EsitoOK, IDPagamento: "PAY-2"}, avvio: legacy, cart: cart, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"idPagamento"}, violations(t, err)) }},
+		{name: "legacy without id", avvio: pagamenti.Avvio{Mode: pagamenti.ModeLegacy}, cart: cart, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"avvio.ID"}, violations(t, err)) }},
+		{name: "unknown mode", avvio: pagamenti.Avvio{Mode: "carrier-pigeon"}, cart: cart, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"avvio.Mode"}, violations(t, err)) }},
+		{name: "legacy payment not found", avvio: legacy, cart: cart,
+			check: func(t *testing.T, err error) { require.ErrorIs(t, err, govpay.ErrNotFound) }},
+		{name: "receipts server error", avvio: bridge, cart: cart, fake: govpayFake{ricevuteKO: true},
+			check: func(t *testing.T, err error) { require.ErrorIs(t, err, govpay.ErrServer) }},
+		{name: "checkout with invalid cart", avvio: bridge, cart: pagamenti.NewCart().AddAvviso("1", nav3), wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[0].idDominio"}, violations(t, err)) }},
+		{name: "checkout with no cart", avvio: bridge, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze"}, violations(t, err)) }},
+		{name: "spontaneous item has no notice", avvio: bridge, cart: pagamenti.NewCart().AddAvviso(dominio, nav3).AddSpontaneo(dominio, "DONAZIONE", nil), wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[1]"}, violations(t, err)) }},
+		{name: "reference GovPay does not know", avvio: bridge, cart: pagamenti.NewCart().AddRiferimento("A", "B"),
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[0]"}, violations(t, err)) }},
+		{name: "legacy without pagamenti client", avvio: legacy, cart: cart, noClients: true, wantNoCall: true,
+			check: func(t *testing.T, err error) { require.ErrorIs(t, err, pagamenti.ErrResolverClient) }},
+		{name: "checkout without ricevute client", avvio: bridge, cart: cart, noClients: true, wantNoCall: true,
+			check: func(t *testing.T, err error) { require.ErrorIs(t, err, pagamenti.ErrResolverClient) }},
+		{name: "reference without pagamenti client", avvio: bridge, cart: pagamenti.NewCart().AddRiferimento("A", "B"), noClients: true, wantNoCall: true,
+			check: func(t *testing.T, err error) { require.ErrorIs(t, err, pagamenti.ErrResolverClient) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := tt.fake
+			pc, rc := newGovPayFake(t, &fake)
+			r := pagamenti.NewResolver(pc, rc)
+			if tt.noClients {
+				r = pagamenti.NewResolver(nil, nil)
+			}
+			o, err := r.Resolve(context.Background(), tt.ret, tt.avvio, tt.cart)
+			require.Error(t, err)
+			assert.Nil(t, o)
+			tt.check(t, err)
+			if tt.wantNoCall {
+				assert.Empty(t, fake.asked)
+			}
+		})
+	}
+
+	t.Run("context cancelled", func(t *testing.T) {
+		fake := govpayFake{}
+		pc, rc := newGovPayFake(t, &fake)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := pagamenti.NewResolver(pc, rc).Resolve(ctx, pagamenti.Return{}, bridge, cart)
+		require.ErrorIs(t, err, context.Canceled)
+		_, err = pagamenti.NewResolver(pc, rc).Resolve(ctx, pagamenti.Return{}, legacy, cart)
+		require.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+func TestResolveNotices(t *testing.T) {
+	fake := govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + nav0IUV: receipt(nav0IUV, "r0", "ESEGUITO", "2024-05-06T10:00:00")}}
+	pc, rc := newGovPayFake(t, &fake)
+	r := pagamenti.NewResolver(pc, rc)
+	notices := []pagamenti.PaymentNotice{
+		{NoticeNumber: nav3, FiscalCode: dominio, Amount: 29, CompanyName: "C", Description: "D"},
+		{NoticeNumber: nav0, FiscalCode: dominio, Amount: 230, CompanyName: "C", Description: "D"},
+	}
+	o, err := r.ResolveNotices(context.Background(), pagamenti.Return{Esito: pagamenti.EsitoOK}, notices)
+	require.NoError(t, err)
+	assert.Equal(t, pagamenti.OutcomePaid, o.State)
+	require.Len(t, o.Items, 2)
+	assert.Equal(t, nav0IUV, o.Items[1].IUV, "aux digit 0: the IUV drops three digits")
+	assert.Equal(t, []string{"ricevute " + dominio + "/" + iuv3, "ricevute " + dominio + "/" + nav0IUV}, fake.asked)
+
+	_, err = r.ResolveNotices(context.Background(), pagamenti.Return{}, []pagamenti.PaymentNotice{{NoticeNumber: "12", FiscalCode: "x"}})
+	assert.Equal(t, []string{"paymentNotices[0].fiscalCode", "paymentNotices[0].noticeNumber"}, violations(t, err))
+	_, err = r.ResolveNotices(context.Background(), pagamenti.Return{}, nil)
+	assert.Equal(t, []string{"paymentNotices"}, violations(t, err))
+	assert.True(t, errors.Is(err, govpay.ErrInvalid))
+}
