@@ -2,7 +2,9 @@ package notifica
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"strings"
 
 	"github.com/govpaygo/govpay"
 )
@@ -202,6 +204,11 @@ type Messaggio struct {
 	JSON json.RawMessage `json:"json,omitempty"`
 	// Data is the message's timestamp, when sent.
 	Data govpay.DateTime `json:"data,omitzero"`
+}
+
+// DecodeXML returns the original XML message (XML decoded from base64).
+func (m Messaggio) DecodeXML() ([]byte, error) {
+	return base64.StdEncoding.DecodeString(strings.TrimSpace(m.XML))
 }
 
 // IsZero reports whether m is absent (null or empty in the notification).
