@@ -2,7 +2,6 @@ package pendenze
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 
@@ -102,13 +101,28 @@ func idsError(what, idA2A, idPendenza string) error {
 // SINTASSI for a malformed body, 403 when the application may not load
 // this tipo pendenza or dominio).
 func (c *Client) Put(ctx context.Context, idA2A, idPendenza string, p Pendenza, opts ...PutOption) (*Caricata, error) {
-	var cfg putConfig
+	return c.put(ctx, idA2A, idPendenza, &p, newPutConfig(opts))
+}
+
+// noOptions is the configuration of a Put without options.
+var noOptions putConfig
+
+func newPutConfig(opts []PutOption) *putConfig {
+	if len(opts) == 0 {
+		return &noOptions
+	}
+	cfg := new(putConfig)
 	for _, o := range opts {
 		if o != nil {
-			o(&cfg)
+			o(cfg)
 		}
 	}
-	return c.put(ctx, idA2A, idPendenza, &p, &cfg)
+	return cfg
+}
+
+// pendenzaPath is pendenze/{idA2A}/{idPendenza}, each id path-escaped.
+func pendenzaPath(idA2A, idPendenza string) string {
+	return "pendenze/" + url.PathEscape(idA2A) + "/" + url.PathEscape(idPendenza)
 }
 
 func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza, cfg *putConfig) (*Caricata, error) {
@@ -118,7 +132,7 @@ func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza,
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(p)
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +154,7 @@ func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []b
 	resp, err := c.tc.Do(ctx, &transport.Request{
 		Operation: op,
 		Method:    http.MethodPut,
-		Path:      transport.Path("pendenze", idA2A, idPendenza),
+		Path:      pendenzaPath(idA2A, idPendenza),
 		Query:     q,
 		Body:      body,
 	})
@@ -152,9 +166,24 @@ func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []b
 	default:
 		return nil, unexpected(op, resp)
 	}
-	out := &Caricata{Created: resp.StatusCode == http.StatusCreated}
-	if err := transport.DecodeJSON(op, resp, out); err != nil {
+	var w struct {
+		IDDominio    string `json:"idDominio"`
+		NumeroAvviso string `json:"numeroAvviso"`
+		UUID         string `json:"UUID"`
+		PDF          []byte `json:"pdf"`
+	}
+	status, idTx := resp.StatusCode, resp.Header.Get(transport.HeaderIDTransazione)
+	ct := resp.Header.Get("Content-Type")
+	if err := transport.DecodeJSON(op, resp, &w); err != nil {
 		return nil, err
+	}
+	out := &Caricata{Created: status == http.StatusCreated, IDDominio: w.IDDominio, UUID: w.UUID, PDF: w.PDF}
+	if w.NumeroAvviso != "" {
+		n, err := avvisi.ParseNumeroAvviso(w.NumeroAvviso)
+		if err != nil {
+			return nil, &govpay.DecodeError{Operation: op, StatusCode: status, ContentType: ct, IDTransazione: idTx, Err: err}
+		}
+		out.NumeroAvviso = n
 	}
 	return out, nil
 }
@@ -175,7 +204,7 @@ func (c *Client) Get(ctx context.Context, idA2A, idPendenza string) (*Dettaglio,
 	if err := idsError("pendenza", idA2A, idPendenza); err != nil {
 		return nil, err
 	}
-	return c.getDettaglio(ctx, op, transport.Path("pendenze", idA2A, idPendenza))
+	return c.getDettaglio(ctx, op, pendenzaPath(idA2A, idPendenza))
 }
 
 // GetByAvviso returns the pendenza of the notice idDominio/numeroAvviso
@@ -183,7 +212,7 @@ func (c *Client) Get(ctx context.Context, idA2A, idPendenza string) (*Dettaglio,
 func (c *Client) GetByAvviso(ctx context.Context, idDominio, numeroAvviso string) (*Dettaglio, error) {
 	const op = "pendenze.GetByAvviso"
 	v := &govpay.ValidationError{What: "avviso"}
-	checkDominio(v, "idDominio", idDominio, true, false)
+	checkDominio(v, at("idDominio"), idDominio, true, false)
 	if !reNumeroAvviso.MatchString(numeroAvviso) {
 		v.Add("numeroAvviso", "must be 18 digits")
 	}

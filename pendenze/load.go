@@ -143,11 +143,9 @@ func (c *Client) Load(ctx context.Context, items iter.Seq[Item], o LoadOptions) 
 	case conc < 0 || conc > 256:
 		return nil, fmt.Errorf("pendenze: Load: Concurrency %d, want 1–256", conc)
 	}
-	cfg := putConfig{strict: o.Strict}
-	for _, opt := range o.PutOptions {
-		if opt != nil {
-			opt(&cfg)
-		}
+	cfg := *newPutConfig(o.PutOptions)
+	if o.Strict {
+		cfg.strict = true
 	}
 	col := newCollector(&o)
 

@@ -196,3 +196,23 @@ func TestDettaglioDecode(t *testing.T) {
 	assert.Equal(t, "/allegati/12", d.Allegati[0].Contenuto)
 	assert.Equal(t, TipologiaDovuto, d.Tipo)
 }
+
+func TestPutBodyIsExactlyJSONMarshal(t *testing.T) {
+	informativa := "testo"
+	full := validPendenza()
+	full.Proprieta = &Proprieta{InformativaImportoAvviso: &informativa, DataScadenzaAvviso: govpay.NewDate(2026, 3, 31)}
+	full.Allegati = []Allegato{{Nome: "a", Contenuto: []byte{1, 2}}}
+	full.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaOltre, Giorni: 3}}
+	full.Voci[0].Metadata = &Metadata{MapEntries: []MapEntry{{Key: "k", Value: "v"}}}
+	for _, p := range []Pendenza{validPendenza(), full, {}} {
+		want, err := json.Marshal(p)
+		require.NoError(t, err)
+		got, err := p.body()
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "byte for byte")
+	}
+	bad := validPendenza()
+	bad.Voci[0].Kind = nil
+	_, err := bad.body()
+	assert.Error(t, err)
+}

@@ -103,7 +103,7 @@ func (c *Client) Patch(ctx context.Context, idA2A, idPendenza string, ops ...Pat
 	resp, err := c.tc.Do(ctx, &transport.Request{
 		Operation:   op,
 		Method:      http.MethodPatch,
-		Path:        transport.Path("pendenze", idA2A, idPendenza),
+		Path:        pendenzaPath(idA2A, idPendenza),
 		Body:        body,
 		ContentType: "application/json",
 		NoRetry:     true,

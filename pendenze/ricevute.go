@@ -30,7 +30,7 @@ const (
 func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) ([]byte, error) {
 	const op = "pendenze.RT"
 	v := &govpay.ValidationError{What: "rt"}
-	checkDominio(v, "idDominio", idDominio, true, false)
+	checkDominio(v, at("idDominio"), idDominio, true, false)
 	if iuv == "" {
 		v.Add("iuv", "required")
 	}

@@ -69,36 +69,36 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 	if p.IDTipoPendenza != "" && !reIDTipo.MatchString(p.IDTipoPendenza) {
 		v.Add("idTipoPendenza", "must match ^[a-zA-Z0-9\\-_.]{1,35}$")
 	}
-	checkDominio(v, "idDominio", p.IDDominio, true, strict)
+	checkDominio(v, at("idDominio"), p.IDDominio, true, strict)
 	if p.IDUnitaOperativa != "" && !reID.MatchString(p.IDUnitaOperativa) {
 		v.Add("idUnitaOperativa", "must match ^[a-zA-Z0-9\\-_]{1,35}$")
 	}
 	if strings.TrimSpace(p.Causale) == "" {
 		v.Add("causale", "required")
 	} else {
-		maxLen(v, "causale", p.Causale, 140)
+		maxLen(v, at("causale"), p.Causale, 140)
 	}
 	checkSoggetto(v, "soggettoPagatore", p.SoggettoPagatore, strict)
-	checkImporto(v, "importo", p.Importo)
+	checkImporto(v, at("importo"), p.Importo)
 	if p.NumeroAvviso != "" {
 		if err := checkNumeroAvviso(p.NumeroAvviso); err != nil {
 			v.Add("numeroAvviso", err.Error())
 		}
 	}
-	maxLen(v, "tassonomia", p.Tassonomia, 35)
+	maxLen(v, at("tassonomia"), p.Tassonomia, 35)
 	if p.TassonomiaAvviso != "" && !p.TassonomiaAvviso.Known() {
 		v.Add("tassonomiaAvviso", "must be one of AgID's categories (see the Tassonomia constants)")
 	}
-	maxLen(v, "direzione", p.Direzione, 35)
-	maxLen(v, "divisione", p.Divisione, 35)
+	maxLen(v, at("direzione"), p.Direzione, 35)
+	maxLen(v, at("divisione"), p.Divisione, 35)
 	if p.AnnoRiferimento != 0 && (p.AnnoRiferimento < 1000 || p.AnnoRiferimento > 9999) {
 		v.Add("annoRiferimento", "must be a year of 4 digits")
 	}
-	maxLen(v, "cartellaPagamento", p.CartellaPagamento, 35)
-	checkObject(v, "datiAllegati", p.DatiAllegati)
+	maxLen(v, at("cartellaPagamento"), p.CartellaPagamento, 35)
+	checkObject(v, at("datiAllegati"), p.DatiAllegati)
 	if d := p.Documento; d != nil {
-		checkLen(v, "documento.identificativo", d.Identificativo, 1, 35)
-		checkLen(v, "documento.descrizione", d.Descrizione, 1, 80)
+		checkLen(v, at("documento.identificativo"), d.Identificativo, 1, 35)
+		checkLen(v, at("documento.descrizione"), d.Descrizione, 1, 80)
 		switch {
 		case d.Rata < 0:
 			v.Add("documento.rata", "must be at least 1")
@@ -123,13 +123,13 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 			v.Add("proprieta.linguaSecondaria", "must be false, de, en, fr or sl")
 		}
 		for i, d := range pr.DescrizioneImporto {
-			checkImporto(v, fmt.Sprintf("proprieta.descrizioneImporto[%d].importo", i), d.Importo)
+			checkImporto(v, at(fmt.Sprintf("proprieta.descrizioneImporto[%d].importo", i)), d.Importo)
 		}
 		if pr.InformativaImportoAvviso != nil {
-			maxLen(v, "proprieta.informativaImportoAvviso", *pr.InformativaImportoAvviso, 255)
+			maxLen(v, at("proprieta.informativaImportoAvviso"), *pr.InformativaImportoAvviso, 255)
 		}
 		if pr.LinguaSecondariaInformativaImportoAvviso != nil {
-			maxLen(v, "proprieta.linguaSecondariaInformativaImportoAvviso", *pr.LinguaSecondariaInformativaImportoAvviso, 255)
+			maxLen(v, at("proprieta.linguaSecondariaInformativaImportoAvviso"), *pr.LinguaSecondariaInformativaImportoAvviso, 255)
 		}
 	}
 
@@ -141,22 +141,21 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 	}
 	var sum int64
 	sumOK := true
-	seen := make(map[string]int, len(p.Voci))
 	for i := range p.Voci {
 		voce := &p.Voci[i]
-		prefix := "voci[" + strconv.Itoa(i) + "]"
 		if voce.IDVocePendenza != "" {
-			if j, dup := seen[voce.IDVocePendenza]; dup {
-				v.Addf(prefix+".idVocePendenza", "duplicate of voci[%d].idVocePendenza", j)
-			} else {
-				seen[voce.IDVocePendenza] = i
+			for j := range i {
+				if p.Voci[j].IDVocePendenza == voce.IDVocePendenza {
+					v.Addf(path{voce: i, name: "idVocePendenza"}.String(), "duplicate of voci[%d].idVocePendenza", j)
+					break
+				}
 			}
 		}
 		if voce.Importo.Valid() != nil {
 			sumOK = false
 		}
 		sum += voce.Importo.Centesimi()
-		voce.validate(v, prefix, strict)
+		voce.validate(v, i, strict)
 	}
 	if sumOK && len(p.Voci) > 0 && p.Importo.Valid() == nil && sum != p.Importo.Centesimi() {
 		v.Addf("importo", "must equal the sum of the voci (%s), is %s", govpay.Centesimi(sum), p.Importo)
@@ -164,9 +163,9 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 
 	for i, a := range p.Allegati {
 		prefix := "allegati[" + strconv.Itoa(i) + "]"
-		checkLen(v, prefix+".nome", a.Nome, 1, 255)
-		maxLen(v, prefix+".tipo", a.Tipo, 255)
-		maxLen(v, prefix+".descrizione", a.Descrizione, 255)
+		checkLen(v, at(prefix+".nome"), a.Nome, 1, 255)
+		maxLen(v, at(prefix+".tipo"), a.Tipo, 255)
+		maxLen(v, at(prefix+".descrizione"), a.Descrizione, 255)
 		if a.Contenuto == nil {
 			v.Add(prefix+".contenuto", "required")
 		}
@@ -177,17 +176,14 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 // [Pendenza.Validate]); field paths are relative to the voce.
 func (voce Voce) Validate() error {
 	v := &govpay.ValidationError{What: "voce"}
-	voce.validate(v, "", false)
+	voce.validate(v, -1, false)
 	return v.Err()
 }
 
-func (voce *Voce) validate(v *govpay.ValidationError, prefix string, strict bool) {
-	f := func(name string) string {
-		if prefix == "" {
-			return name
-		}
-		return prefix + "." + name
-	}
+// validate records the violations of the voce at index idx of the voci
+// (-1 for a voce alone).
+func (voce *Voce) validate(v *govpay.ValidationError, idx int, strict bool) {
+	f := func(name string) path { return path{voce: idx, name: name} }
 	checkLen(v, f("idVocePendenza"), voce.IDVocePendenza, 1, 35)
 	checkImporto(v, f("importo"), voce.Importo)
 	checkLen(v, f("descrizione"), voce.Descrizione, 1, 140)
@@ -204,72 +200,72 @@ func (voce *Voce) validate(v *govpay.ValidationError, prefix string, strict bool
 		switch k.TipoContabilita {
 		case ContabilitaCapitolo, ContabilitaSpeciale, ContabilitaSIOPE, ContabilitaAltro:
 		case "":
-			v.Add(f("tipoContabilita"), "required (CAPITOLO, SPECIALE, SIOPE or ALTRO)")
+			v.Add(f("tipoContabilita").String(), "required (CAPITOLO, SPECIALE, SIOPE or ALTRO)")
 		default:
-			v.Add(f("tipoContabilita"), "must be CAPITOLO, SPECIALE, SIOPE or ALTRO")
+			v.Add(f("tipoContabilita").String(), "must be CAPITOLO, SPECIALE, SIOPE or ALTRO")
 		}
 		checkLen(v, f("codiceContabilita"), k.CodiceContabilita, 1, 135)
 	case EntrataRiferita:
 		if !reIDTipo.MatchString(k.CodEntrata) {
 			if k.CodEntrata == "" {
-				v.Add(f("codEntrata"), "required")
+				v.Add(f("codEntrata").String(), "required")
 			} else {
-				v.Add(f("codEntrata"), "must match ^[a-zA-Z0-9\\-_.]{1,35}$")
+				v.Add(f("codEntrata").String(), "must match ^[a-zA-Z0-9\\-_.]{1,35}$")
 			}
 		}
 	case Bollo:
 		if k.TipoBollo != "" && k.TipoBollo != BolloImpostaDiBollo {
-			v.Add(f("tipoBollo"), `must be "01"`)
+			v.Add(f("tipoBollo").String(), `must be "01"`)
 		}
 		checkLen(v, f("hashDocumento"), k.HashDocumento, 1, 70)
 		if !reTwoUpper.MatchString(k.ProvinciaResidenza) {
 			if k.ProvinciaResidenza == "" {
-				v.Add(f("provinciaResidenza"), "required")
+				v.Add(f("provinciaResidenza").String(), "required")
 			} else {
-				v.Add(f("provinciaResidenza"), "must be two capital letters")
+				v.Add(f("provinciaResidenza").String(), "must be two capital letters")
 			}
 		}
 	default:
-		v.Add(f("kind"), "required: exactly one of ibanAccredito (Entrata), codEntrata (EntrataRiferita), tipoBollo (Bollo)")
+		v.Add(f("kind").String(), "required: exactly one of ibanAccredito (Entrata), codEntrata (EntrataRiferita), tipoBollo (Bollo)")
 	}
 
 	if c := voce.Contabilita; c != nil {
 		var sum int64
 		sumOK := true
 		for i, q := range c.Quote {
-			qp := f("contabilita.quote[" + strconv.Itoa(i) + "]")
-			checkLen(v, qp+".capitolo", q.Capitolo, 1, 64)
+			qp := "contabilita.quote[" + strconv.Itoa(i) + "]"
+			checkLen(v, path{voce: idx, prefix: qp, name: "capitolo"}, q.Capitolo, 1, 64)
 			if q.AnnoEsercizio < 1000 || q.AnnoEsercizio > 9999 {
-				v.Add(qp+".annoEsercizio", "required: a year of 4 digits")
+				v.Add(path{voce: idx, prefix: qp, name: "annoEsercizio"}.String(), "required: a year of 4 digits")
 			}
-			checkImporto(v, qp+".importo", q.Importo)
+			checkImporto(v, path{voce: idx, prefix: qp, name: "importo"}, q.Importo)
 			if q.Importo.Valid() != nil {
 				sumOK = false
 			}
 			sum += q.Importo.Centesimi()
-			maxLen(v, qp+".accertamento", q.Accertamento, 64)
-			maxLen(v, qp+".titolo", q.Titolo, 64)
-			maxLen(v, qp+".tipologia", q.Tipologia, 64)
-			maxLen(v, qp+".categoria", q.Categoria, 64)
-			maxLen(v, qp+".articolo", q.Articolo, 64)
-			checkObject(v, qp+".proprietaCustom", q.ProprietaCustom)
+			maxLen(v, path{voce: idx, prefix: qp, name: "accertamento"}, q.Accertamento, 64)
+			maxLen(v, path{voce: idx, prefix: qp, name: "titolo"}, q.Titolo, 64)
+			maxLen(v, path{voce: idx, prefix: qp, name: "tipologia"}, q.Tipologia, 64)
+			maxLen(v, path{voce: idx, prefix: qp, name: "categoria"}, q.Categoria, 64)
+			maxLen(v, path{voce: idx, prefix: qp, name: "articolo"}, q.Articolo, 64)
+			checkObject(v, path{voce: idx, prefix: qp, name: "proprietaCustom"}, q.ProprietaCustom)
 		}
 		if sumOK && len(c.Quote) > 0 && voce.Importo.Valid() == nil && sum != voce.Importo.Centesimi() {
-			v.Addf(f("contabilita.quote"), "amounts must sum to the voce's importo (%s), sum to %s", voce.Importo, govpay.Centesimi(sum))
+			v.Addf(f("contabilita.quote").String(), "amounts must sum to the voce's importo (%s), sum to %s", voce.Importo, govpay.Centesimi(sum))
 		}
 		checkObject(v, f("contabilita.proprietaCustom"), c.ProprietaCustom)
 	}
 	if m := voce.Metadata; m != nil {
 		switch n := len(m.MapEntries); {
 		case n == 0:
-			v.Add(f("metadata.mapEntries"), "must have 1 to 5 entries")
+			v.Add(f("metadata.mapEntries").String(), "must have 1 to 5 entries")
 		case n > MaxMetadata:
-			v.Addf(f("metadata.mapEntries"), "must have at most %d entries, has %d", MaxMetadata, n)
+			v.Addf(f("metadata.mapEntries").String(), "must have at most %d entries, has %d", MaxMetadata, n)
 		}
 		for i, e := range m.MapEntries {
-			ep := f("metadata.mapEntries[" + strconv.Itoa(i) + "]")
-			checkLen(v, ep+".key", e.Key, 1, 140)
-			checkLen(v, ep+".value", e.Value, 1, 140)
+			ep := "metadata.mapEntries[" + strconv.Itoa(i) + "]"
+			checkLen(v, path{voce: idx, prefix: ep, name: "key"}, e.Key, 1, 140)
+			checkLen(v, path{voce: idx, prefix: ep, name: "value"}, e.Value, 1, 140)
 		}
 	}
 }
@@ -287,63 +283,94 @@ func (t TassonomiaAvviso) Known() bool {
 	return false
 }
 
-func maxLen(v *govpay.ValidationError, field, s string, max int) {
-	if utf8.RuneCountInString(s) > max {
-		v.Addf(field, "must be at most %d characters", max)
+// path names a field lazily: its string is built only for a violation,
+// so that validating a valid pendenza allocates nothing.
+type path struct {
+	voce   int    // index in voci, -1 for none
+	prefix string // between the voce and the name ("contabilita.quote[0]")
+	name   string
+}
+
+// at names a top-level field.
+func at(name string) path { return path{voce: -1, name: name} }
+
+// String returns the field path as in the JSON ("voci[2].importo").
+func (p path) String() string {
+	var b strings.Builder
+	if p.voce >= 0 {
+		b.WriteString("voci[")
+		b.WriteString(strconv.Itoa(p.voce))
+		b.WriteByte(']')
+	}
+	for _, s := range [2]string{p.prefix, p.name} {
+		if s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+func maxLen(v *govpay.ValidationError, field path, s string, max int) {
+	if len(s) > max && utf8.RuneCountInString(s) > max {
+		v.Addf(field.String(), "must be at most %d characters", max)
 	}
 }
 
-func checkLen(v *govpay.ValidationError, field, s string, min, max int) {
+func checkLen(v *govpay.ValidationError, field path, s string, min, max int) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n == 0 && min > 0:
-		v.Add(field, "required")
+		v.Add(field.String(), "required")
 	case n < min:
-		v.Addf(field, "must be at least %d characters", min)
+		v.Addf(field.String(), "must be at least %d characters", min)
 	case n > max:
-		v.Addf(field, "must be at most %d characters", max)
+		v.Addf(field.String(), "must be at most %d characters", max)
 	}
 }
 
-func checkImporto(v *govpay.ValidationError, field string, i govpay.Importo) {
-	if i.Valid() != nil {
-		v.Add(field, "must be between 0.00 and 999999999.99")
+func checkImporto(v *govpay.ValidationError, field path, i govpay.Importo) {
+	if i < 0 || i > govpay.MaxImporto {
+		v.Add(field.String(), "must be between 0.00 and 999999999.99")
 	}
 }
 
-func checkObject(v *govpay.ValidationError, field string, raw json.RawMessage) {
+func checkObject(v *govpay.ValidationError, field path, raw json.RawMessage) {
 	if len(raw) == 0 {
 		return
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil && string(raw) != "null" {
-		v.Add(field, "must be a JSON object")
+		v.Add(field.String(), "must be a JSON object")
 	}
 }
 
-func checkDominio(v *govpay.ValidationError, field, s string, required, strict bool) {
+func checkDominio(v *govpay.ValidationError, field path, s string, required, strict bool) {
 	switch {
 	case s == "":
 		if required {
-			v.Add(field, "required")
+			v.Add(field.String(), "required")
 		}
 	case !reIDDominio.MatchString(s):
-		v.Add(field, "must be 11 digits")
+		v.Add(field.String(), "must be 11 digits")
 	case strict && !partitaIVAOK(s):
-		v.Add(field, "check digit is wrong (strict mode)")
+		v.Add(field.String(), "check digit is wrong (strict mode)")
 	}
 }
 
-func checkIBAN(v *govpay.ValidationError, field, s string, required, strict bool) {
+func checkIBAN(v *govpay.ValidationError, field path, s string, required, strict bool) {
 	switch {
 	case s == "":
 		if required {
-			v.Add(field, "required")
+			v.Add(field.String(), "required")
 		}
 	case !reIBAN.MatchString(s):
-		v.Add(field, "must be an IBAN (two letters, two digits, up to 30 letters or digits)")
+		v.Add(field.String(), "must be an IBAN (two letters, two digits, up to 30 letters or digits)")
 	case strict && !ibanOK(s):
-		v.Add(field, "IBAN checksum (mod 97) is wrong (strict mode)")
+		v.Add(field.String(), "IBAN checksum (mod 97) is wrong (strict mode)")
 	}
 }
 
