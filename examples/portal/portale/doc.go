@@ -1,0 +1,42 @@
+// Package portale is the payment portal of the example command portal
+// (github.com/govpaygo/govpay/examples/portal): a small web application,
+// built with net/http and html/template only, that shows how a citizen's
+// portal uses the SDK from login to receipt.
+//
+// # What it does
+//
+//   - Login by codice fiscale (a demo: no password; the codice fiscale is
+//     checked with avvisi.CheckCodiceFiscale, a partita IVA with
+//     avvisi.CheckPartitaIVA).
+//   - The citizen's debt position: pagamenti.Client.Posizione
+//     (GET /pendenze?idDebitore= on API Pagamento v2).
+//   - A cart kept in a server-side session (a cookie holds only a random
+//     id): debts of the position, paper notices typed as creditor +
+//     numero avviso, or pasted as the text of their QR code
+//     (avvisi.ParseQRCode). Every notice is looked up in GovPay
+//     (avvisi.Client.Get) before it enters the cart.
+//   - Payment in one of three modes (Mode): GovPay's legacy WISP flow and
+//     GovPay's checkout bridge (pagamenti.Client.Start), or pagoPA Checkout
+//     directly (pagamenti.Checkout.Start). The browser is redirected to the
+//     payment page.
+//   - The outcome page: the return is parsed with pagamenti.ParseReturn and
+//     the outcome decided by pagamenti.Resolver (GovPay's payment in legacy
+//     mode, the receipts otherwise): paid, partly paid, not paid, or not
+//     known yet (the page then refreshes itself).
+//   - The receipt of every paid debt as a PDF (pagamenti.Ricevute.PDF).
+//
+// # Use
+//
+// NewApp builds the http.Handler from a Config. FakeConfig fills a Config
+// for the in-memory GovPay of package govpaytest, which is what the command
+// does when it is run without flags.
+//
+// # Security notes
+//
+// Session cookies are HttpOnly and SameSite=Lax (the payer comes back from
+// the payment pages with a top-level GET, which Lax allows); every form
+// that changes state carries a per-session token; the portal only ever
+// redirects the browser to the URL GovPay or pagoPA returned, after the SDK
+// checked it; receipts are served only for the attempts of the session.
+// It is still a demo: the login has no password.
+package portale
