@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -589,4 +590,77 @@ func TestNewCheckout(t *testing.T) {
 	_, err = c.Start(context.Background(), threeItemCart(t), o)
 	require.NoError(t, err)
 	assert.Equal(t, int32(1), rec.posts.Load())
+}
+
+func TestAvvisiResolver(t *testing.T) {
+	mux := http.NewServeMux()
+	var gets atomic.Int32
+	mux.HandleFunc("GET /avvisi/{dominio}/{nav}", func(w http.ResponseWriter, r *http.Request) {
+		gets.Add(1)
+		switch r.PathValue("nav") {
+		case nav3:
+			writeJSON(w, 200, `{"stato":"NON_ESEGUITA","importo":2.30,"idDominio":"01234567890","numeroAvviso":"`+nav3+`","descrizione":"TARI 2024 rata 1"}`)
+		case navB:
+			writeJSON(w, 200, `{"stato":"DUPLICATA","importo":5.00,"idDominio":"01234567890","numeroAvviso":"`+navB+`"}`)
+		case navC:
+			writeJSON(w, 200, `{"stato":"SCONOSCIUTA"}`)
+		case pendenzaNav:
+			writeJSON(w, 200, `{"stato":"NON_ESEGUITA","importo":19.99,"idDominio":"01234567890","numeroAvviso":"`+pendenzaNav+`","descrizione":"Mensa"}`)
+		default:
+			faultBean(w, 500, "INTERNO", "500000")
+		}
+	})
+	outer := http.NewServeMux()
+	outer.Handle(pagamentoBase, http.StripPrefix(strings.TrimSuffix(pagamentoBase, "/"), mux))
+	srv := httptest.NewServer(outer)
+	defer srv.Close()
+	ac, err := avvisi.New(srv.URL+pagamentoBase, testRetry)
+	require.NoError(t, err)
+
+	t.Run("fills amount and description", func(t *testing.T) {
+		rec, c := newCheckoutServer(t, 1)
+		o := baseOptions(t)
+		o.Resolver = pagamenti.AvvisiResolver(ac)
+		// The QR code says 1.00 €: GovPay's amount due (2.30 €) wins.
+		cart := pagamenti.NewCart().AddQRCode("PAGOPA|002|"+nav3+"|"+dominio+"|100").
+			AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
+		_, err := c.Start(context.Background(), cart, o)
+		require.NoError(t, err)
+		n := rec.lastBody(t)["paymentNotices"].([]any)
+		assert.Equal(t, json.Number("230"), n[0].(map[string]any)["amount"])
+		assert.Equal(t, "TARI 2024 rata 1", n[0].(map[string]any)["description"])
+		assert.Equal(t, json.Number("1999"), n[1].(map[string]any)["amount"])
+		assert.Equal(t, "Mensa scolastica - giugno", n[1].(map[string]any)["description"], "the pendenza's causale is kept")
+	})
+	t.Run("not payable", func(t *testing.T) {
+		rec, c := newCheckoutServer(t, 1)
+		o := baseOptions(t)
+		o.Resolver = pagamenti.AvvisiResolver(ac)
+		_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB).AddAvviso(dominio, navC), o)
+		fields := violations(t, err)
+		assert.Contains(t, fields, "paymentNotices[1].noticeNumber")
+		assert.Contains(t, fields, "paymentNotices[2].noticeNumber")
+		assert.NotContains(t, fields, "paymentNotices[0].noticeNumber")
+		assert.Contains(t, err.Error(), "DUPLICATA")
+		assert.Contains(t, err.Error(), "SCONOSCIUTA")
+		assert.Zero(t, rec.posts.Load())
+	})
+	t.Run("GovPay failure", func(t *testing.T) {
+		rec, c := newCheckoutServer(t, 1)
+		o := baseOptions(t)
+		o.Resolver = pagamenti.AvvisiResolver(ac)
+		_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav0), o)
+		require.ErrorIs(t, err, govpay.ErrServer)
+		assert.Zero(t, rec.posts.Load())
+	})
+	t.Run("nothing to look up", func(t *testing.T) {
+		before := gets.Load()
+		rec, c := newCheckoutServer(t, 1)
+		o := baseOptions(t)
+		o.Resolver = pagamenti.AvvisiResolver(ac)
+		_, err := c.Start(context.Background(), pagamenti.NewCart().AddRiferimento("A", "B"), o)
+		assert.Contains(t, violations(t, err), "paymentNotices[0].noticeNumber")
+		assert.Equal(t, before, gets.Load())
+		assert.Zero(t, rec.posts.Load())
+	})
 }
