@@ -16,8 +16,6 @@ import (
 
 const (
 	testDominio = "01234567890"
-	// testNAV has valid check digits (aux 3, segregation code 01).
-	testNAV = "301000000000012345"
 )
 
 // validNAV returns a numero avviso with valid check digits built from base.

@@ -44,6 +44,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -52,6 +53,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
@@ -379,4 +381,137 @@ func TestMatchTemplate(t *testing.T) {
 	} {
 		require.NotEmpty(t, matchTemplate("", tmpl, bad), name)
 	}
+}
+
+// schemaProps returns the property names of a schema, allOf/oneOf/anyOf
+// flattened.
+func schemaProps(s *openapi3.Schema, into map[string]bool) map[string]bool {
+	if into == nil {
+		into = map[string]bool{}
+	}
+	if s == nil {
+		return into
+	}
+	for k := range s.Properties {
+		into[k] = true
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, r := range group {
+			if r != nil {
+				schemaProps(r.Value, into)
+			}
+		}
+	}
+	return into
+}
+
+// jsonTags returns the JSON names of the fields of a struct value.
+func jsonTags(v any) map[string]bool {
+	out := map[string]bool{}
+	t := reflect.TypeOf(v)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = true
+	}
+	return out
+}
+
+func diffKeys(a, b map[string]bool) []string {
+	var out []string
+	for k := range a {
+		if !b[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestConformanceModel checks that the SDK's types carry exactly the
+// properties of the upstream schemas they stand for, in both directions.
+// Known differences, each with its reason, are listed per pair.
+func TestConformanceModel(t *testing.T) {
+	dir := upstreamDir(t)
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile(filepath.Join(dir, "govpay", "pagamento-v2", "govpay-api-pagamento-v2.yaml"))
+	require.NoError(t, err)
+	entrata := func() map[string]bool {
+		m := schemaProps(doc.Components.Schemas["NuovaVocePendenza"].Value, nil)
+		return m
+	}
+	pairs := []struct {
+		schema string
+		props  map[string]bool // nil: the schema's own
+		value  any
+		// onlyUpstream and onlyOurs are the documented differences.
+		onlyUpstream, onlyOurs []string
+	}{
+		{schema: "Pagamento", value: Pagamento{}},
+		{schema: "PagamentoIndex", value: Sintesi{}},
+		// Rpp in a Pagamento is an RppIndex.
+		{schema: "RppIndex", value: Rpp{}},
+		{schema: "PendenzaIndex", value: Debito{}},
+		{schema: "Dominio", value: Dominio{}},
+		{schema: "UnitaOperativa", value: UnitaOperativa{}},
+		{schema: "Segnalazione", value: Segnalazione{}},
+		{schema: "Conto", value: Conto{}},
+		{schema: "PagamentoCreato", value: pagamentoCreatoWire{}},
+		{schema: "NuovoPagamento", value: nuovoPagamentoWire{}},
+		{schema: "NuovaPendenza", value: nuovaPendenzaWire{}},
+		{schema: "NuovaVocePendenza", props: entrata(), value: voceWire{}},
+		{schema: "RiferimentoPendenza", value: riferimentoWire{}},
+		// idDebitore of RiferimentoAvviso is optional and not used by the
+		// cart (the debtor is the one of the notice).
+		{schema: "RiferimentoAvviso", value: avvisoWire{}, onlyUpstream: []string{"idDebitore"}},
+		{schema: "PagamentoSpontaneo", value: spontaneoWire{}},
+	}
+	for _, p := range pairs {
+		t.Run(p.schema, func(t *testing.T) {
+			props := p.props
+			if props == nil {
+				ref := doc.Components.Schemas[p.schema]
+				require.NotNil(t, ref, "schema %s", p.schema)
+				props = schemaProps(ref.Value, nil)
+			}
+			tags := jsonTags(p.value)
+			assert.Equal(t, nilIfEmpty(p.onlyUpstream), nilIfEmpty(diffKeys(props, tags)), "upstream properties the SDK lacks")
+			assert.Equal(t, nilIfEmpty(p.onlyOurs), nilIfEmpty(diffKeys(tags, props)), "SDK fields upstream lacks")
+		})
+	}
+
+	// The fields of GovPay's own GET /pagamenti/{id} templates are read.
+	getDir := filepath.Join(dir, "govpay", "integration-test", "test", "api", "pagamento", "v2", "pagamenti", "get", "msg")
+	files, err := filepath.Glob(filepath.Join(getDir, "pagamento-get-singolo_*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		m, ok := readTemplate(t, f).(map[string]any)
+		require.True(t, ok, f)
+		check := func(what string, obj any, v any) {
+			o, ok := obj.(map[string]any)
+			require.True(t, ok, "%s in %s", what, f)
+			keys := map[string]bool{}
+			for k := range o {
+				keys[k] = true
+			}
+			assert.Empty(t, diffKeys(keys, jsonTags(v)), "%s fields of %s not read", what, filepath.Base(f))
+		}
+		check("pagamento", m, Pagamento{})
+		check("rpp[0]", m["rpp"].([]any)[0], Rpp{})
+		check("pendenze[0]", m["pendenze"].([]any)[0], Debito{})
+	}
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
