@@ -216,7 +216,7 @@ func (st *state) addDominio(d Dominio, registered bool) *dominio {
 	if d.RagioneSociale == "" {
 		d.RagioneSociale = "Ente Creditore " + d.IDDominio
 	}
-	if len(d.CodiceSegregazione) != 2 {
+	if !reTwoDigits.MatchString(d.CodiceSegregazione) {
 		d.CodiceSegregazione = "01"
 	}
 	if d.IBAN == "" {

@@ -4,27 +4,25 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/govpaygo/govpay/avvisi"
 )
 
 // numeroAvvisoAux3 builds the numero avviso (aux digit 3) and the IUV of the
 // n-th notice of a domain with the given segregation code, the way GovPay
 // generates them: "3" + segregation code (2 digits) + IUV base (13 digits)
-// + check digits (2), where the check digits are the remainder modulo 93 of
-// the first 16 digits. The IUV is the numero avviso without its aux digit.
+// + check digits (2), the remainder modulo 93 of the first 16 digits. The
+// IUV is the numero avviso without its aux digit.
 func numeroAvvisoAux3(segregazione string, n uint64) (nav, iuv string) {
-	head := "3" + segregazione + fmt.Sprintf("%013d", n%10_000_000_000_000)
-	nav = head + checkDigits(head)
-	return nav, nav[1:]
-}
-
-// checkDigits returns the two pagoPA check digits of the given digits: their
-// value modulo 93, zero padded.
-func checkDigits(digits string) string {
-	var r uint64
-	for _, c := range digits {
-		r = (r*10 + uint64(c-'0')) % 93
+	code, err := strconv.Atoi(segregazione)
+	if err != nil || code < 0 || code > 99 {
+		code = 1
 	}
-	return fmt.Sprintf("%02d", r)
+	na, err := avvisi.NewNumeroAvviso3(code, n%10_000_000_000_000)
+	if err != nil { // unreachable: code and base are in range
+		return "", ""
+	}
+	return na.String(), na.IUV()
 }
 
 // iuvFromNumeroAvviso derives the IUV from a numero avviso: aux digit 0

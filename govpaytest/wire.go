@@ -197,6 +197,7 @@ var (
 	reIBAN         = regexp.MustCompile(`^[a-zA-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$`)
 	reTwoUpper     = regexp.MustCompile(`^[A-Z]{2}$`)
 	reAlnum35      = regexp.MustCompile(`^[0-9A-Za-z]{1,35}$`)
+	reTwoDigits    = regexp.MustCompile(`^[0-9]{2}$`)
 	reEmail        = regexp.MustCompile(`^[A-Za-z0-9_]+([\-\+\.'][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([\-\.][A-Za-z0-9_]+)*\.[A-Za-z0-9_]+([\-\.][A-Za-z0-9_]+)*$`)
 	reCellulare    = regexp.MustCompile(`^\+[0-9]{2}\s[0-9]{3}\-[0-9]{7}$`)
 )
