@@ -1,6 +1,3 @@
-// Package config holds the resolved settings of an SDK client, filled by the
-// govpay.With… options and read by the transport. It imports nothing of the
-// SDK, so the root package and the transport can both depend on it.
 package config
 
 import (
@@ -13,29 +10,48 @@ import (
 // HeaderAuth is one header-based authentication mode: the headers it sets.
 // Secret reports which header values must never be logged.
 type HeaderAuth struct {
-	Mode    string      // "basic", "api-key", "principal", "spid", "bearer", "ssl-header"
-	Headers http.Header // set on every request
-	Secret  map[string]bool
-	Secrets []string // raw secret values, redacted from every error and log line
+	// Mode names the mode in messages: "basic", "api-key", "principal",
+	// "spid", "bearer", "ssl-header".
+	Mode string
+	// Headers are set on every request (canonical keys).
+	Headers http.Header
+	// Secret marks the headers whose values are credentials.
+	Secret map[string]bool
+	// Secrets are the raw secret values, redacted from every error and log
+	// line.
+	Secrets []string
 }
 
-// Retry is the resolved retry policy.
+// Retry is the resolved retry policy (see govpay.RetryPolicy).
 type Retry struct {
-	MaxAttempts   int
-	MinBackoff    time.Duration
-	MaxBackoff    time.Duration
-	MaxRetryAfter time.Duration
+	MaxAttempts   int           // total attempts, the first included
+	MinBackoff    time.Duration // first backoff
+	MaxBackoff    time.Duration // backoff cap
+	MaxRetryAfter time.Duration // longest Retry-After honoured
 }
 
-// Config is what the options produce.
+// Config is what the options produce. The zero Config is valid: no
+// authentication, default client, default retry policy, no logging.
 type Config struct {
-	Auth        *HeaderAuth
+	// Auth is the header-based authentication mode, nil for none.
+	Auth *HeaderAuth
+	// ClientCerts are TLS client certificates.
 	ClientCerts []tls.Certificate
-	HTTPClient  *http.Client
-	Retry       *Retry
-	Logger      *slog.Logger
-	UserAgent   string
-	// AllowHTTPRedirect lets payment starts accept a plain-http redirect
+	// HTTPClient is a copy of the caller's client, nil for the default.
+	HTTPClient *http.Client
+	// Retry is the retry policy, nil for the default.
+	Retry *Retry
+	// Logger receives request logs, nil for none.
+	Logger *slog.Logger
+	// UserAgent is the product prepended to the SDK's User-Agent.
+	UserAgent string
+	// AllowInsecureRedirect lets payment starts accept a plain-http redirect
 	// (test environments only).
 	AllowInsecureRedirect bool
+	// Headers are extra headers set on every request after authentication,
+	// for API-specific credentials (pagoPA Checkout's
+	// Ocp-Apim-Subscription-Key).
+	Headers http.Header
+	// Secrets are extra values redacted from every error and log line.
+	Secrets []string
 }

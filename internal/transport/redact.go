@@ -1,37 +1,94 @@
 package transport
 
 import (
+	"bytes"
+	"encoding/json"
+	"html"
 	"net/url"
+	"sort"
 	"strings"
 
-	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/config"
 )
 
-// redactor removes credentials from everything that leaves the SDK as text.
+// Redacted replaces every secret in what the SDK lets out.
+const Redacted = "[REDACTED]"
+
+// minSecretLen is the shortest secret redacted: shorter strings would
+// redact ordinary text.
+const minSecretLen = 4
+
+// redactor removes credentials from everything that leaves the SDK as text:
+// each secret in its raw form and in the forms a server may echo it in
+// (HTML-escaped, JSON-escaped, URL-encoded).
 type redactor struct {
-	secrets []string
+	secrets []string // longest first, so a secret containing another goes first
 }
 
-func newRedactor(a *config.HeaderAuth) *redactor {
+func newRedactor(cfg config.Config) *redactor {
+	var raw []string
+	if cfg.Auth != nil {
+		raw = append(raw, cfg.Auth.Secrets...)
+	}
+	raw = append(raw, cfg.Secrets...)
+	seen := map[string]bool{}
 	r := &redactor{}
-	if a != nil {
-		for _, s := range a.Secrets {
-			if len(s) >= 4 { // shorter strings would redact ordinary text
-				r.secrets = append(r.secrets, s)
+	for _, s := range raw {
+		if len(s) < minSecretLen {
+			continue
+		}
+		for _, v := range secretForms(s) {
+			if len(v) >= minSecretLen && !seen[v] {
+				seen[v] = true
+				r.secrets = append(r.secrets, v)
 			}
 		}
 	}
+	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 	return r
 }
 
+// secretForms returns s as it may appear in text a server sends back.
+func secretForms(s string) []string {
+	js, _ := json.Marshal(s) // escapes <, >, & as \u003c…, and quotes
+	var jsNoHTML bytes.Buffer
+	enc := json.NewEncoder(&jsNoHTML)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return []string{
+		s,
+		html.EscapeString(s),
+		strings.Trim(string(js), `"`),
+		strings.Trim(strings.TrimSpace(jsNoHTML.String()), `"`),
+		url.QueryEscape(s),
+		url.PathEscape(s),
+	}
+}
+
+func (r *redactor) active() bool { return r != nil && len(r.secrets) > 0 }
+
 func (r *redactor) str(s string) string {
+	if !r.active() {
+		return s
+	}
 	for _, sec := range r.secrets {
 		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+			s = strings.ReplaceAll(s, sec, Redacted)
 		}
 	}
 	return s
+}
+
+func (r *redactor) bytes(b []byte) []byte {
+	if !r.active() {
+		return b
+	}
+	for _, sec := range r.secrets {
+		if bytes.Contains(b, []byte(sec)) {
+			b = bytes.ReplaceAll(b, []byte(sec), []byte(Redacted))
+		}
+	}
+	return b
 }
 
 func (r *redactor) url(u *url.URL) string {
@@ -58,17 +115,6 @@ func (r *redactor) err(err error) error {
 		return err
 	}
 	return &redactedError{msg: red, err: err}
-}
-
-func (r *redactor) apiError(e *govpay.Error) *govpay.Error {
-	if len(r.secrets) == 0 {
-		return e
-	}
-	e.Descrizione = r.str(e.Descrizione)
-	e.Dettaglio = r.str(e.Dettaglio)
-	e.Body = r.str(e.Body)
-	e.Location = r.str(e.Location)
-	return e
 }
 
 type redactedError struct {

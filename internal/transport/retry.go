@@ -38,6 +38,10 @@ func retryableNetErr(err error) bool {
 	if errors.As(err, &cv) {
 		return false
 	}
+	var rh tls.RecordHeaderError // the server does not speak TLS
+	if errors.As(err, &rh) {
+		return false
+	}
 	s := err.Error()
 	// url.Error for a malformed request, an unsupported scheme or a
 	// redirect policy: repeating cannot help.

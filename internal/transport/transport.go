@@ -1,7 +1,3 @@
-// Package transport is the HTTP layer under every SDK client: base URL
-// handling, authentication, retries (on hashicorp/go-retryablehttp),
-// redirects never followed, explicit Accept, bounded reads, FaultBean
-// decoding into *govpay.Error, secret redaction and logging.
 package transport
 
 import (
@@ -75,7 +71,7 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 		p := govpay.DefaultRetryPolicy
 		c.policy = config.Retry{MaxAttempts: p.MaxAttempts, MinBackoff: p.MinBackoff, MaxBackoff: p.MaxBackoff, MaxRetryAfter: p.MaxRetryAfter}
 	}
-	c.redactor = newRedactor(cfg.Auth)
+	c.redactor = newRedactor(cfg)
 	if cfg.Logger != nil {
 		c.log = cfg.Logger
 	}
@@ -108,7 +104,16 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 	if cfg.UserAgent != "" {
 		ua = cfg.UserAgent + " " + ua
 	}
-	hc.Transport = &authTransport{next: next, auth: cfg.Auth, ua: ua, log: c.log, redactor: c.redactor}
+	headers := http.Header{}
+	if cfg.Auth != nil {
+		for k, vs := range cfg.Auth.Headers {
+			headers[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+		}
+	}
+	for k, vs := range cfg.Headers {
+		headers[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	hc.Transport = &authTransport{next: next, headers: headers, ua: ua, log: c.log, redactor: c.redactor}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
 
@@ -162,6 +167,10 @@ func (c *Client) Config() config.Config { return c.cfg }
 // HTTPClient returns the http.Client requests go through (authentication,
 // User-Agent and no-redirect applied; no retries).
 func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// CloseIdleConnections closes the idle connections of the client's
+// transport (tests use it before checking for leaked goroutines).
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // Request is one API call.
 type Request struct {
@@ -222,11 +231,24 @@ func (c *Client) URL(r *Request) string {
 // An answer of 400 or more becomes a *govpay.Error; a failure to exchange the
 // request becomes a *govpay.NetworkError, which wraps ctx.Err() when the
 // context ended.
+//
+// GET, HEAD, PUT, DELETE and OPTIONS requests are retried per the client's
+// policy unless r.NoRetry is set; POST and PATCH requests are sent once.
+// The body is sent in full on every attempt.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if ctx == nil {
 		return nil, errors.New("govpay: nil context")
 	}
+	if r == nil {
+		return nil, errors.New("govpay: nil request")
+	}
 	target := c.URL(r)
+	netErr := func(err error, sent bool) error {
+		return &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Sent: sent, Err: c.redactor.err(err)}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, netErr(err, false) // nothing was sent
+	}
 	accept := r.Accept
 	if accept == "" {
 		accept = "application/json"
@@ -241,11 +263,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		var req *retryablehttp.Request
 		var body any
 		if r.Body != nil {
-			body = r.Body
+			body = r.Body // a []byte: retryablehttp reads it afresh on every attempt
 		}
 		req, err = retryablehttp.NewRequestWithContext(ctx, r.Method, target, body)
 		if err != nil {
-			return nil, &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Err: c.redactor.err(err)}
+			return nil, netErr(err, false)
 		}
 		setHeaders(req.Header, r, accept)
 		resp, err = c.rc.Do(req)
@@ -257,7 +279,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		var req *http.Request
 		req, err = http.NewRequestWithContext(ctx, r.Method, target, body)
 		if err != nil {
-			return nil, &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Err: c.redactor.err(err)}
+			return nil, netErr(err, false)
 		}
 		setHeaders(req.Header, r, accept)
 		resp, err = c.hc.Do(req)
@@ -266,14 +288,15 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
 		}
+		sent := maybeSent(err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
 		}
-		return nil, &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Sent: maybeSent(err), Err: c.redactor.err(err)}
+		return nil, netErr(err, sent)
 	}
 	if resp.StatusCode >= 400 {
 		defer resp.Body.Close()
-		return nil, c.redactor.apiError(ErrorFromResponse(r.Operation, resp))
+		return nil, errorFromResponse(r.Operation, resp, c.redactor)
 	}
 	return resp, nil
 }
@@ -292,10 +315,11 @@ func setHeaders(h http.Header, r *Request, accept string) {
 
 // maybeSent reports whether a failed exchange may have delivered the
 // request: false only for failures that certainly happened before writing
-// (dial errors, DNS failures, TLS handshake failures).
+// (dial and proxy errors, DNS failures, a server that does not speak TLS, a
+// server certificate refused).
 func maybeSent(err error) bool {
 	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	if errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") {
 		return false
 	}
 	var dns *net.DNSError
@@ -310,11 +334,11 @@ func maybeSent(err error) bool {
 	return !errors.As(err, &cv)
 }
 
-// authTransport sets authentication and User-Agent on a clone of every
-// request and logs the exchange without secrets.
+// authTransport sets authentication, extra headers and User-Agent on a
+// clone of every request and logs the exchange without secrets.
 type authTransport struct {
 	next     http.RoundTripper
-	auth     *config.HeaderAuth
+	headers  http.Header // canonical keys; never modified
 	ua       string
 	log      *slog.Logger
 	redactor *redactor
@@ -322,10 +346,8 @@ type authTransport struct {
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
-	if t.auth != nil {
-		for k, vs := range t.auth.Headers {
-			r.Header[k] = vs
-		}
+	for k, vs := range t.headers {
+		r.Header[k] = append([]string(nil), vs...)
 	}
 	r.Header.Set("User-Agent", t.ua)
 	if t.log == nil {
@@ -343,10 +365,19 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request failed", attrs...)
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		if id := resp.Header.Get("X-Govpay-IdTransazione"); id != "" {
-			attrs = append(attrs, slog.String("idTransazione", id))
+		if id := resp.Header.Get(HeaderIDTransazione); id != "" {
+			attrs = append(attrs, slog.String("idTransazione", t.redactor.str(id)))
 		}
 		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request", attrs...)
 	}
 	return resp, err
+}
+
+// CloseIdleConnections closes the idle connections of the underlying
+// transport, so http.Client.CloseIdleConnections reaches it.
+func (t *authTransport) CloseIdleConnections() {
+	type closeIdler interface{ CloseIdleConnections() }
+	if ci, ok := t.next.(closeIdler); ok {
+		ci.CloseIdleConnections()
+	}
 }
