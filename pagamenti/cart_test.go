@@ -263,3 +263,39 @@ func TestCartBolloPointerKinds(t *testing.T) {
 	assert.Equal(t, "Imposta di bollo", got.Pendenze[0].Voci[1]["tipoBollo"])
 	assert.NotContains(t, got.Pendenze[0].Voci[1], "codEntrata")
 }
+
+func TestCartVoceKinds(t *testing.T) {
+	p := testPendenza()
+	p.Importo = govpay.Euro(30)
+	p.Voci = []pendenze.Voce{
+		{IDVocePendenza: "1", Importo: govpay.Euro(10), Descrizione: "IBAN", IDDominio: testDominio,
+			Kind: &pendenze.Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457",
+				TipoContabilita: pendenze.ContabilitaSIOPE, CodiceContabilita: "9/0101"}},
+		{IDVocePendenza: "2", Importo: govpay.Euro(10), Descrizione: "Entrata", DescrizioneCausaleRPT: "Causale",
+			Metadata:     &pendenze.Metadata{MapEntries: []pendenze.MapEntry{{Key: "k", Value: "v"}}},
+			DatiAllegati: json.RawMessage(`{"x":1}`), Kind: pendenze.EntrataRiferita{CodEntrata: "E1"}},
+		{IDVocePendenza: "3", Importo: govpay.Euro(10), Descrizione: "Bollo",
+			Kind: pendenze.Bollo{TipoBollo: pendenze.BolloImpostaDiBollo, HashDocumento: "h", ProvinciaResidenza: "RM"}},
+	}
+	b, err := json.Marshal(NewCart().AddPendenza("A", "P", p))
+	require.NoError(t, err)
+	var got struct {
+		Pendenze []struct {
+			Voci []json.RawMessage `json:"voci"`
+		} `json:"pendenze"`
+	}
+	require.NoError(t, json.Unmarshal(b, &got))
+	voci := got.Pendenze[0].Voci
+	assert.JSONEq(t, `{"idVocePendenza":"1","importo":10.00,"descrizione":"IBAN","idDominio":"01234567890",
+		"ibanAccredito":"IT60X0542811101000000123456","ibanAppoggio":"IT60X0542811101000000123457",
+		"tipoContabilita":"SIOPE","codiceContabilita":"9/0101"}`, string(voci[0]))
+	assert.JSONEq(t, `{"idVocePendenza":"2","importo":10.00,"descrizione":"Entrata","descrizioneCausaleRPT":"Causale",
+		"metadata":{"mapEntries":[{"key":"k","value":"v"}]},"datiAllegati":{"x":1},"codEntrata":"E1"}`, string(voci[1]))
+	assert.JSONEq(t, `{"idVocePendenza":"3","importo":10.00,"descrizione":"Bollo","tipoBollo":"Imposta di bollo",
+		"hashDocumento":"h","provinciaResidenza":"RM"}`, string(voci[2]))
+
+	// A voce without a kind is refused when added.
+	p.Voci[0].Kind = nil
+	err = NewCart().AddPendenza("A", "P", p).Validate()
+	assert.Contains(t, fields(violations(t, err)), "pendenze[0].voci[0].kind")
+}

@@ -526,3 +526,30 @@ func TestOutcomeUnknownErrorUnwrap(t *testing.T) {
 	b, _ := json.Marshal(e.Error())
 	assert.Contains(t, string(b), "lookup failed")
 }
+
+func TestSafeRedirect(t *testing.T) {
+	tests := []struct {
+		url       string
+		allowHTTP bool
+		ok        bool
+	}{
+		{"https://checkout.pagopa.it/c/1", false, true},
+		{"https://wisp.example/x?idSession=1#frag", false, true},
+		{"http://wisp.example/x", false, false},
+		{"http://wisp.example/x", true, true},
+		{"", true, false},
+		{"/relative/path", true, false},
+		{"//host.example/x", true, false},
+		{"javascript:alert(1)", true, false},
+		{"data:text/html,<b>x</b>", true, false},
+		{"ftp://host.example/x", true, false},
+		{"https://user:pw@host.example/x", false, false},
+		{"https://host.example/x\r\nSet-Cookie: a=b", false, false},
+		{"https://%zz", false, false},
+		{"https:///nohost", false, false},
+	}
+	for _, tc := range tests {
+		reason := safeRedirect(tc.url, tc.allowHTTP)
+		assert.Equal(t, tc.ok, reason == "", "%q (allowHTTP %v): %s", tc.url, tc.allowHTTP, reason)
+	}
+}
