@@ -411,3 +411,78 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	assert.True(t, errors.Is(err, govpay.ErrUnauthorized))
 	assert.NotContains(t, err.Error(), "s3cret")
 }
+
+// Every method on a FaultBean, a dropped connection and a cancelled context.
+func TestEveryMethodFailurePaths(t *testing.T) {
+	calls := map[string]func(ctx context.Context, c *Client) error{
+		"Put": func(ctx context.Context, c *Client) error {
+			_, err := c.Put(ctx, "A2A-1", "P-1", validPendenza())
+			return err
+		},
+		"Get": func(ctx context.Context, c *Client) error { _, err := c.Get(ctx, "A2A-1", "P-1"); return err },
+		"GetByAvviso": func(ctx context.Context, c *Client) error {
+			_, err := c.GetByAvviso(ctx, "01234567890", "301000000000001861")
+			return err
+		},
+		"List": func(ctx context.Context, c *Client) error {
+			for _, err := range c.List(ctx, ListOptions{}) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		"ListRPP": func(ctx context.Context, c *Client) error {
+			for _, err := range c.ListRPP(ctx, RPPListOptions{IDA2A: "A2A-1", IDPendenza: "P-1"}) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		"Patch": func(ctx context.Context, c *Client) error {
+			_, err := c.Patch(ctx, "A2A-1", "P-1", ReplaceAck(true))
+			return err
+		},
+		"Annulla":  func(ctx context.Context, c *Client) error { return c.Annulla(ctx, "A2A-1", "P-1", "x") },
+		"Riattiva": func(ctx context.Context, c *Client) error { return c.Riattiva(ctx, "A2A-1", "P-1", "") },
+		"RT": func(ctx context.Context, c *Client) error {
+			_, err := c.RT(ctx, "01234567890", "01000000000001861", "n/a", FormatoXML)
+			return err
+		},
+		"Load": func(ctx context.Context, c *Client) error {
+			rep, err := c.Load(ctx, genItems(1, nil), LoadOptions{})
+			if err != nil {
+				return err
+			}
+			if len(rep.Failures) > 0 {
+				return rep.Failures[0].Err
+			}
+			return nil
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			fault := setup(t)
+			fault.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				writeFault(w, http.StatusUnprocessableEntity, "RICHIESTA", "VER_002", "no")
+			})
+			err := call(context.Background(), fault.client)
+			var ge *govpay.Error
+			require.ErrorAs(t, err, &ge)
+			assert.Equal(t, "VER_002", ge.Codice)
+			assert.Equal(t, "tx-123", ge.IDTransazione)
+
+			drop := setup(t)
+			drop.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { hijack(w) })
+			err = call(context.Background(), drop.client)
+			var ne *govpay.NetworkError
+			require.ErrorAs(t, err, &ne)
+
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err = call(ctx, fault.client)
+			require.ErrorIs(t, err, context.Canceled)
+		})
+	}
+}

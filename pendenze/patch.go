@@ -75,7 +75,8 @@ func AddNota(n Nota) PatchOp {
 // operation it cannot carry out (cancelling a paid pendenza, say) with a
 // 500 OPERAZIONE, a *govpay.Error matching govpay.ErrOperazione.
 //
-// Patch is never retried: it may not be safe to repeat.
+// Patch is never retried: it may not be safe to repeat. If GovPay answers
+// 204 without a body, Patch returns a nil Dettaglio and a nil error.
 func (c *Client) Patch(ctx context.Context, idA2A, idPendenza string, ops ...PatchOp) (*Dettaglio, error) {
 	const op = "pendenze.Patch"
 	v := &govpay.ValidationError{What: "patch"}

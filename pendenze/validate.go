@@ -36,8 +36,9 @@ const (
 //
 // Checks: id patterns (idTipoPendenza, idUnitaOperativa, codEntrata),
 // idDominio of 11 digits, causale required and ≤ 140 characters, the
-// soggetto (tipo F|G, identificativo 1–16 characters, provincia and nazione
-// two capital letters, lengths), 1–5 voci with unique ids and exactly one
+// soggetto (govpay.Soggetto.Validate: tipo F|G, identificativo 1–16
+// characters, nazione two capital letters, lengths, e-mail shape), 1–5
+// voci with unique ids and exactly one
 // kind each, amounts within 0 … 999,999,999.99 and importo equal to the sum
 // of the voci, accounting quotas summing to their voce, IBAN format,
 // marca da bollo fields, metadata (1–5 entries), documento (rata or soglia),
