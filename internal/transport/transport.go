@@ -37,6 +37,7 @@ const DefaultTimeout = 60 * time.Second
 type Client struct {
 	base     string // scheme://host/path without trailing slash
 	hc       *http.Client
+	next     http.RoundTripper     // under authTransport
 	rc       *retryablehttp.Client // retries for idempotent requests; nil when disabled
 	policy   config.Retry
 	log      *slog.Logger
@@ -113,6 +114,7 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 	for k, vs := range cfg.Headers {
 		headers[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
+	c.next = next
 	hc.Transport = &authTransport{next: next, headers: headers, ua: ua, log: c.log, redactor: c.redactor}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
@@ -169,8 +171,15 @@ func (c *Client) Config() config.Config { return c.cfg }
 func (c *Client) HTTPClient() *http.Client { return c.hc }
 
 // CloseIdleConnections closes the idle connections of the client's
-// transport (tests use it before checking for leaked goroutines).
-func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+// underlying transport (tests use it before checking for leaked
+// goroutines). The retry layer does not: a failed request does not empty
+// the pool of concurrent ones.
+func (c *Client) CloseIdleConnections() {
+	type closeIdler interface{ CloseIdleConnections() }
+	if ci, ok := c.next.(closeIdler); ok {
+		ci.CloseIdleConnections()
+	}
+}
 
 // Request is one API call.
 type Request struct {
@@ -371,13 +380,4 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request", attrs...)
 	}
 	return resp, err
-}
-
-// CloseIdleConnections closes the idle connections of the underlying
-// transport, so http.Client.CloseIdleConnections reaches it.
-func (t *authTransport) CloseIdleConnections() {
-	type closeIdler interface{ CloseIdleConnections() }
-	if ci, ok := t.next.(closeIdler); ok {
-		ci.CloseIdleConnections()
-	}
 }
