@@ -32,17 +32,23 @@ type Error struct {
 	Operation string
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
-	// Categoria, Codice, Descrizione and Dettaglio are GovPay's FaultBean.
-	Categoria   Categoria
-	Codice      string
+	// Categoria is the FaultBean's category (RICHIESTA, OPERAZIONE, …).
+	Categoria Categoria
+	// Codice is GovPay's error code ("VER_002", "404000", "PAA_…").
+	Codice string
+	// Descrizione is GovPay's description of the error (for pagoPA
+	// Checkout's problem details, the title).
 	Descrizione string
-	Dettaglio   string
+	// Dettaglio gives details, such as the field at fault (for problem
+	// details, the detail).
+	Dettaglio string
 	// IDTransazione is GovPay's transaction id (header X-Govpay-IdTransazione),
 	// the key to GovPay's logs when asking its operators for help.
 	IDTransazione string
-	// ID and Location are set when GovPay created a payment anyway (a 502
-	// FaultBeanEsteso on POST /pagamenti): the payment can still be tracked.
-	ID       string
+	// ID is set when GovPay created a payment anyway (a 502 FaultBeanEsteso
+	// on POST /pagamenti): the payment can still be tracked.
+	ID string
+	// Location is the path of that payment, when GovPay gave it.
 	Location string
 	// Body is a short excerpt of an answer that was not a FaultBean (an HTML
 	// page from a proxy, for example).
@@ -123,6 +129,7 @@ type sentinel struct {
 	categoria Categoria
 }
 
+// Error returns the sentinel's message.
 func (s *sentinel) Error() string { return s.msg }
 
 // Sentinels matched by [*Error] with errors.Is.
@@ -165,9 +172,10 @@ var ErrOutcomeUnknown = errors.New("govpay: outcome unknown")
 type NetworkError struct {
 	// Operation names the SDK operation.
 	Operation string
-	// Method and URL of the request; the URL never carries credentials.
+	// Method is the request's HTTP method.
 	Method string
-	URL    string
+	// URL is the request's URL; it never carries credentials.
+	URL string
 	// Sent reports whether the request may have reached the server: false
 	// only when the failure certainly happened before anything was written
 	// (dial refused, DNS failure).
@@ -219,8 +227,9 @@ func (e *NetworkError) Is(target error) bool {
 type DecodeError struct {
 	// Operation names the SDK operation.
 	Operation string
-	// StatusCode and ContentType of the answer.
-	StatusCode  int
+	// StatusCode is the answer's HTTP status.
+	StatusCode int
+	// ContentType is the answer's Content-Type header.
 	ContentType string
 	// IDTransazione from the X-Govpay-IdTransazione header, if any.
 	IDTransazione string

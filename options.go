@@ -33,10 +33,12 @@ type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts, the first included; 1
 	// disables retries. It must be between 1 and 20.
 	MaxAttempts int
-	// MinBackoff and MaxBackoff bound the exponential backoff. Zero takes the
-	// value of [DefaultRetryPolicy] (capped by the other bound when that is
-	// set), so a policy never retries in a tight loop by omission.
+	// MinBackoff is the first wait. Zero takes the value of
+	// [DefaultRetryPolicy] (capped by MaxBackoff when that is set), so a
+	// policy never retries in a tight loop by omission.
 	MinBackoff time.Duration
+	// MaxBackoff caps the exponential backoff. Zero takes the value of
+	// [DefaultRetryPolicy] (at least MinBackoff).
 	MaxBackoff time.Duration
 	// MaxRetryAfter is the longest Retry-After honoured; zero takes the value
 	// of [DefaultRetryPolicy].
@@ -172,12 +174,12 @@ func WithPrincipalHeader(name, value string) Option {
 
 // SPIDUser is the citizen an authenticating proxy identified with SPID or CIE.
 type SPIDUser struct {
-	FiscalNumber string // codice fiscale, required ("TINIT-" prefix optional)
-	Name         string
-	FamilyName   string
-	Email        string
-	MobilePhone  string
-	Address      string
+	FiscalNumber string // codice fiscale, required ("TINIT-" prefix optional): X-SPID-FISCALNUMBER
+	Name         string // given name: X-SPID-NAME
+	FamilyName   string // family name: X-SPID-FAMILYNAME
+	Email        string // e-mail address: X-SPID-EMAIL
+	MobilePhone  string // mobile phone: X-SPID-MOBILEPHONE
+	Address      string // domicile: X-SPID-ADDRESS
 }
 
 // WithSPID sends the citizen's identity in GovPay's X-SPID-* headers, for the

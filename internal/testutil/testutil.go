@@ -239,11 +239,11 @@ func (h *Hits) WrapFunc(next func(w http.ResponseWriter, r *http.Request, n int)
 // by chance, with characters that HTML and JSON escape.
 type Secrets struct {
 	User            string // not a secret: may appear
-	Password        string
+	Password        string // with <&"'> inside, which HTML and JSON escape
 	AppID           string // not a secret: may appear
-	APIKey          string
+	APIKey          string // for WithAPIKey
 	BearerToken     string // no spaces, as bearer tokens are
-	SubscriptionKey string
+	SubscriptionKey string // pagoPA Checkout's Ocp-Apim-Subscription-Key
 }
 
 // DistinctSecrets returns fresh secrets.

@@ -185,13 +185,16 @@ func (c *Client) CloseIdleConnections() {
 type Request struct {
 	// Operation names the SDK operation for errors and logs ("pendenze.Put").
 	Operation string
-	Method    string
+	// Method is the HTTP method.
+	Method string
 	// Path is relative to the base URL, each segment already escaped with
 	// url.PathEscape ("pendenze/A2A-1/P%2F1"). Use [Path] to build it.
-	Path  string
+	Path string
+	// Query is encoded after the path.
 	Query url.Values
-	// Body is sent as is; nil for none.
-	Body        []byte
+	// Body is sent as is, in full on every attempt; nil for none.
+	Body []byte
+	// ContentType defaults to application/json when Body is not nil.
 	ContentType string
 	// Accept defaults to application/json.
 	Accept string
@@ -353,6 +356,7 @@ type authTransport struct {
 	redactor *redactor
 }
 
+// RoundTrip sends a clone of req with the headers set, logging it.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	for k, vs := range t.headers {
