@@ -210,17 +210,13 @@ func (s *Server) rtJSON(r *rpp) any {
 		return nil
 	}
 	if r.checkout {
-		var payer any
-		if r.versante != nil {
-			payer = debtor(*r.versante)
-		}
 		return obj{
 			{"receiptId", r.key.ccp}, {"noticeNumber", p.numeroAvviso}, {"fiscalCode", r.key.idDominio},
 			{"outcome", "OK"}, {"creditorReferenceId", r.key.iuv}, {"paymentAmount", r.pagato.String()},
 			{"description", p.causale}, {"companyName", ragione(s.st.domini[p.idDominio])}, {"officeName", nil},
 			{"debtor", debtor(p.soggetto)}, {"transferList", s.transferList(p, r)},
 			{"idPSP", pspID}, {"pspFiscalCode", pspFiscalCode}, {"pspPartitaIVA", nil}, {"PSPCompanyName", pspName},
-			{"idChannel", pspChannel}, {"channelDescription", pspChannelDesc}, {"payer", payer},
+			{"idChannel", pspChannel}, {"channelDescription", pspChannelDesc}, {"payer", nil},
 			{"paymentMethod", "creditCard"}, {"fee", "1.00"}, {"paymentDateTime", fmtDateTime(r.conclusa)},
 			{"applicationDate", fmtDate(r.conclusa)}, {"transferDate", fmtDate(r.conclusa)}, {"standIn", nil},
 			{"metadata", nil},

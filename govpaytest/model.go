@@ -430,7 +430,7 @@ func (s *Server) Pagamento(id string) (Pagamento, bool) {
 }
 
 func (s *Server) snapshotRicevuta(r *rpp) Ricevuta {
-	b, _ := json.Marshal(s.viewRicevuta(r))
+	b, _ := json.Marshal(s.viewRicevuta(r, apiRagioneria))
 	p := s.st.pendenze[r.pend]
 	out := Ricevuta{IDDominio: r.key.idDominio, IUV: r.key.iuv, IDRicevuta: r.key.ccp, IDA2A: r.pend.idA2A,
 		IDPendenza: r.pend.idPendenza, Importo: r.pagato, Esito: r.esito, IDPagamento: r.pagamento, Data: r.conclusa, JSON: b}

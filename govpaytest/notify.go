@@ -365,5 +365,5 @@ func (s *Server) esitoJobs(r *rpp) []notifyJob {
 		return nil
 	}
 	path := "/ricevute/" + url.PathEscape(r.key.idDominio) + "/" + url.PathEscape(r.key.iuv) + "/" + url.PathEscape(r.key.ccp)
-	return []notifyJob{s.job(cfg, r, NotificationRicevuta, http.MethodPut, path, s.viewRicevuta(r))}
+	return []notifyJob{s.job(cfg, r, NotificationRicevuta, http.MethodPut, path, s.viewRicevuta(r, apiEnte))}
 }

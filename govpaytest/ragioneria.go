@@ -77,7 +77,7 @@ func (s *Server) handleGetRicevuta(c *call) {
 		c.rep.body = s.ricevutaPDF(r)
 		return
 	}
-	c.writeJSON(http.StatusOK, s.viewRicevuta(r))
+	c.writeJSON(http.StatusOK, s.viewRicevuta(r, apiRagioneria))
 }
 
 // ricevutaPDF renders the receipt of r.

@@ -16,6 +16,7 @@ const (
 	apiPendenze apiFlavor = iota
 	apiPagamento
 	apiEnte
+	apiRagioneria
 )
 
 type vDominio struct {
@@ -57,7 +58,7 @@ type vPendenza struct {
 	DataPagamento     string          `json:"dataPagamento,omitempty"`
 	Causale           string          `json:"causale,omitempty"`
 	SoggettoPagatore  wireSoggetto    `json:"soggettoPagatore"`
-	Importo           govpay.Importo  `json:"importo"`
+	Importo           *govpay.Importo `json:"importo,omitempty"`
 	NumeroAvviso      string          `json:"numeroAvviso,omitempty"`
 	DataCaricamento   string          `json:"dataCaricamento,omitempty"`
 	DataValidita      string          `json:"dataValidita,omitempty"`
@@ -87,7 +88,7 @@ func (s *Server) viewPendenza(p *pendenza, api apiFlavor, detail bool) vPendenza
 		IDA2A: p.key.idA2A, IDPendenza: p.key.idPendenza, IDTipoPendenza: p.idTipoPendenza,
 		Dominio: vDominio{p.idDominio, ragione(d)}, Stato: s.statoOf(p), DescrizioneStato: p.descrizioneStato,
 		IuvAvviso: p.iuv, IuvPagamento: p.iuvPagamento, Causale: p.causale, SoggettoPagatore: p.soggetto,
-		Importo: p.importo, NumeroAvviso: p.numeroAvviso, DataCaricamento: fmtDate(p.caricata),
+		Importo: ptr(p.importo), NumeroAvviso: p.numeroAvviso, DataCaricamento: fmtDate(p.caricata),
 		DataValidita: p.dataValidita.String(), DataScadenza: p.dataScadenza.String(), AnnoRiferimento: p.annoRiferimento,
 		CartellaPagamento: p.cartellaPagamento, DatiAllegati: p.datiAllegati, Tassonomia: p.tassonomia,
 		TassonomiaAvviso: p.tassonomiaAvviso, Direzione: p.direzione, Divisione: p.divisione, Documento: p.documento,
@@ -359,8 +360,10 @@ func (r *rpp) modello() string {
 	return "Pagamento ad iniziativa Ente"
 }
 
-// viewRicevuta renders a receipt as API Ragioneria v3 and API Ente v2 do.
-func (s *Server) viewRicevuta(r *rpp) vRicevuta {
+// viewRicevuta renders a receipt as API Ente v2 (api == apiEnte) or API
+// Ragioneria v3 do; the pendenza of the Ragioneria receipt carries neither
+// importo nor numeroAvviso (GovPay's integration tests).
+func (s *Server) viewRicevuta(r *rpp, api apiFlavor) vRicevuta {
 	p := s.st.pendenze[r.pend]
 	v := vRicevuta{
 		Dominio: vDominio{r.key.idDominio, ragione(s.st.domini[r.key.idDominio])}, IUV: r.key.iuv, IDRicevuta: r.key.ccp,
@@ -378,6 +381,9 @@ func (s *Server) viewRicevuta(r *rpp) vRicevuta {
 	}
 	if p != nil {
 		pv := s.viewPendenzaPagata(p, r)
+		if api != apiEnte {
+			pv.Importo, pv.NumeroAvviso = nil, ""
+		}
 		v.Pendenza = &pv
 	}
 	rptTipo, rtTipo := "ctRichiestaPagamentoTelematico", "ctRicevutaTelematica"
@@ -397,7 +403,7 @@ func (s *Server) viewPendenzaPagata(p *pendenza, r *rpp) vPendenza {
 	v := vPendenza{
 		IDA2A: p.key.idA2A, IDPendenza: p.key.idPendenza, IDTipoPendenza: p.idTipoPendenza,
 		Dominio: vDominio{p.idDominio, ragione(s.st.domini[p.idDominio])}, Causale: p.causale,
-		SoggettoPagatore: p.soggetto, Importo: p.importo, NumeroAvviso: p.numeroAvviso,
+		SoggettoPagatore: p.soggetto, Importo: ptr(p.importo), NumeroAvviso: p.numeroAvviso,
 		DataValidita: p.dataValidita.String(), DataScadenza: p.dataScadenza.String(), AnnoRiferimento: p.annoRiferimento,
 		CartellaPagamento: p.cartellaPagamento, DatiAllegati: p.datiAllegati, Tassonomia: p.tassonomia,
 		Direzione: p.direzione, Divisione: p.divisione, Documento: p.documento, UUID: p.uuid, Proprieta: p.proprieta,
@@ -461,3 +467,5 @@ type lista struct {
 
 // feeCheckout is the fee the fake PSP charges on Checkout payments.
 const feeCheckout govpay.Importo = 100
+
+func ptr[T any](v T) *T { return &v }
