@@ -3,7 +3,6 @@ package pendenze
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -12,14 +11,66 @@ import (
 	"github.com/govpaygo/govpay/avvisi"
 )
 
+// Matchers of GovPay's patterns, written out rather than as regular
+// expressions (Validate runs on every Put); each comment gives the pattern,
+// and a test checks them against it.
 var (
-	reID           = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,35}$`)
-	reIDTipo       = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,35}$`)
-	reIDDominio    = regexp.MustCompile(`^[0-9]{11}$`)
-	reIBAN         = regexp.MustCompile(`^[a-zA-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$`)
-	reTwoUpper     = regexp.MustCompile(`^[A-Z]{2}$`)
-	reNumeroAvviso = regexp.MustCompile(`^[0-9]{18}$`)
+	// ^[a-zA-Z0-9\-_]{1,35}$
+	reID = matcher(func(s string) bool { return idChars(s, false) })
+	// ^[a-zA-Z0-9\-_.]{1,35}$
+	reIDTipo = matcher(func(s string) bool { return idChars(s, true) })
+	// ^[0-9]{11}$
+	reIDDominio = matcher(func(s string) bool { return len(s) == 11 && digits(s) })
+	// ^[0-9]{18}$
+	reNumeroAvviso = matcher(func(s string) bool { return len(s) == 18 && digits(s) })
+	// ^[A-Z]{2}$
+	reTwoUpper = matcher(func(s string) bool { return len(s) == 2 && upper(s[0]) && upper(s[1]) })
+	// ^[a-zA-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$
+	reIBAN = matcher(func(s string) bool {
+		if len(s) < 5 || len(s) > 34 || !letter(s[0]) || !letter(s[1]) || !digits(s[2:4]) {
+			return false
+		}
+		for i := 4; i < len(s); i++ {
+			if !letter(s[i]) && !digit(s[i]) {
+				return false
+			}
+		}
+		return true
+	})
 )
+
+// matcher tells whether a string matches a pattern.
+type matcher func(string) bool
+
+// MatchString reports whether s matches.
+func (m matcher) MatchString(s string) bool { return m(s) }
+
+func digit(c byte) bool  { return c >= '0' && c <= '9' }
+func upper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+func letter(c byte) bool { return upper(c) || c >= 'a' && c <= 'z' }
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !digit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// idChars matches 1–35 letters, digits, '-' and '_' (and '.' when dot).
+func idChars(s string, dot bool) bool {
+	if len(s) == 0 || len(s) > 35 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !letter(c) && !digit(c) && c != '-' && c != '_' && (!dot || c != '.') {
+			return false
+		}
+	}
+	return true
+}
 
 // Limits GovPay enforces on a pendenza.
 const (

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -273,5 +274,28 @@ func TestVoceValidateAlone(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	for _, f := range []string{"idVocePendenza", "importo", "descrizione", "kind"} {
 		assert.True(t, ve.Has(f), "missing %s in %v", f, ve.Violations)
+	}
+}
+
+func TestMatchersAgreeWithPatterns(t *testing.T) {
+	patterns := map[string]struct {
+		m  matcher
+		re *regexp.Regexp
+	}{
+		"id":           {reID, regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,35}$`)},
+		"idTipo":       {reIDTipo, regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,35}$`)},
+		"idDominio":    {reIDDominio, regexp.MustCompile(`^[0-9]{11}$`)},
+		"numeroAvviso": {reNumeroAvviso, regexp.MustCompile(`^[0-9]{18}$`)},
+		"twoUpper":     {reTwoUpper, regexp.MustCompile(`^[A-Z]{2}$`)},
+		"iban":         {reIBAN, regexp.MustCompile(`^[a-zA-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$`)},
+	}
+	inputs := []string{"", "a", "A-1_b", "A.1", "a b", "à", "RO", "Ro", "R", "ROM", "01234567890", "0123456789", "0123456789a",
+		"301000000000001861", "30100000000000186x", "IT60X0542811101000000123456", "IT6", "IT60", "IT60X", "it60x0542811101000000123456",
+		"IT60" + strings.Repeat("1", 30), "IT60" + strings.Repeat("1", 31), "1T60X", "ITX0X", strings.Repeat("a", 35), strings.Repeat("a", 36),
+		"a\n", "\x00", "A2A/1", "P%1", "-", "_", ".", "ÀB"}
+	for name, p := range patterns {
+		for _, in := range inputs {
+			assert.Equal(t, p.re.MatchString(in), p.m.MatchString(in), "%s %q", name, in)
+		}
 	}
 }
