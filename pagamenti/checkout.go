@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
-	"github.com/govpaygo/govpay/internal/config"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -60,36 +58,11 @@ func NewCheckout(baseURL, subscriptionKey string, opts ...govpay.Option) (*Check
 		// The transport redacts only secrets of 4 bytes or more.
 		return nil, errors.New("pagamenti: NewCheckout: the subscription key is too short")
 	}
-	var cfg config.Config
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("pagamenti: NewCheckout: nil option")
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	// The subscription key joins the configured header authentication, so
-	// that the transport sets it on every request and redacts it from every
+	// The key travels as a secret header: the transport sets it on every
+	// request (after any authentication option) and redacts it from every
 	// error and log line.
-	auth := &config.HeaderAuth{Mode: "subscription-key", Headers: http.Header{}, Secret: map[string]bool{}}
-	if cfg.Auth != nil {
-		auth.Mode = cfg.Auth.Mode + "+subscription-key"
-		auth.Headers = cfg.Auth.Headers.Clone()
-		if auth.Headers == nil {
-			auth.Headers = http.Header{}
-		}
-		if cfg.Auth.Secret != nil {
-			auth.Secret = maps.Clone(cfg.Auth.Secret)
-		}
-		auth.Secrets = append(auth.Secrets, cfg.Auth.Secrets...)
-	}
-	auth.Headers.Set(SubscriptionKeyHeader, subscriptionKey)
-	auth.Secret[SubscriptionKeyHeader] = true
-	auth.Secrets = append(auth.Secrets, subscriptionKey)
-	cfg.Auth = auth
-
-	tc, err := transport.NewFromConfig(baseURL, cfg)
+	all := append(append([]govpay.Option(nil), opts...), transport.SecretHeader(SubscriptionKeyHeader, subscriptionKey))
+	tc, err := transport.New(baseURL, all)
 	if err != nil {
 		return nil, err
 	}
