@@ -1,0 +1,30 @@
+// Package bench holds the SDK's cross-package benchmarks, each measured
+// against a hand-written net/http + encoding/json baseline doing the same
+// work in the same run. It has no API: everything is in its _test.go files.
+//
+// Every benchmark has two sub-benchmarks, impl=sdk and impl=raw, so that
+// benchstat compares them side by side:
+//
+//	go test -run '^$' -bench 'P1|P3' -benchmem -count 5 ./bench/ | tee /tmp/p13.txt
+//	go test -run '^$' -bench 'P4' -benchtime 1x -benchmem -count 5 ./bench/ | tee /tmp/p4.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl /tmp/p13.txt /tmp/p4.txt
+//
+// # The benchmarks
+//
+//   - P1 single-call overhead: pagamenti.Client.Start (a cart with a full
+//     pendenza and a notice, answered 201 legacy) and avvisi.Client.Get,
+//     each against a loopback httptest server returning a canned answer.
+//     The Put of a pendenza is measured in package pendenze (BenchmarkPut).
+//   - P3 notification throughput: the http.Handler of notifica.NewHandler
+//     receiving an API Ente v2 receipt (PUT /ricevute/{idDominio}/{iuv}/
+//     {idRicevuta}) vs a hand-written handler decoding the same body into an
+//     equivalent struct; called directly (handler cost) and through a
+//     loopback server.
+//   - P4 listing: pendenze.Client.List over 10,000 and 100,000 pendenze in
+//     pages of 200, served by a server that generates each page on the fly,
+//     vs a hand-written page loop; time per item and peak live heap.
+//
+// The bulk loader (P2) is measured in package pendenze (BenchmarkLoad).
+// TestEquivalence checks that each pair does the same work and gets the
+// same answer, so a benchmark never measures a broken call.
+package bench

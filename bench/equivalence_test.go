@@ -1,0 +1,223 @@
+package bench
+
+// TestEquivalence proves that each benchmark pair does the same work:
+// the same requests on the wire (method, path, query, headers that matter,
+// body as JSON) and the same answer read. It runs in the normal test
+// suite, so a benchmark can never measure a call that fails or does less.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
+)
+
+// seen is a request as the server received it.
+type seen struct {
+	method, path, query string
+	auth, accept, ctype string
+	body                any
+}
+
+type recorder struct {
+	mu   sync.Mutex
+	reqs []seen
+}
+
+func (r *recorder) capture(req *http.Request, body []byte) {
+	s := seen{method: req.Method, path: req.URL.Path, query: req.URL.RawQuery,
+		auth: req.Header.Get("Authorization"), accept: req.Header.Get("Accept"), ctype: req.Header.Get("Content-Type")}
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &s.body); err != nil {
+			s.body = "not JSON: " + err.Error()
+		}
+	}
+	r.mu.Lock()
+	r.reqs = append(r.reqs, s)
+	r.mu.Unlock()
+}
+
+func (r *recorder) take() []seen {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.reqs
+	r.reqs = nil
+	return out
+}
+
+func TestEquivalenceP1Start(t *testing.T) {
+	rec := &recorder{}
+	srv, _ := serve(t, p1Handler(rec.capture))
+	base := srv.URL + pathPagamento
+	ctx := context.Background()
+
+	c, err := pagamenti.New(base, sdkOptions()...)
+	require.NoError(t, err)
+	a, err := sdkStart(ctx, c)
+	require.NoError(t, err)
+	sdkReqs := rec.take()
+
+	r, err := rawStart(ctx, rawClient(), base)
+	require.NoError(t, err)
+	rawReqs := rec.take()
+
+	require.Len(t, sdkReqs, 1)
+	require.Len(t, rawReqs, 1)
+	sdk, raw := sdkReqs[0], rawReqs[0]
+	assert.Equal(t, raw.method, sdk.method)
+	assert.Equal(t, raw.path, sdk.path)
+	assert.Equal(t, raw.query, sdk.query)
+	assert.Equal(t, raw.auth, sdk.auth)
+	assert.Equal(t, raw.accept, sdk.accept)
+	assert.Equal(t, raw.ctype, sdk.ctype)
+	assert.True(t, reflect.DeepEqual(raw.body, sdk.body), "bodies differ:\nsdk %v\nraw %v", sdk.body, raw.body)
+
+	assert.Equal(t, pagamenti.ModeLegacy, a.Mode)
+	assert.Equal(t, r.ID, a.ID)
+	assert.Equal(t, r.Redirect, a.Redirect)
+	assert.Equal(t, r.IDSession, a.IDSession)
+	assert.Equal(t, r.Location, a.Location)
+}
+
+func TestEquivalenceP1Avviso(t *testing.T) {
+	rec := &recorder{}
+	srv, _ := serve(t, p1Handler(rec.capture))
+	base := srv.URL + pathPagamento
+	ctx := context.Background()
+
+	c, err := avvisi.New(base, sdkOptions()...)
+	require.NoError(t, err)
+	a, err := c.Get(ctx, idDominio, numeroAvviso)
+	require.NoError(t, err)
+	sdkReqs := rec.take()
+
+	r, err := rawGetAvviso(ctx, rawClient(), base, idDominio, numeroAvviso)
+	require.NoError(t, err)
+	rawReqs := rec.take()
+
+	require.Len(t, sdkReqs, 1)
+	require.Len(t, rawReqs, 1)
+	assert.Equal(t, rawReqs[0], sdkReqs[0])
+
+	assert.Equal(t, r.Stato, string(a.Stato))
+	assert.Equal(t, int64(r.Importo*100+0.5), a.Importo.Centesimi())
+	assert.Equal(t, r.NumeroAvviso, a.NumeroAvviso.String())
+	assert.Equal(t, r.DataScadenza, a.DataScadenza.String())
+	assert.Equal(t, r.QRCode, a.QRCode)
+}
+
+func TestEquivalenceP3(t *testing.T) {
+	sdkH, sdkRec := sdkHandler(t)
+	rawH := newRawHandler()
+	next := ricevutaRequest()
+
+	serveBoth := func(mod func(r *http.Request)) (int, int) {
+		codes := [2]int{}
+		for i, h := range []http.Handler{sdkH, rawH} {
+			r := next()
+			if mod != nil {
+				mod(r)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			codes[i] = w.Code
+		}
+		return codes[0], codes[1]
+	}
+
+	sdk, raw := serveBoth(nil)
+	require.Equal(t, http.StatusCreated, sdk)
+	require.Equal(t, http.StatusCreated, raw)
+	s, r := sdkRec.last.Load(), rawH.last.Load()
+	require.NotNil(t, s)
+	require.NotNil(t, r)
+	assert.Equal(t, r.IUV, s.IUV)
+	assert.Equal(t, r.IDRicevuta, s.IDRicevuta)
+	assert.Equal(t, int64(r.Importo*100+0.5), s.Importo.Centesimi())
+	assert.Equal(t, r.Pendenza.IDPendenza, s.Pendenza.IDPendenza)
+	require.Len(t, s.Pendenza.Voci, len(r.Pendenza.Voci))
+	for i := range r.Pendenza.Voci {
+		assert.Equal(t, int64(r.Pendenza.Voci[i].Riscossione.Importo*100+0.5), s.Pendenza.Voci[i].Riscossione.Importo.Centesimi())
+	}
+	assert.JSONEq(t, string(r.RT.JSON), string(s.RT.JSON))
+	assert.Equal(t, r.RPT.XML, s.RPT.XML)
+
+	// Both refuse the same things.
+	cases := []struct {
+		name string
+		mod  func(r *http.Request)
+		want int
+	}{
+		{"wrong password", func(r *http.Request) { r.Header = r.Header.Clone(); r.SetBasicAuth(benchUser, "wrong") }, http.StatusUnauthorized},
+		{"wrong method", func(r *http.Request) { r.Method = http.MethodPost }, http.StatusMethodNotAllowed},
+		{"not JSON", func(r *http.Request) { r.Header = r.Header.Clone(); r.Header.Set("Content-Type", "text/plain") }, http.StatusUnsupportedMediaType},
+		{"iuv differs from the body", func(r *http.Request) {
+			u := *r.URL
+			u.Path = "/ricevute/" + idDominio + "/01000000000009999/" + ricevutaID
+			r.URL = &u
+		}, http.StatusBadRequest},
+	}
+	for _, tc := range cases {
+		sdk, raw := serveBoth(tc.mod)
+		assert.Equal(t, tc.want, sdk, "sdk: %s", tc.name)
+		assert.Equal(t, tc.want, raw, "raw: %s", tc.name)
+	}
+	assert.EqualValues(t, 1, sdkRec.n.Load())
+	assert.EqualValues(t, 1, rawH.n.Load())
+}
+
+func TestEquivalenceP4(t *testing.T) {
+	const n = 1_234 // 7 pages, the last one short
+	var mu sync.Mutex
+	var queries []string
+	h := listHandler(n)
+	srv, hits := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.Path+"?"+r.URL.Query().Encode())
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	base := srv.URL + pathPendenze
+	ctx := context.Background()
+
+	c, err := pendenze.New(base, sdkOptions()...)
+	require.NoError(t, err)
+	gotN, gotSum, err := sdkList(ctx, c)
+	require.NoError(t, err)
+	assert.Equal(t, n, gotN)
+	assert.Equal(t, wantSum(n), gotSum)
+	sdkQueries := queries
+	queries = nil
+
+	gotN, gotSum, err = rawList(ctx, rawClient(), base)
+	require.NoError(t, err)
+	assert.Equal(t, n, gotN)
+	assert.Equal(t, wantSum(n), gotSum)
+	assert.Equal(t, queries, sdkQueries, "the same pages are asked for")
+	assert.EqualValues(t, 14, hits.n.Load())
+
+	// The generated page is valid JSON that the SDK reads exactly.
+	var page struct {
+		Risultati []pendenze.Sintesi `json:"risultati"`
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/pendenze?pagina=7&risultatiPerPagina=200", nil))
+	require.NoError(t, json.NewDecoder(bytes.NewReader(w.Body.Bytes())).Decode(&page))
+	require.Len(t, page.Risultati, n-6*pageSize)
+	last := page.Risultati[len(page.Risultati)-1]
+	assert.Equal(t, "TARI-2026-"+"1000001233", last.IDPendenza)
+	assert.Equal(t, govpay.Centesimi(importoOf(n-1)), last.Importo)
+	assert.Equal(t, "2027-12-31", last.DataScadenza.String())
+}

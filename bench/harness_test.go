@@ -1,0 +1,97 @@
+package bench
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/govpaygo/govpay"
+)
+
+// Deep base paths, as GovPay mounts its APIs.
+const (
+	pathPendenze  = "/govpay/backend/api/pendenze/rs/basic/v2"
+	pathPagamento = "/govpay/frontend/api/pagamento/rs/basic/v2"
+)
+
+// Credentials both implementations send.
+const (
+	benchUser     = "portale"
+	benchPassword = "bench-Passw0rd"
+)
+
+// sdkOptions are the options of every SDK client in the benchmarks: Basic
+// authentication, as the raw clients send it, and the default retry policy
+// (nothing is retried: every answer is a success).
+func sdkOptions() []govpay.Option {
+	return []govpay.Option{govpay.WithBasicAuth(benchUser, benchPassword)}
+}
+
+// rawClient is what a careful integrator builds by hand: the default
+// transport with as many idle connections per host as the SDK keeps.
+func rawClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}
+
+// counting wraps h, counting requests.
+type counting struct {
+	n atomic.Int64
+	h http.Handler
+}
+
+func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.n.Add(1)
+	c.h.ServeHTTP(w, r)
+}
+
+// serve starts a loopback server for h, closed with the benchmark.
+func serve(tb testing.TB, h http.Handler) (*httptest.Server, *counting) {
+	tb.Helper()
+	c := &counting{h: h}
+	srv := httptest.NewServer(c)
+	tb.Cleanup(srv.Close)
+	return srv, c
+}
+
+// heapSampler records the largest live heap (HeapInuse) seen while a
+// benchmark runs, above the level measured after a GC at its start.
+type heapSampler struct {
+	stop, done chan struct{}
+	base, peak uint64
+}
+
+func startHeapSampler() *heapSampler {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{}), base: ms.HeapInuse, peak: ms.HeapInuse}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&ms)
+				s.peak = max(s.peak, ms.HeapInuse)
+			}
+		}
+	}()
+	return s
+}
+
+// finish stops the sampler and returns the peak growth of the live heap
+// in MiB.
+func (s *heapSampler) finish() float64 {
+	close(s.stop)
+	<-s.done
+	return float64(s.peak-s.base) / (1 << 20)
+}
