@@ -68,7 +68,9 @@ func (i Importo) appendDecimal(b []byte) []byte {
 // It accepts a plain decimal with at most two significant decimals (extra
 // trailing zeros are fine), optionally with an exponent ("1.0501E2") as long
 // as the value stays exact. It rejects signs, NaN, infinities, more than two
-// significant decimals and values outside 0 … 999,999,999.99.
+// significant decimals and values outside 0 … 999,999,999.99. It follows
+// the JSON number grammar, so ".5" and "1." are refused, except that leading
+// zeros ("007.50") are tolerated. Errors match [ErrImporto].
 func ParseImporto(s string) (Importo, error) {
 	v, err := parseDecimalCents(s)
 	if err != nil {

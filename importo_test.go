@@ -54,7 +54,8 @@ func checkRoundTrip(t *testing.T, c int64) {
 
 // TestImportoRoundTripProperty samples the whole range 0 … 999,999,999.99:
 // every value up to 1000.00, every cent ending for each number of integer
-// digits, the boundaries, and a million random values.
+// digits, the boundaries, and a million random values (fewer with -short or
+// -race).
 func TestImportoRoundTripProperty(t *testing.T) {
 	for c := int64(0); c <= 100_000; c++ {
 		if c <= 10_000 {
@@ -82,8 +83,11 @@ func TestImportoRoundTripProperty(t *testing.T) {
 		checkRoundTrip(t, c)
 	}
 	n := 1_000_000
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		n = 50_000
+	case raceEnabled:
+		n = 200_000
 	}
 	rng := rand.New(rand.NewPCG(20260330, 1))
 	for range n {
