@@ -460,6 +460,23 @@ func TestCheckoutValidation(t *testing.T) {
 			p.Causale = long[:140*2] // 140 characters: GovPay's own limit
 			return pagamenti.NewCart().AddPendenza("PORTALE", "P-9", p)
 		}, func(o *pagamenti.CheckoutOptions) { o.CompanyName = long }, []string{"paymentNotices[0].companyName"}},
+		{"resolver writes nonsense", 1, func(t *testing.T) *pagamenti.Cart {
+			return pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB).AddAvviso(dominio, navC)
+		}, func(o *pagamenti.CheckoutOptions) {
+			o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+				n.Amount, n.Description = 100, "ok"
+				switch it.NumeroAvviso.String() {
+				case nav3:
+					n.NoticeNumber, n.FiscalCode = "12345", "1234567890A"
+				case navB:
+					n.NoticeNumber, n.Description = "301234567890123499", "tab\there"
+				case navC:
+					n.Amount, n.CompanyName = govpay.MaxImporto+1, "   "
+				}
+				return nil
+			})
+		}, []string{"paymentNotices[0].noticeNumber", "paymentNotices[0].fiscalCode", "paymentNotices[1].noticeNumber", "paymentNotices[1].description",
+			"paymentNotices[2].amount", "paymentNotices[2].companyName"}},
 		{"invalid cart", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso("123", nav3)
 		}, func(o *pagamenti.CheckoutOptions) { o.ReturnOK = "" }, []string{"pendenze[0].idDominio", "returnUrls.returnOkUrl"}},

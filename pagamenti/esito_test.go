@@ -22,12 +22,13 @@ const pagamentoBase = "/govpay/frontend/api/pagamento/rs/basic/v2/"
 // govpayFake serves API Pagamento v2 and API Ragioneria v3 under their deep
 // base paths, from tables, and records what was asked.
 type govpayFake struct {
-	mu         *sync.Mutex       // set by newGovPayFake
-	pagamenti  map[string]string // id or "session:"+idSession → Pagamento JSON
-	posizione  map[string]string // idA2A/idPendenza → Debito JSON
-	ricevute   map[string]string // idDominio/iuv → risultati JSON items
-	ricevuteKO bool              // answer 500 to GET /ricevute
-	asked      []string
+	mu          *sync.Mutex       // set by newGovPayFake
+	pagamenti   map[string]string // id or "session:"+idSession → Pagamento JSON
+	posizione   map[string]string // idA2A/idPendenza → Debito JSON
+	ricevute    map[string]string // idDominio/iuv → risultati JSON items
+	ricevuteKO  bool              // answer 500 to GET /ricevute
+	posizioneKO bool              // answer 500 to GET /pendenze
+	asked       []string
 }
 
 func (f *govpayFake) record(s string) {
@@ -59,6 +60,10 @@ func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *pagamenti.R
 	pag.HandleFunc("GET /pendenze", func(w http.ResponseWriter, r *http.Request) {
 		key := r.URL.Query().Get("idA2A") + "/" + r.URL.Query().Get("idPendenza")
 		f.record("posizione " + key)
+		if f.posizioneKO {
+			faultBean(w, 500, "INTERNO", "500000")
+			return
+		}
 		var items []string
 		if b, ok := f.posizione[key]; ok {
 			items = append(items, b)
@@ -199,6 +204,10 @@ func TestResolve(t *testing.T) {
 			wantAsked: []string{"posizione GESTIONALE/REF-7", "ricevute " + dominio + "/" + iuv3, "ricevute " + dominio + "/" + iuvPen, "ricevute " + dominio + "/" + iuvRef}},
 		{name: "direct checkout waiting", ret: pagamenti.Return{}, avvio: direct, cart: mixedCart,
 			fake: govpayFake{posizione: posRef, ricevute: map[string]string{dominio + "/" + iuv3: avOK}}, want: W, wantItems: []pagamenti.OutcomeState{P, W, W}},
+		{name: "reference known by IUV only", ret: ok, avvio: bridge, cart: func(t *testing.T) *pagamenti.Cart { return pagamenti.NewCart().AddRiferimento("GESTIONALE", "REF-8") },
+			fake: govpayFake{posizione: map[string]string{"GESTIONALE/REF-8": strings.Replace(debitoJSON("GESTIONALE", "REF-8", "NON_ESEGUITA", ""), `"numeroAvviso":""`, `"iuvAvviso":"RF23567483937849450550875"`, 1)},
+				ricevute: map[string]string{dominio + "/" + rfIUV: receipt(rfIUV, "rf", "ESEGUITO", "2024-05-06T10:00:00")}},
+			want: P, wantItems: []pagamenti.OutcomeState{P}},
 		{name: "no avvio, no legacy ids: receipts", ret: pagamenti.Return{Esito: pagamenti.EsitoCancel}, cart: checkoutCart,
 			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bOK}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}},
 	}
@@ -274,6 +283,8 @@ func TestResolveErrors(t *testing.T) {
 			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[1]"}, violations(t, err)) }},
 		{name: "reference GovPay does not know", avvio: bridge, cart: pagamenti.NewCart().AddRiferimento("A", "B"),
 			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[0]"}, violations(t, err)) }},
+		{name: "reference lookup fails", avvio: bridge, cart: pagamenti.NewCart().AddRiferimento("A", "B"), fake: govpayFake{posizioneKO: true},
+			check: func(t *testing.T, err error) { require.ErrorIs(t, err, govpay.ErrServer) }},
 		{name: "legacy without pagamenti client", avvio: legacy, cart: cart, noClients: true, wantNoCall: true,
 			check: func(t *testing.T, err error) { require.ErrorIs(t, err, pagamenti.ErrResolverClient) }},
 		{name: "checkout without ricevute client", avvio: bridge, cart: cart, noClients: true, wantNoCall: true,
