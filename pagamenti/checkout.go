@@ -212,9 +212,13 @@ func (n *PaymentNotice) UnmarshalJSON(b []byte) error {
 // ReturnURLs are the pages pagoPA Checkout sends the browser back to
 // (returnUrls). ReturnWaitingURL exists in version 2 only.
 type ReturnURLs struct {
-	ReturnOKURL      string `json:"returnOkUrl"`
-	ReturnCancelURL  string `json:"returnCancelUrl"`
-	ReturnErrorURL   string `json:"returnErrorUrl"`
+	// ReturnOKURL is the page after a successful payment.
+	ReturnOKURL string `json:"returnOkUrl"`
+	// ReturnCancelURL is the page after the payer gave up.
+	ReturnCancelURL string `json:"returnCancelUrl"`
+	// ReturnErrorURL is the page after a failure.
+	ReturnErrorURL string `json:"returnErrorUrl"`
+	// ReturnWaitingURL is the page while the outcome is not known (v2).
 	ReturnWaitingURL string `json:"returnWaitingUrl,omitempty"`
 }
 
@@ -222,11 +226,16 @@ type ReturnURLs struct {
 // CartRequestV2 in version 2): json.Marshal of it is what
 // [Checkout.Start] sends.
 type CheckoutRequest struct {
-	EmailNotice    string          `json:"emailNotice,omitempty"`
+	// EmailNotice is where pagoPA mails the confirmation.
+	EmailNotice string `json:"emailNotice,omitempty"`
+	// PaymentNotices are the 1–5 notices to pay.
 	PaymentNotices []PaymentNotice `json:"paymentNotices"`
-	ReturnURLs     ReturnURLs      `json:"returnUrls"`
-	IDCart         string          `json:"idCart,omitempty"`
-	AllCCP         bool            `json:"allCCP,omitempty"`
+	// ReturnURLs are the portal's return pages.
+	ReturnURLs ReturnURLs `json:"returnUrls"`
+	// IDCart is the portal's identifier of the cart.
+	IDCart string `json:"idCart,omitempty"`
+	// AllCCP says that every transfer goes to a postal account.
+	AllCCP bool `json:"allCCP,omitempty"`
 }
 
 // Limits of pagoPA Checkout.

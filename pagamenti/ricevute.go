@@ -88,10 +88,14 @@ type Ente struct {
 // IstitutoAttestante is the PSP that handled a payment and issued its
 // receipt.
 type IstitutoAttestante struct {
-	IDPSP         string `json:"idPSP,omitempty"`
+	// IDPSP is the PSP's identifier in pagoPA.
+	IDPSP string `json:"idPSP,omitempty"`
+	// Denominazione is the PSP's name.
 	Denominazione string `json:"denominazione,omitempty"`
-	IDCanale      string `json:"idCanale,omitempty"`
-	Descrizione   string `json:"descrizione,omitempty"`
+	// IDCanale is the payment channel used.
+	IDCanale string `json:"idCanale,omitempty"`
+	// Descrizione describes the payment channel.
+	Descrizione string `json:"descrizione,omitempty"`
 }
 
 // Ricevuta is a pagoPA payment receipt as API Ragioneria v3 returns it. The
@@ -128,9 +132,10 @@ type Ricevuta struct {
 	Modello ModelloPagamento `json:"modello,omitempty"`
 	// Pendenza is the debt paid, with what was collected for each voce.
 	Pendenza *PendenzaPagata `json:"pendenza,omitempty"`
-	// RPT and RT are the original request and receipt ({tipo, xml, json}).
+	// RPT is the original payment request ({tipo, xml, json}), opaque.
 	RPT json.RawMessage `json:"rpt,omitempty"`
-	RT  json.RawMessage `json:"rt,omitempty"`
+	// RT is the original receipt ({tipo, xml, json}), opaque.
+	RT json.RawMessage `json:"rt,omitempty"`
 }
 
 // Paid reports whether the receipt proves a full payment
@@ -140,8 +145,10 @@ func (r *Ricevuta) Paid() bool { return r != nil && r.Esito == EsitoRicevutaEseg
 // PendenzaPagata is the debt a receipt pays, as GovPay describes it in the
 // receipt. Fields GovPay sends that are not listed here are ignored.
 type PendenzaPagata struct {
-	IDA2A          string `json:"idA2A,omitempty"`
-	IDPendenza     string `json:"idPendenza,omitempty"`
+	// IDA2A and IDPendenza are the vertical system's ids of the debt.
+	IDA2A      string `json:"idA2A,omitempty"`
+	IDPendenza string `json:"idPendenza,omitempty"`
+	// IDTipoPendenza is the type of the debt.
 	IDTipoPendenza string `json:"idTipoPendenza,omitempty"`
 	// Dominio is the creditor.
 	Dominio *Ente `json:"dominio,omitempty"`
@@ -161,8 +168,10 @@ type PendenzaPagata struct {
 
 // VocePagata is one item of a paid debt.
 type VocePagata struct {
+	// IDVocePendenza identifies the item in the debt.
 	IDVocePendenza string `json:"idVocePendenza,omitempty"`
-	Descrizione    string `json:"descrizione,omitempty"`
+	// Descrizione describes the item.
+	Descrizione string `json:"descrizione,omitempty"`
 	// Dominio is set when the item is collected for another creditor.
 	Dominio *Ente `json:"dominio,omitempty"`
 	// Riscossione is what was collected for the item.
@@ -171,16 +180,21 @@ type VocePagata struct {
 
 // RiscossioneVoce is what pagoPA collected for one item of a debt.
 type RiscossioneVoce struct {
-	IUV    string `json:"iuv,omitempty"`
-	IUR    string `json:"iur,omitempty"`
-	Indice int    `json:"indice,omitempty"`
+	// IUV is the notice's Identificativo Univoco di Versamento.
+	IUV string `json:"iuv,omitempty"`
+	// IUR is pagoPA's Identificativo Univoco di Riscossione.
+	IUR string `json:"iur,omitempty"`
+	// Indice is the position of the item in the payment (from 1).
+	Indice int `json:"indice,omitempty"`
 	// Stato is GovPay's state of the collection ("RISCOSSA"); open.
 	Stato string `json:"stato,omitempty"`
 	// Tipo is ENTRATA, MBT, ALTRO_INTERMEDIARIO or
 	// ENTRATA_PA_NON_INTERMEDIATA; open.
-	Tipo    string          `json:"tipo,omitempty"`
-	Importo govpay.Importo  `json:"importo"`
-	Data    govpay.DateTime `json:"data,omitzero"`
+	Tipo string `json:"tipo,omitempty"`
+	// Importo is the amount collected.
+	Importo govpay.Importo `json:"importo"`
+	// Data is when it was collected.
+	Data govpay.DateTime `json:"data,omitzero"`
 }
 
 var (
