@@ -2,6 +2,7 @@ package notifica_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http/httptest"
 	"strings"
@@ -262,4 +263,43 @@ func TestMemoryDeduplicatorRelease(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, c.Done)
 	assert.Equal(t, 1, d.Len())
+}
+
+// silentGestionale books receipts like the example's gestionale, quietly.
+type silentGestionale struct{ calls atomic.Int64 }
+
+func (g *silentGestionale) Ricevuta(ctx context.Context, r *notifica.Ricevuta) error {
+	g.calls.Add(1)
+	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
+	if !ok {
+		return errors.New("no transaction")
+	}
+	time.Sleep(5 * time.Millisecond) // let the duplicates pile up on the row lock
+	_, err := tx.ExecContext(ctx, `INSERT INTO incassi (id_ricevuta, centesimi) VALUES ($1, $2)`, r.IDRicevuta, r.Importo.Centesimi())
+	return err
+}
+
+func (g *silentGestionale) Attivazione(context.Context, *notifica.Pagamento) error { return nil }
+func (g *silentGestionale) Pagamento(context.Context, *notifica.Pagamento) error   { return nil }
+
+// TestSQLDeduplicatorStorm runs the package example's database-backed
+// deduplicator under a duplicate storm.
+func TestSQLDeduplicatorStorm(t *testing.T) {
+	db, err := sql.Open("exampledb", "")
+	require.NoError(t, err)
+	count := func() int {
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT COUNT(*) FROM incassi`).Scan(&n))
+		return n
+	}
+	before := count()
+	g := &silentGestionale{}
+	h := newHandler(t, g, notifica.WithDeduplicator(&sqlDeduplicator{db: db}))
+	body := strings.Replace(bodyRicevuta, `"rcpt-1"`, `"storm-sql"`, 1)
+	codes := deliverConcurrently(t, 50, func() int {
+		return do(h, "PUT", "/ricevute/01234567890/01000000000012345/storm-sql", []byte(body)).Code
+	})
+	assert.Equal(t, map[int]int{201: 50}, codes)
+	assert.Equal(t, int64(1), g.calls.Load())
+	assert.Equal(t, before+1, count())
 }
