@@ -85,8 +85,17 @@ type pendenzaBody struct {
 	Voci []voceWire `json:"voci"`
 }
 
-// body encodes p as the body of a Put.
+// body encodes p as the body of a Put: by hand when it can (see
+// encodeBody), with encoding/json otherwise.
 func (p *Pendenza) body() ([]byte, error) {
+	if out, ok := encodeBody(make([]byte, 0, 1024), p); ok {
+		return out, nil
+	}
+	return p.bodyReflect()
+}
+
+// bodyReflect encodes p with encoding/json.
+func (p *Pendenza) bodyReflect() ([]byte, error) {
 	b := pendenzaBody{pendenzaFields: (*pendenzaFields)(p)}
 	if p.Voci != nil {
 		b.Voci = make([]voceWire, len(p.Voci))
