@@ -217,7 +217,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		// API Ente v2: one receipt per pendenza; v1: activation + outcome.
-		want = n * *apiEnte
+		want = n
+		if *apiEnte == 1 {
+			want = 2 * n
+		}
 	}
 	if *once {
 		if want > 0 {

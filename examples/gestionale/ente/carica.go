@@ -80,7 +80,7 @@ func Carica(ctx context.Context, c *pendenze.Client, items []pendenze.Item, out 
 	fmt.Fprintf(out, "caricate %d di %d pendenze in %s (nuove %d, aggiornate %d, scartate %d, fallite %d, non inviate %d)\n",
 		rep.Loaded(), len(items), rep.Elapsed.Round(time.Millisecond), rep.Created, rep.Updated, rep.Invalid, rep.Failed, rep.NotSent)
 	for _, f := range rep.Failures {
-		fmt.Fprintf(out, "  riga %d %s/%s: %s: %v\n", f.Index+1, f.IDA2A, f.IDPendenza, f.Outcome, f.Err)
+		fmt.Fprintf(out, "  n. %d %s/%s: %s: %v\n", f.Index+1, f.IDA2A, f.IDPendenza, f.Outcome, f.Err)
 	}
 	return rep, err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 var Columns = []string{
 	"id_pendenza",         // the gestionale's id of the pendenza (required)
 	"id_dominio",          // the creditor's codice fiscale, 11 digits (required)
-	"id_tipo_pendenza",    // the pendenza type configured in GovPay
+	"id_tipo_pendenza",    // the pendenza type configured in GovPay (required)
 	"causale",             // what the debtor reads (required)
 	"debitore_tipo",       // F (natural person) or G (legal person) (required)
 	"debitore_id",         // codice fiscale or partita IVA of the debtor (required)
@@ -32,7 +33,11 @@ var Columns = []string{
 	"codice_contabilita",  // accounting code of an IBAN voce (tipoContabilita ALTRO)
 }
 
-var requiredColumns = []string{"id_pendenza", "id_dominio", "causale", "debitore_tipo", "debitore_id",
+// reEuro is the form of an amount in the CSV: no sign, no exponent, no
+// thousands separator.
+var reEuro = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,2})?$`)
+
+var requiredColumns = []string{"id_pendenza", "id_dominio", "id_tipo_pendenza", "causale", "debitore_tipo", "debitore_id",
 	"debitore_anagrafica", "importo"}
 
 // ErrCSV is matched by the errors of ParseCSV.
@@ -151,11 +156,13 @@ func parseRow(get func(string) string, idA2A string) (pendenze.Item, []string) {
 	p.SoggettoPagatore.Anagrafica = get("debitore_anagrafica")
 	p.SoggettoPagatore.Email = get("debitore_email")
 	if s := get("importo"); s != "" {
-		imp, err := govpay.ParseImporto(s)
-		if err != nil {
+		if !reEuro.MatchString(s) {
+			bad = append(bad, fmt.Sprintf("importo %q: want euro with a dot and at most two decimals (105.01)", s))
+		} else if imp, err := govpay.ParseImporto(s); err != nil {
 			bad = append(bad, fmt.Sprintf("importo %q: %v", s, err))
+		} else {
+			p.Importo = imp
 		}
-		p.Importo = imp
 	}
 	if s := get("data_scadenza"); s != "" {
 		d, err := govpay.ParseDate(s)
