@@ -95,4 +95,9 @@
 // than its path is refused. Panics in the Receiver, the Deduplicator or a
 // verifier are recovered, logged with their stack and answered 500. Error
 // answers never echo credentials or the Receiver's errors.
+//
+// Timeouts belong to the http.Server: set ReadHeaderTimeout and
+// ReadTimeout so that a slow client cannot hold connections, and keep the
+// Receiver well within GovPay's own timeout (a slow answer is a failure
+// for GovPay, which then delivers again).
 package notifica

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,5 +137,3 @@ const (
 		`"riscossioni":[{"idDominio":"01234567890","iuv":"01000000000012345","iur":"IUR1","indice":1,"stato":"RISCOSSA","tipo":"ENTRATA","importo":100.99,"data":"2024-05-17"}]}`
 	pathPagamento = "/pagamenti/01234567890/01000000000012345"
 )
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
