@@ -78,6 +78,36 @@
 // received and are not terminal. Client.Posizione lists the payer's debt
 // position (GET /pendenze of API Pagamento).
 //
+// A Resolver answers the one question a portal asks on return — paid, not
+// paid, partly paid, or not known yet — in every mode:
+//
+//	res := pagamenti.NewResolver(client, ricevute)
+//	out, err := res.Resolve(ctx, ret, *avvio, cart)
+//	switch out.State {
+//	case pagamenti.OutcomePaid: // show the receipt
+//	case pagamenti.OutcomePending: // ask the payer to come back later
+//	}
+//
+// In legacy mode it reads the payment; in the checkout modes it looks up the
+// receipt of every cart item with Ricevute.Find (API Ragioneria v3), and uses
+// the return's esito only to tell "not paid" from "pending" while receipts
+// are missing.
+//
+// # pagoPA Checkout and receipts
+//
+// NewCheckout builds a client of pagoPA Checkout's EC API (v1 or v2, from the
+// base URL or CheckoutOptions.Version). Checkout.Start turns the cart into
+// paymentNotices (amounts in integer cents), posts it to /carts once, never
+// retried, and returns the 302 Location as Avvio.Redirect without following
+// it. Items that are not full pendenze need their amount and description:
+// CheckoutOptions.Resolver fills them, and AvvisiResolver does it from
+// GovPay's GET /avvisi. The subscription key travels in the
+// Ocp-Apim-Subscription-Key header and never appears in errors or logs.
+// Checkout.Prepare returns the exact body without sending it.
+//
+// NewRicevute reads receipts from API Ragioneria v3: Ricevute.Find (by IUV or
+// numero avviso, newest first), Ricevute.Get and Ricevute.PDF.
+//
 // # Errors
 //
 // Invalid input is refused before anything is sent, with a
