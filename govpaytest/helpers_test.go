@@ -97,3 +97,5 @@ func putPendenza(t *testing.T, s *Server, idA2A, idPendenza string, body any) ma
 	require.Equal(t, http.StatusCreated, r.status, "body: %s", r.body)
 	return r.json(t)
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

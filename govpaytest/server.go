@@ -333,6 +333,7 @@ type route struct {
 	segs    []string // literal segments or "{name}"
 	op      Operation
 	kind    apiKind
+	noAuth  bool // unknown paths and methods: answered before authentication
 	handler func(c *call)
 }
 
@@ -404,12 +405,12 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allowed) > 0 {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		rt.s.serve(w, r, route{op: "", kind: kindGovPay, handler: func(c *call) {
+		rt.s.serve(w, r, route{kind: kindGovPay, noAuth: true, handler: func(c *call) {
 			c.rep.status = http.StatusMethodNotAllowed
 		}}, nil)
 		return
 	}
-	rt.s.serve(w, r, route{op: "", kind: kindGovPay, handler: func(c *call) {
+	rt.s.serve(w, r, route{kind: kindGovPay, noAuth: true, handler: func(c *call) {
 		c.fail(errNotFound("risorsa %s inesistente", r.URL.Path))
 	}}, nil)
 }
@@ -511,15 +512,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, vars ma
 		}
 	}
 	if faulty && fault.Kind == FaultDropBeforeRead {
-		hijackClose(w)
 		finish(0, nil)
+		hijackClose(w)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	c.body = body
 	if faulty && fault.Kind == FaultDropAfterRead {
-		hijackClose(w)
 		finish(0, nil)
+		hijackClose(w)
 		return
 	}
 	switch {
@@ -540,12 +541,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, vars ma
 	if faulty {
 		switch fault.Kind {
 		case FaultDropAfterServe:
-			hijackClose(w)
 			finish(0, nil)
+			hijackClose(w)
 			return
 		case FaultTruncatedBody:
-			writeTruncated(w, c.rep)
 			finish(c.rep.status, c.rep.body)
+			writeTruncated(w, c.rep)
 			return
 		case FaultWrongContentType:
 			if len(c.rep.body) > 0 {
@@ -562,9 +563,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, vars ma
 	if len(c.rep.body) > 0 && c.rep.header.Get("Content-Length") == "" {
 		w.Header().Set("Content-Length", fmt.Sprint(len(c.rep.body)))
 	}
+	finish(c.rep.status, c.rep.body)
 	w.WriteHeader(c.rep.status)
 	_, _ = w.Write(c.rep.body)
-	finish(c.rep.status, c.rep.body)
 }
 
 // serveAuthenticated checks credentials, applies the faults that replace
@@ -572,7 +573,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, vars ma
 func (s *Server) serveAuthenticated(c *call, ro route, faulty bool, fault Fault) {
 	switch ro.kind {
 	case kindGovPay:
-		if e := s.authenticate(c); e != nil {
+		if e := s.authenticate(c); e != nil && !ro.noAuth {
 			c.fail(e)
 			return
 		}

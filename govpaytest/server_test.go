@@ -1,0 +1,118 @@
+package govpaytest
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+func TestLifecycle(t *testing.T) {
+	s := NewServer()
+	assert.True(t, strings.HasPrefix(s.URL, "http://127.0.0.1:"), s.URL)
+	assert.Equal(t, s.URL+"/govpay/backend/api/pendenze/rs/basic/v2", s.PendenzeURL())
+	assert.Equal(t, s.URL+"/govpay/frontend/api/pagamento/rs/basic/v2", s.PagamentoURL())
+	assert.Equal(t, s.URL+"/govpay/backend/api/ragioneria/rs/basic/v3", s.RagioneriaURL())
+	assert.Equal(t, s.URL+"/checkout/ec/v1", s.CheckoutURL())
+	assert.Equal(t, s.URL+"/checkout/ec/v2", s.CheckoutV2URL())
+	assert.Error(t, s.Start("127.0.0.1:0"), "already started")
+	s.Close()
+	s.Close() // idempotent
+	_, err := http.Get(s.PendenzeURL() + "/pendenze")
+	assert.Error(t, err, "closed")
+
+	addr := freeAddr(t)
+	fixed := NewUnstartedServer()
+	require.NoError(t, fixed.Start(addr))
+	defer fixed.Close()
+	assert.Equal(t, "http://"+addr, fixed.URL)
+	assert.Equal(t, http.StatusOK, do(t, "GET", fixed.PendenzeURL()+"/pendenze", nil).status)
+
+	busy := NewUnstartedServer()
+	assert.Error(t, busy.Start(addr), "address in use: an error, not a panic")
+	busy.Close()
+
+	addr2 := freeAddr(t)
+	withAddr := NewServer(WithAddr(addr2))
+	defer withAddr.Close()
+	assert.Equal(t, "http://"+addr2, withAddr.URL)
+	assert.Panics(t, func() { NewServer(WithAddr(addr2)) }, "like httptest.NewServer")
+}
+
+func TestHandlerAndPublicURL(t *testing.T) {
+	s := NewUnstartedServer(WithPublicURL("https://govpay.example.it/"))
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	defer s.Close()
+	assert.Equal(t, "https://govpay.example.it", s.URL)
+	base := ts.URL + PendenzeBasePath
+	r := do(t, "PUT", base+"/pendenze/A2A-1/P1", pendenzaBody(testDominio, []int64{100}, nil))
+	require.Equal(t, http.StatusCreated, r.status)
+	r = do(t, "POST", ts.URL+PagamentoBasePath+"/pagamenti", map[string]any{"pendenze": []any{map[string]string{"idA2A": "A2A-1", "idPendenza": "P1"}}})
+	require.Equal(t, http.StatusCreated, r.status)
+	assert.True(t, strings.HasPrefix(r.json(t)["redirect"].(string), "https://govpay.example.it/wisp/"), "redirects use the public URL")
+}
+
+func TestRoutingAndRecording(t *testing.T) {
+	s := NewServer(WithBasicAuth("A2A-1", "s3cret"), WithSubscriptionKey("sub-key"))
+	defer s.Close()
+	auth := []string{"Authorization", "Basic QTJBLTE6czNjcmV0"} // A2A-1:s3cret
+	for _, seg := range []string{"basic", "ssl", "header"} {
+		r := do(t, "PUT", s.URL+"/govpay/backend/api/pendenze/rs/"+seg+"/v2/pendenze/A2A-1/P-"+seg, pendenzaBody(testDominio, []int64{100}, nil), auth...)
+		assert.Equal(t, http.StatusCreated, r.status, "auth segment %s: %s", seg, r.body)
+	}
+	assert.Equal(t, http.StatusOK, do(t, "GET", s.URL+"/govpay/backend/api/pendenze/rs/public/v2/pendenze", nil).status, "public needs no credentials")
+	assert.Equal(t, http.StatusUnauthorized, do(t, "GET", s.PendenzeURL()+"/pendenze", nil, "Authorization", "Basic QTJBLTE6d3Jvbmc=").status)
+	assert.Equal(t, http.StatusNotFound, do(t, "GET", s.URL+"/govpay/backend/api/pendenze/rs/nope/v2/pendenze", nil).status)
+
+	r := do(t, "GET", s.URL+"/qualcosa", nil)
+	assert.Equal(t, http.StatusNotFound, r.status)
+	assert.Equal(t, "404000", r.json(t)["codice"])
+	assert.NotEmpty(t, r.header.Get(HeaderIDTransazione))
+	r = do(t, "DELETE", s.PendenzeURL()+"/pendenze/A2A-1/P-basic", nil, auth...)
+	assert.Equal(t, http.StatusMethodNotAllowed, r.status)
+	assert.Contains(t, r.header.Get("Allow"), "PUT")
+
+	r = do(t, "POST", s.CheckoutURL()+"/carts", map[string]any{}, "Ocp-Apim-Subscription-Key", "sub-key")
+	assert.Equal(t, http.StatusBadRequest, r.status)
+
+	reqs := s.Requests()
+	require.NotEmpty(t, reqs)
+	first := reqs[0]
+	assert.Equal(t, OpPutPendenza, first.Operation)
+	assert.Equal(t, "PUT", first.Method)
+	assert.Equal(t, []string{"[REDACTED]"}, first.Header["Authorization"], "credentials never recorded")
+	assert.Contains(t, string(first.Body), `"idDominio"`)
+	assert.Equal(t, http.StatusCreated, first.Status)
+	assert.Contains(t, string(first.ResponseBody), "numeroAvviso")
+	assert.NotEmpty(t, first.IDTransazione)
+	last := reqs[len(reqs)-1]
+	assert.Equal(t, OpPostCarts, last.Operation)
+	assert.Equal(t, []string{"[REDACTED]"}, last.Header["Ocp-Apim-Subscription-Key"])
+	assert.Empty(t, last.IDTransazione, "Checkout is not GovPay")
+	ids := map[string]bool{}
+	for _, q := range reqs {
+		if q.IDTransazione != "" {
+			assert.False(t, ids[q.IDTransazione], "transaction ids are unique")
+			ids[q.IDTransazione] = true
+		}
+	}
+	assert.Equal(t, 3, s.Count(OpPutPendenza))
+	assert.Equal(t, 3, s.Counts()[OpPutPendenza])
+	s.ResetRequests()
+	assert.Empty(t, s.Requests())
+	assert.Zero(t, s.Count(OpPutPendenza))
+}
