@@ -32,6 +32,8 @@
 // to [Receiver.Attivazione], the v1 outcome to [Receiver.Pagamento], the v2
 // receipt to [Receiver.Ricevuta]. idRicevuta is the rest of the path, since
 // GovPay does not always escape it (a ccp "n/a" arrives as two segments).
+// The query of older GovPay versions, which glued idSessionePortale and
+// idCarrello to the path with '&' or repeated '?', is repaired.
 // A verification route whose interface the Receiver does not implement
 // answers 501. Verification answers use the API Ente v2 form unless
 // [WithVerificaV1] is given (the notification version is known from the

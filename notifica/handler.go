@@ -239,7 +239,8 @@ func (h *handler) servePagamento(w http.ResponseWriter, r *http.Request) {
 		h.methodNotAllowed(w, http.MethodPost)
 		return
 	}
-	idDominio, iuv := r.PathValue("idDominio"), r.PathValue("iuv")
+	idDominio := r.PathValue("idDominio")
+	iuv, q := legacyQuery(r)
 	if msg := checkIDDominio(idDominio); msg != "" {
 		h.badRequest(w, r, msg)
 		return
@@ -265,7 +266,6 @@ func (h *handler) servePagamento(w http.ResponseWriter, r *http.Request) {
 		p.RPT = nil
 	}
 	p.IDDominio, p.IUV = idDominio, iuv
-	q := r.URL.Query()
 	p.IDSession, p.IDSessionePortale, p.IDCarrello = q.Get("idSession"), q.Get("idSessionePortale"), q.Get("idCarrello")
 	key := p.Chiave()
 	if p.Attivazione() {
@@ -273,6 +273,30 @@ func (h *handler) servePagamento(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.deliver(w, r, KindPagamento, key, func(ctx context.Context) error { return h.recv.Pagamento(ctx, p) })
+}
+
+// legacyQuery returns the iuv and the query of a v1 notification,
+// repairing the query of older GovPay versions, which built it by hand:
+// without idSession the other parameters were glued to the path with '&'
+// (/pagamenti/{d}/{iuv}&idSessionePortale=…), with idSession each one
+// started with '?' (?idSession=…?idSessionePortale=…). The values are
+// URL-encoded, so a raw '&' in the path or '?' in the query only comes from
+// this; the raw (escaped) forms are inspected before decoding.
+func legacyQuery(r *http.Request) (string, url.Values) {
+	iuv, raw := r.PathValue("iuv"), r.URL.RawQuery
+	esc := r.URL.EscapedPath()
+	last := esc[strings.LastIndexByte(esc, '/')+1:]
+	if seg, extra, found := strings.Cut(last, "&"); found {
+		if u, err := url.PathUnescape(seg); err == nil {
+			iuv = u
+		}
+		raw = extra + "&" + raw
+	}
+	if strings.IndexByte(raw, '?') >= 0 || raw != r.URL.RawQuery {
+		q, _ := url.ParseQuery(strings.ReplaceAll(raw, "?", "&"))
+		return iuv, q
+	}
+	return iuv, r.URL.Query()
 }
 
 // serveRicevuta serves PUT /ricevute/{idDominio}/{iuv}/{idRicevuta} (API

@@ -382,3 +382,29 @@ func TestUnknownLengthBodyTooLarge(t *testing.T) {
 	assert.Equal(t, 413, resp.StatusCode)
 	assert.Zero(t, rec.calls.Load())
 }
+
+// TestLegacyQuery: older GovPay versions built the v1 query by hand.
+func TestLegacyQuery(t *testing.T) {
+	tests := []struct {
+		name, target               string
+		session, portale, carrello string
+	}{
+		{"well formed", pathPagamento + "?idSession=S1&idSessionePortale=P%2B1&idCarrello=C1", "S1", "P+1", "C1"},
+		{"glued to the path", pathPagamento + "&idSessionePortale=P1&idCarrello=C1", "", "P1", "C1"},
+		{"repeated question marks", pathPagamento + "?idSession=S1?idSessionePortale=P1?idCarrello=C%3F1", "S1", "P1", "C?1"},
+		{"none", pathPagamento, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			h := newHandler(t, rec)
+			res := do(h, "POST", tt.target, []byte(bodyAttivazione))
+			require.Equal(t, 201, res.Code, res.Body.String())
+			p := rec.att[0]
+			assert.Equal(t, "01000000000012345", p.IUV)
+			assert.Equal(t, tt.session, p.IDSession)
+			assert.Equal(t, tt.portale, p.IDSessionePortale)
+			assert.Equal(t, tt.carrello, p.IDCarrello)
+		})
+	}
+}
