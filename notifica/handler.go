@@ -450,6 +450,9 @@ func (h *handler) readJSON(w http.ResponseWriter, r *http.Request) (*bytes.Buffe
 		h.tooLarge(w, r)
 		return nil, false
 	}
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength))
