@@ -51,7 +51,11 @@ func do(t *testing.T, method, url string, body any, hdr ...string) resp {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Add(hdr[i], hdr[i+1])
+		if http.CanonicalHeaderKey(hdr[i]) == "Content-Type" {
+			req.Header.Set(hdr[i], hdr[i+1])
+			continue
+		}
+		req.Header.Add(hdr[i], hdr[i+1]) // Accept may be repeated
 	}
 	r, err := noRedirect.Do(req)
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -45,6 +46,18 @@ type NotificationConfig struct {
 	// copied; redirects are never followed.
 	Client *http.Client
 }
+
+// String describes the configuration without its password.
+func (c NotificationConfig) String() string {
+	pw := ""
+	if c.Password != "" {
+		pw = "[REDACTED]"
+	}
+	return fmt.Sprintf("NotificationConfig{URL: %s, Version: %d, Username: %q, Password: %q}", c.URL, c.Version, c.Username, pw)
+}
+
+// GoString is String, so that %#v does not print the password either.
+func (c NotificationConfig) GoString() string { return c.String() }
 
 // NotificationKind tells the notifications apart.
 type NotificationKind string

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -179,6 +180,12 @@ type Server struct {
 	started   bool
 	closeOnce sync.Once
 }
+
+// String describes the server without its credentials.
+func (s *Server) String() string { return "govpaytest.Server(" + s.URL + ")" }
+
+// GoString is String, so that %#v does not print the credentials either.
+func (s *Server) GoString() string { return s.String() }
 
 // NewServer starts a fake GovPay on a random local port (or on the address
 // of WithAddr) and returns it. Like httptest.NewServer it panics when it
@@ -583,6 +590,14 @@ func (s *Server) serveAuthenticated(c *call, ro route, faulty bool, fault Fault)
 			c.rep.status = http.StatusUnauthorized
 			c.rep.header.Set("Content-Type", "application/json")
 			c.rep.body = []byte(`{"statusCode":401,"message":"Access denied: missing or invalid subscription key."}`)
+			return
+		}
+	}
+	if ro.kind == kindGovPay && !ro.noAuth && (c.r.Method == http.MethodPut || c.r.Method == http.MethodPost || c.r.Method == http.MethodPatch) {
+		// GovPay's resources consume application/json only (also PATCH,
+		// whatever the published spec says): JAX-RS answers 415 otherwise.
+		if mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			c.rep.status = http.StatusUnsupportedMediaType
 			return
 		}
 	}

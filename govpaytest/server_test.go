@@ -1,6 +1,7 @@
 package govpaytest
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -115,4 +116,47 @@ func TestRoutingAndRecording(t *testing.T) {
 	s.ResetRequests()
 	assert.Empty(t, s.Requests())
 	assert.Zero(t, s.Count(OpPutPendenza))
+}
+
+func TestContentTypeAndSecrets(t *testing.T) {
+	s := NewServer(WithBasicAuth("A2A-1", "s3cret"))
+	defer s.Close()
+	auth := []string{"Authorization", "Basic QTJBLTE6czNjcmV0"}
+	url := s.PendenzeURL() + "/pendenze/A2A-1/P1"
+	r := do(t, "PUT", url, pendenzaBody(testDominio, []int64{100}, nil), append(auth, "Content-Type", "text/plain")...)
+	assert.Equal(t, http.StatusUnsupportedMediaType, r.status)
+	putOK := do(t, "PUT", url, pendenzaBody(testDominio, []int64{100}, nil), auth...)
+	require.Equal(t, http.StatusCreated, putOK.status)
+	r = do(t, "PATCH", url, []map[string]any{{"op": "REPLACE", "path": "/ack", "value": true}}, append(auth, "Content-Type", "application/json-patch+json")...)
+	assert.Equal(t, http.StatusUnsupportedMediaType, r.status, "GovPay's PATCH consumes application/json (upstream README)")
+	r = do(t, "PATCH", url, []map[string]any{{"op": "REPLACE", "path": "/ack", "value": true}}, append(auth, "Content-Type", "application/json; charset=utf-8")...)
+	assert.Equal(t, http.StatusOK, r.status)
+
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", s, s, s), "s3cret")
+	cfg := NotificationConfig{URL: "http://ente.example", Username: "u", Password: "ente-secret"}
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), "ente-secret")
+}
+
+func TestAddPendenza(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	nav, err := s.AddPendenza("A2A-1", "P1", pendenzaBody(testDominio, []int64{100}, nil))
+	require.NoError(t, err)
+	assert.Regexp(t, `^301\d{15}$`, nav)
+	nav2, err := s.AddPendenza("A2A-1", "P2", `{"idTipoPendenza":"X","idDominio":"01234567890","causale":"c",
+		"soggettoPagatore":{"tipo":"F","identificativo":"RSSMRA80A01H501U"},"importo":1,"numeroAvviso":"301000000000012345",
+		"voci":[{"idVocePendenza":"1","importo":1,"descrizione":"d","codEntrata":"X"}]}`)
+	require.NoError(t, err)
+	assert.Equal(t, "301000000000012345", nav2)
+	_, err = s.AddPendenza("A2A-1", "P3", []byte(`{"idTipoPendenza":"X"}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "SINTASSI")
+	_, err = s.AddPendenza("A2A-1", "P4", pendenzaBody(testDominio, []int64{100}, map[string]any{"importo": 2}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "VER_002")
+	_, err = s.AddPendenza("A2A-1", "P5", func() {})
+	assert.Error(t, err, "not marshalable")
+	assert.Len(t, s.Pendenze(), 2)
+	r := do(t, "GET", s.PendenzeURL()+"/pendenze/A2A-1/P1", nil)
+	assert.Equal(t, http.StatusOK, r.status, "seeded pendenze are served")
 }
