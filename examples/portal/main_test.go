@@ -27,12 +27,14 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
+// Write appends p under the lock.
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
+// String returns the content written so far.
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

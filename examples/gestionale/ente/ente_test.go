@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,8 +149,8 @@ func TestCarica(t *testing.T) {
 func TestRegistroReceivesTheFakesNotifications(t *testing.T) {
 	for _, version := range []int{1, 2} {
 		t.Run("v"+string(rune('0'+version)), func(t *testing.T) {
-			var printed bytes.Buffer
-			reg := ente.NewRegistro(&lockedBuffer{b: &printed})
+			printed := &lockedBuffer{}
+			reg := ente.NewRegistro(printed)
 			h, err := ente.NewHandler(reg, "govpay", "notifiche")
 			require.NoError(t, err)
 			mux := http.NewServeMux()
@@ -223,8 +224,21 @@ func TestAttendiEndsWithTheContext(t *testing.T) {
 	assert.Empty(t, got)
 }
 
+// lockedBuffer is a bytes.Buffer the handler's goroutines write while the
+// test reads it.
 type lockedBuffer struct {
-	b *bytes.Buffer
+	mu sync.Mutex
+	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) { return l.b.Write(p) }
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
