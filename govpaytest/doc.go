@@ -130,5 +130,9 @@
 // user is the only application (its idA2A), without it every caller is
 // accepted. It does not verify pendenze with the creditor (dataValidita is
 // not enforced), never expires sessions, and produces receipts from a
-// single fake PSP. Spontaneous payments are built by a [SpontaneoFunc].
+// single fake PSP. Spontaneous payments are built by a [SpontaneoFunc]. A
+// payment started through the checkout bridge answers id "0" as GovPay
+// does, but the fake still lists it (with an internal id) in GET /pagamenti,
+// so that a portal can find it by idSessionePortale. Request bodies of the
+// GovPay APIs must be application/json (415 otherwise, without body).
 package govpaytest

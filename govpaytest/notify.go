@@ -106,7 +106,7 @@ type Attempt struct {
 
 // SetNotifications changes where the notifications of payments concluded
 // from now on are delivered (notifications already queued keep their
-// destination).
+// destination). A configuration without URL turns notifications off.
 func (s *Server) SetNotifications(cfg NotificationConfig) {
 	s.notif.setConfig(&cfg)
 }
@@ -172,6 +172,12 @@ func newNotifier(s *Server, cfg *NotificationConfig) *notifier {
 }
 
 func (n *notifier) setConfig(cfg *NotificationConfig) {
+	if cfg.URL == "" { // no destination: notifications are off
+		n.mu.Lock()
+		n.cfg = nil
+		n.mu.Unlock()
+		return
+	}
 	c := *cfg
 	if c.Version != 1 {
 		c.Version = 2

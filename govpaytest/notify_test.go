@@ -227,3 +227,13 @@ func TestSetNotifications(t *testing.T) {
 	waitFor(t, s, 1)
 	assert.Len(t, en.hits(), 1)
 }
+
+func TestNotificationsOffWithoutURL(t *testing.T) {
+	s := NewServer(WithNotifications(NotificationConfig{Version: 1}))
+	defer s.Close()
+	putPendenza(t, s, "A2A-1", "P1", pendenzaBody(testDominio, []int64{1000}, nil))
+	r := startPayment(t, s, "https://p.example/", [2]string{"A2A-1", "P1"})
+	_, err := s.Pay(r.json(t)["redirect"].(string), ChoicePaga)
+	require.NoError(t, err)
+	assert.Empty(t, s.Notifications())
+}

@@ -144,3 +144,13 @@ func TestStartWithNewAndSpontaneousPendenze(t *testing.T) {
 		map[string]any{"idDominio": testDominio, "numeroAvviso": pg.Pendenze[0].NumeroAvviso}}})
 	assert.Equal(t, http.StatusCreated, r.status, "body %s", r.body)
 }
+
+func TestUnknownModeIsLegacy(t *testing.T) {
+	s := NewServer(WithMode("boh"))
+	defer s.Close()
+	assert.Equal(t, ModeLegacy, s.Mode())
+	s.SetMode(ModeBridge)
+	assert.Equal(t, ModeBridge, s.Mode())
+	s.SetMode("boh")
+	assert.Equal(t, ModeLegacy, s.Mode())
+}

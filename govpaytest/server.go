@@ -126,7 +126,8 @@ func WithBasicAuth(user, password string) Option {
 // key always gets 401.
 func WithSubscriptionKey(key string) Option { return func(c *config) { c.subKey = key } }
 
-// WithMode sets how POST /pagamenti answers (default ModeLegacy).
+// WithMode sets how POST /pagamenti answers (default ModeLegacy; an unknown
+// mode is taken as ModeLegacy).
 func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 
 // WithDominio registers a creditor domain. Once at least one domain is
@@ -147,7 +148,8 @@ func WithNotifications(n NotificationConfig) Option {
 // SpontaneoFunc turns the custom data of a spontaneous payment
 // (PagamentoSpontaneo {idDominio, idTipoPendenza, dati}) into the JSON of a
 // NuovaPendenza of API Pagamento, as the creditor's system would (GovPay
-// asks it through API Ente). An error refuses the payment (422).
+// asks it through API Ente). An error refuses the payment (422). It runs
+// with the server's state locked: it must not call the Server.
 type SpontaneoFunc func(idDominio, idTipoPendenza string, dati json.RawMessage) (json.RawMessage, error)
 
 // WithSpontaneo sets how spontaneous payments are turned into pendenze. The
@@ -210,9 +212,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&c)
 	}
-	if c.mode == "" {
-		c.mode = ModeLegacy
-	}
+	c.mode = knownMode(c.mode)
 	if c.clock == nil {
 		c.clock = time.Now
 	}
@@ -301,11 +301,20 @@ func (s *Server) CheckoutURL() string { return s.URL + CheckoutBasePath }
 // CheckoutV2URL returns the base URL of the pagoPA Checkout EC API v2.
 func (s *Server) CheckoutV2URL() string { return s.URL + CheckoutV2BasePath }
 
-// SetMode changes how POST /pagamenti answers from now on.
+// SetMode changes how POST /pagamenti answers from now on. An unknown mode
+// is taken as ModeLegacy.
 func (s *Server) SetMode(m Mode) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mode = m
+	s.mode = knownMode(m)
+}
+
+func knownMode(m Mode) Mode {
+	switch m {
+	case ModeBridge, ModeBridge302:
+		return m
+	}
+	return ModeLegacy
 }
 
 // Mode returns how POST /pagamenti currently answers.
