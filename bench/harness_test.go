@@ -95,3 +95,32 @@ func (s *heapSampler) finish() float64 {
 	<-s.done
 	return float64(s.peak-s.base) / (1 << 20)
 }
+
+// paired runs sdk and raw alternately in one loop, swapping their order
+// every iteration, so that both see the same machine load, and reports the
+// mean time of each (sdk-ns/op, raw-ns/op) and their ratio (sdk/raw). On a
+// busy machine this ratio is the robust comparison; the impl=sdk and
+// impl=raw sub-benchmarks give allocations and the benchstat columns.
+func paired(b *testing.B, sdk, raw func() error) {
+	b.Helper()
+	var ts, tr time.Duration
+	for i := 0; b.Loop(); i++ {
+		for k := range 2 {
+			start := time.Now()
+			if (i+k)%2 == 0 {
+				if err := sdk(); err != nil {
+					b.Fatal("sdk: ", err)
+				}
+				ts += time.Since(start)
+			} else {
+				if err := raw(); err != nil {
+					b.Fatal("raw: ", err)
+				}
+				tr += time.Since(start)
+			}
+		}
+	}
+	b.ReportMetric(float64(ts.Nanoseconds())/float64(b.N), "sdk-ns/op")
+	b.ReportMetric(float64(tr.Nanoseconds())/float64(b.N), "raw-ns/op")
+	b.ReportMetric(float64(ts)/float64(tr), "sdk/raw")
+}

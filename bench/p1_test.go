@@ -252,6 +252,20 @@ func BenchmarkP1Start(b *testing.B) {
 			}
 		}
 	})
+	b.Run("impl=paired", func(b *testing.B) {
+		c, err := pagamenti.New(base, sdkOptions()...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hc := rawClient()
+		paired(b, func() error {
+			_, err := sdkStart(ctx, c)
+			return err
+		}, func() error {
+			_, err := rawStart(ctx, hc, base)
+			return err
+		})
+	})
 	if hits.n.Load() == 0 {
 		b.Fatal("no request reached the server")
 	}
@@ -283,6 +297,20 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 				b.Fatal(a, err)
 			}
 		}
+	})
+	b.Run("impl=paired", func(b *testing.B) {
+		c, err := avvisi.New(base, sdkOptions()...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hc := rawClient()
+		paired(b, func() error {
+			_, err := c.Get(ctx, idDominio, numeroAvviso)
+			return err
+		}, func() error {
+			_, err := rawGetAvviso(ctx, hc, base, idDominio, numeroAvviso)
+			return err
+		})
 	})
 	if hits.n.Load() == 0 {
 		b.Fatal("no request reached the server")

@@ -16,6 +16,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -293,30 +294,32 @@ func BenchmarkP3Ricevuta(b *testing.B) {
 		h := newRawHandler()
 		run(b, h, h.n.Load)
 	})
+	b.Run("impl=paired", func(b *testing.B) {
+		sdk, _ := sdkHandler(b)
+		raw := newRawHandler()
+		next := ricevutaRequest()
+		serve := func(h http.Handler) func() error {
+			return func() error {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, next())
+				if w.Code != http.StatusCreated {
+					return fmt.Errorf("status %d: %s", w.Code, w.Body)
+				}
+				return nil
+			}
+		}
+		paired(b, serve(sdk), serve(raw))
+	})
 }
 
 func BenchmarkP3RicevutaLoopback(b *testing.B) {
 	run := func(b *testing.B, h http.Handler, count func() int64) {
-		srv, _ := serve(b, h)
-		hc := rawClient()
-		ctx := context.Background()
+		put := putter(b, h)
 		b.SetBytes(int64(len(ricevutaBody)))
 		b.ReportAllocs()
 		for b.Loop() {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPut, srv.URL+ricevutaPath, bytes.NewReader(ricevutaBody))
-			if err != nil {
+			if err := put(); err != nil {
 				b.Fatal(err)
-			}
-			req.SetBasicAuth(benchUser, benchPassword)
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusCreated {
-				b.Fatalf("status %d", resp.StatusCode)
 			}
 		}
 		b.ReportMetric(float64(count())/b.Elapsed().Seconds(), "notifications/s")
@@ -329,4 +332,34 @@ func BenchmarkP3RicevutaLoopback(b *testing.B) {
 		h := newRawHandler()
 		run(b, h, h.n.Load)
 	})
+	b.Run("impl=paired", func(b *testing.B) {
+		sdk, _ := sdkHandler(b)
+		paired(b, putter(b, sdk), putter(b, newRawHandler()))
+	})
+}
+
+// putter serves h on a loopback server and returns a function that PUTs
+// the receipt to it.
+func putter(b *testing.B, h http.Handler) func() error {
+	srv, _ := serve(b, h)
+	hc := rawClient()
+	ctx := context.Background()
+	return func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, srv.URL+ricevutaPath, bytes.NewReader(ricevutaBody))
+		if err != nil {
+			return err
+		}
+		req.SetBasicAuth(benchUser, benchPassword)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	}
 }

@@ -10,11 +10,13 @@ package bench
 //	go test -run '^$' -bench P4 -benchtime 1x -benchmem -count 5 ./bench/
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -259,5 +261,68 @@ func BenchmarkP4List(b *testing.B) {
 			hc := rawClient()
 			run(b, func() (int, int64, error) { return rawList(ctx, hc, base) })
 		})
+		b.Run(fmt.Sprintf("n=%d/impl=paired", n), func(b *testing.B) {
+			c, err := pendenze.New(base, append(sdkOptions(), govpay.WithRetry(govpay.NoRetry))...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			hc := rawClient()
+			checked := func(list func() (int, int64, error)) func() error {
+				return func() error {
+					got, sum, err := list()
+					if err == nil && (got != n || sum != want) {
+						err = fmt.Errorf("listed %d (sum %d), want %d (sum %d)", got, sum, n, want)
+					}
+					return err
+				}
+			}
+			paired(b, checked(func() (int, int64, error) { return sdkList(ctx, c) }),
+				checked(func() (int, int64, error) { return rawList(ctx, hc, base) }))
+		})
 	}
+}
+
+// BenchmarkP4DecodePage isolates the decoding of one page of 200 pendenze
+// (no network): where the time of P4 goes.
+func BenchmarkP4DecodePage(b *testing.B) {
+	w := httptest.NewRecorder()
+	listHandler(pageSize).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/pendenze?pagina=1&risultatiPerPagina=200", nil))
+	page := w.Body.Bytes()
+	sdk := func() error {
+		var p struct {
+			Risultati []pendenze.Sintesi `json:"risultati"`
+		}
+		if err := json.NewDecoder(bytes.NewReader(page)).Decode(&p); err != nil {
+			return err
+		}
+		if len(p.Risultati) != pageSize {
+			return fmt.Errorf("decoded %d", len(p.Risultati))
+		}
+		return nil
+	}
+	raw := func() error {
+		var p rawPage
+		if err := json.NewDecoder(bytes.NewReader(page)).Decode(&p); err != nil {
+			return err
+		}
+		if len(p.Risultati) != pageSize {
+			return fmt.Errorf("decoded %d", len(p.Risultati))
+		}
+		return nil
+	}
+	for _, impl := range []struct {
+		name string
+		f    func() error
+	}{{"impl=sdk", sdk}, {"impl=raw", raw}} {
+		b.Run(impl.name, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := impl.f(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("impl=paired", func(b *testing.B) { paired(b, sdk, raw) })
 }
