@@ -38,6 +38,7 @@ type Client struct {
 	base     string // scheme://host/path without trailing slash
 	hc       *http.Client
 	next     http.RoundTripper     // under authTransport
+	auth     *authTransport        // sets authentication and User-Agent
 	rc       *retryablehttp.Client // retries for idempotent requests; nil when disabled
 	policy   config.Retry
 	log      *slog.Logger
@@ -115,7 +116,8 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 		headers[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	c.next = next
-	hc.Transport = &authTransport{next: next, headers: headers, ua: ua, log: c.log, redactor: c.redactor}
+	c.auth = &authTransport{next: next, headers: headers, ua: ua, log: c.log, redactor: c.redactor}
+	hc.Transport = c.auth
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
 
@@ -282,6 +284,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			return nil, netErr(err, false)
 		}
 		setHeaders(req.Header, r, accept)
+		c.auth.set(req.Header)
 		resp, err = c.rc.Do(req)
 	} else {
 		var body io.Reader
@@ -294,6 +297,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			return nil, netErr(err, false)
 		}
 		setHeaders(req.Header, r, accept)
+		c.auth.set(req.Header)
 		resp, err = c.hc.Do(req)
 	}
 	if err != nil {
@@ -356,13 +360,43 @@ type authTransport struct {
 	redactor *redactor
 }
 
-// RoundTrip sends a clone of req with the headers set, logging it.
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
+// set puts the authentication headers and the User-Agent on h, the header
+// of a request the transport itself created (so RoundTrip need not clone it).
+func (t *authTransport) set(h http.Header) {
 	for k, vs := range t.headers {
-		r.Header[k] = append([]string(nil), vs...)
+		h[k] = append([]string(nil), vs...)
 	}
-	r.Header.Set("User-Agent", t.ua)
+	h["User-Agent"] = []string{t.ua}
+}
+
+// prepared reports whether h already carries exactly what set puts there.
+func (t *authTransport) prepared(h http.Header) bool {
+	if ua := h["User-Agent"]; len(ua) != 1 || ua[0] != t.ua {
+		return false
+	}
+	for k, vs := range t.headers {
+		got := h[k]
+		if len(got) != len(vs) {
+			return false
+		}
+		for i := range vs {
+			if got[i] != vs[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// RoundTrip sends req with the headers set, logging it. A request built by
+// Client.Do already carries them and goes out as is; any other request is
+// cloned first, as the RoundTripper contract requires.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req
+	if !t.prepared(req.Header) {
+		r = req.Clone(req.Context())
+		t.set(r.Header)
+	}
 	if t.log == nil {
 		return t.next.RoundTrip(r)
 	}
