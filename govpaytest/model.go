@@ -2,7 +2,6 @@ package govpaytest
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -478,5 +477,3 @@ func (s *Server) statoOf(p *pendenza) string {
 	}
 	return p.stato
 }
-
-func (k pendKey) String() string { return fmt.Sprintf("%s/%s", k.idA2A, k.idPendenza) }
