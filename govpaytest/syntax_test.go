@@ -39,7 +39,6 @@ func TestSyntaxRules(t *testing.T) {
 		return map[string]any{"importo": 16, "voci": []any{m}}
 	}
 	cases := map[string]map[string]any{
-		"idTipoPendenza missing":          {"idTipoPendenza": nil},
 		"idTipoPendenza pattern":          {"idTipoPendenza": "IMU 2026"},
 		"causale missing":                 {"causale": nil},
 		"causale longer than 140":         {"causale": strings.Repeat("x", 141)},
@@ -205,4 +204,17 @@ func TestRptXML(t *testing.T) {
 	r = do(t, "GET", base+"/rt", nil, "Accept", "application/json")
 	assert.Equal(t, http.StatusNotFound, r.status, "no RT while the payment is in progress")
 	assert.Equal(t, http.StatusBadRequest, do(t, "GET", s.PendenzeURL()+"/rpp/123/x/y", nil).status)
+}
+
+// GovPay loads a pendenza without idTipoPendenza (its integration test
+// pendenza-put_monovoce_riferimento_contabilita expects 201) and files it
+// under the tipo for free-form pendenze.
+func TestPutWithoutIDTipoPendenza(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	r := do(t, "PUT", s.PendenzeURL()+"/pendenze/A2A-1/P1", pendenzaBody(testDominio, []int64{1000}, map[string]any{"idTipoPendenza": nil}))
+	require.Equal(t, http.StatusCreated, r.status, "body %s", r.body)
+	p, ok := s.Pendenza("A2A-1", "P1")
+	require.True(t, ok)
+	assert.Equal(t, TipoPendenzaLibero, p.IDTipoPendenza)
 }

@@ -297,7 +297,6 @@ func validatePendenza(w *wirePendenza, bolloValue string) (*pendenza, *apiError)
 		name string
 		ok   bool
 	}{
-		{"idTipoPendenza", w.IDTipoPendenza != nil && *w.IDTipoPendenza != ""},
 		{"idDominio", w.IDDominio != nil && *w.IDDominio != ""},
 		{"causale", w.Causale != nil && *w.Causale != ""},
 		{"soggettoPagatore", w.SoggettoPagatore != nil},
@@ -308,6 +307,13 @@ func validatePendenza(w *wirePendenza, bolloValue string) (*pendenza, *apiError)
 		if !r.ok {
 			return nil, errSintassi("Il campo %s non deve essere vuoto.", r.name)
 		}
+	}
+	// GovPay accepts a pendenza without idTipoPendenza (its own integration
+	// test pendenza-put_monovoce_riferimento_contabilita loads one and
+	// expects 201) and files it under the tipo for free-form pendenze.
+	if w.IDTipoPendenza == nil || *w.IDTipoPendenza == "" {
+		libero := TipoPendenzaLibero
+		w.IDTipoPendenza = &libero
 	}
 	if !reIDTipo.MatchString(*w.IDTipoPendenza) {
 		return nil, errSintassi("Il valore [%s] del campo idTipoPendenza non rispetta il pattern richiesto: ^[a-zA-Z0-9\\-_\\.]{1,35}$", *w.IDTipoPendenza)
@@ -476,3 +482,8 @@ func quoteSum(contabilita json.RawMessage) (govpay.Importo, bool, error) {
 	}
 	return sum, true, nil
 }
+
+// TipoPendenzaLibero is the tipo pendenza the fake files a pendenza under
+// when it is loaded without idTipoPendenza, as GovPay files it under its
+// configured tipo for free-form pendenze.
+const TipoPendenzaLibero = "LIBERO"
