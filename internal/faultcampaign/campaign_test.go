@@ -28,6 +28,8 @@ import (
 //	net       *govpay.NetworkError
 //	dec       *govpay.DecodeError
 //	redirect  *pagamenti.RedirectError
+//	invalid   *govpay.ValidationError (a notice GovPay's answer does not
+//	          make payable, refused before the cart is posted)
 //	deadline  errors.Is(err, context.DeadlineExceeded)
 //	canceled  errors.Is(err, context.Canceled)
 //	bogus     no error, but a result that does not match the server
@@ -63,10 +65,13 @@ pagamenti.Posizione         ok/2        ok/2      ok/2        net/3       ok/2  
 pagamenti.Wait              ok/2        ok/2      ok/2        deadline/3+ ok/2     ok/2     ok/2!    ok/2      ok/2      ok/2      deadline/3+ ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     deadline/3+ dec/1       deadline/3+ ok/1    ok/2        canceled/1
 checkout.Start/v1           net/1       net/1     net/1       net/1       E429/1   E429/1   E429/1   E502/1    E503/1    E504/1    E503/1      E502/1     net/1     net/1     deadline/1 ok/1       ok/1      E502/1      ok/1        E502/1      ok/1    dec/1       canceled/1
 checkout.Start/v2           net/1       net/1     net/1       net/1       E429/1   E429/1   E429/1   E502/1    E503/1    E504/1    E503/1      E502/1     net/1     net/1     deadline/1 ok/1       ok/1      E502/1      ok/1        E502/1      ok/1    dec/1       canceled/1
+checkout.Start+avvisi       ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    invalid/1   canceled/1
+checkout.Prepare+avvisi     ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    invalid/1   canceled/1
 ricevute.Find               ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
 ricevute.Get                ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
 ricevute.PDF                ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    dec/1       canceled/1
 Resolver/legacy             ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
+Resolver.ResolveNotices     ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
 Resolver/checkout           ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
 `
 

@@ -336,6 +336,48 @@ var operations = []operation{
 		}},
 	checkoutOp("checkout.Start/v1", 1),
 	checkoutOp("checkout.Start/v2", 2),
+	{name: "checkout.Start+avvisi", op: govpaytest.OpPagamentoGetAvviso, method: http.MethodGet, path: "/avvisi/", start: true,
+		prepare: func(ctx context.Context, e *env) runFunc {
+			l := e.addPendenza("P1")
+			return func(ctx context.Context, c *clientSet) error {
+				// The notice is read from GovPay (retried), then the cart
+				// is posted once; the ledger counts the post only when
+				// the resolver let it go.
+				o := checkoutOptions(2)
+				avv := pagamenti.AvvisiResolver(c.avvisi)
+				o.Resolver = pagamenti.NoticeResolverFunc(func(ctx context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+					err := avv.ResolveNotice(ctx, it, n)
+					if err == nil && ctx.Err() == nil {
+						e.ledger.called()
+					}
+					return err
+				})
+				a, err := c.checkout2.Start(ctx, pagamenti.NewCart().AddAvviso(idDominio, l.numeroAvviso), o)
+				if err != nil {
+					return err
+				}
+				if a.Redirect == "" || len(e.fake.Sessioni()) != 1 || e.fake.Sessioni()[0].Items[0].Importo != l.p.Importo {
+					return bogus("avvio %+v", a)
+				}
+				return nil
+			}
+		}},
+	{name: "checkout.Prepare+avvisi", op: govpaytest.OpPagamentoGetAvviso, method: http.MethodGet, path: "/avvisi/",
+		prepare: func(ctx context.Context, e *env) runFunc {
+			l := e.addPendenza("P1")
+			return func(ctx context.Context, c *clientSet) error {
+				o := checkoutOptions(2)
+				o.Resolver = pagamenti.AvvisiResolver(c.avvisi)
+				r, err := c.checkout2.Prepare(ctx, pagamenti.NewCart().AddAvviso(idDominio, l.numeroAvviso), o)
+				if err != nil {
+					return err
+				}
+				if len(r.PaymentNotices) != 1 || r.PaymentNotices[0].Amount != l.p.Importo {
+					return bogus("notices %+v", r.PaymentNotices)
+				}
+				return nil
+			}
+		}},
 	{name: "ricevute.Find", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
@@ -383,6 +425,24 @@ var operations = []operation{
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
 				o, err := c.resolver.Resolve(ctx, p.ret, *p.avvio, p.cart)
+				if err != nil {
+					return err
+				}
+				if o.State != pagamenti.OutcomePaid {
+					return bogus("outcome %q: %s", o.State, o.Reason)
+				}
+				return nil
+			}
+		}},
+	{name: "Resolver.ResolveNotices", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
+		prepare: func(ctx context.Context, e *env) runFunc {
+			p := e.payCheckout(ctx, "P1")
+			req, err := e.setup.checkout2.Prepare(ctx, p.cart, checkoutOptions(2))
+			if err != nil {
+				e.t.Fatalf("setup Prepare: %v", err)
+			}
+			return func(ctx context.Context, c *clientSet) error {
+				o, err := c.resolver.ResolveNotices(ctx, p.ret, req.PaymentNotices)
 				if err != nil {
 					return err
 				}
