@@ -77,6 +77,7 @@ func ambiguousStart(t *testing.T, e *env, f ambiguousFault, idsp string) (*pagam
 // payment (Reconciled), sent once; the payer can pay it and the Resolver
 // sees it paid.
 func TestAmbiguousStartReconciled(t *testing.T) {
+	t.Parallel()
 	var l ledger
 	t.Run("cases", func(t *testing.T) {
 		for _, m := range startModes {
@@ -117,6 +118,7 @@ func TestAmbiguousStartReconciled(t *testing.T) {
 // IDSessionePortale give ErrOutcomeUnknown (the payment does exist: the
 // outcome really is unknown to the client), with no lookup and no resend.
 func TestAmbiguousStartWithoutIDSessionePortale(t *testing.T) {
+	t.Parallel()
 	var l ledger
 	t.Run("cases", func(t *testing.T) {
 		for _, m := range startModes {

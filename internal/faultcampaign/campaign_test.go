@@ -408,6 +408,7 @@ func cancelWhenReached(ctx context.Context, cancel context.CancelFunc, cancelled
 // TestFaultCampaign runs every operation under every fault and checks the
 // outcome against the campaign table.
 func TestFaultCampaign(t *testing.T) {
+	t.Parallel()
 	want := parseCampaign(t)
 	print := os.Getenv("FAULTCAMPAIGN_PRINT") != ""
 	var (

@@ -12,10 +12,10 @@ import (
 // machine under -race.
 const (
 	shortTimeout = 2 * time.Second  // http.Client timeout of the timeout faults
-	shortCtx     = time.Second      // context deadline of the deadline faults
+	shortCtx     = 2 * time.Second  // context deadline of the deadline faults
 	longLatency  = 30 * time.Second // latency that no client waits for
 	caseTimeout  = 20 * time.Second // safety net of every call
-	waitDeadline = 3 * time.Second  // bound of Client.Wait, which polls until its context ends
+	waitDeadline = 4 * time.Second  // bound of Client.Wait, which polls until its context ends
 	cancelGrace  = time.Second      // most time a call may take to return once cancelled
 )
 

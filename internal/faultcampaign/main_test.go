@@ -18,7 +18,7 @@ func TestMain(m *testing.M) {
 	given := false
 	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
 	if !given {
-		_ = flag.Set("test.parallel", "16")
+		_ = flag.Set("test.parallel", "32")
 	}
 	code := m.Run()
 	if code == 0 {
