@@ -44,15 +44,6 @@ func (p *Pagamento) Chiave() string {
 	return buildKey(KindPagamento, p.IDDominio, p.IUV, id)
 }
 
-// Chiave returns the idempotency key of a v2 receipt:
-//
-//	ricevuta/{idDominio}/{iuv}/{idRicevuta}
-//
-// with each segment path-escaped.
-func (r *Ricevuta) Chiave() string {
-	return buildKey(KindRicevuta, r.Dominio.IDDominio, r.IUV, r.IDRicevuta)
-}
-
 func buildKey(kind, idDominio, iuv, id string) string {
 	var b strings.Builder
 	b.Grow(len(kind) + len(idDominio) + len(iuv) + len(id) + 8)

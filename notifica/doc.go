@@ -44,6 +44,11 @@
 // receipt): [LeggiRT] and [LeggiRPT] read the fields common to both
 // (receipt id, outcome, amount paid, payment date, PSP…).
 //
+// The v2 receipt, [Ricevuta], is [pendenze.Ricevuta]: GovPay's schema
+// Ricevuta is the same in API Ente v2 and API Ragioneria v3, so a receipt
+// notified here and one read with pagamenti.Ricevute are the same type. Its
+// sub-types and enumerations keep their names here as aliases.
+//
 // # Delivery semantics
 //
 // The handler answers 201 only after the Receiver returned nil. A Receiver
@@ -73,11 +78,11 @@
 // ricevuta/{idDominio}/{iuv}/{idRicevuta} (v2),
 // pagamento/{idDominio}/{iuv}/{receiptId or ccp} and
 // attivazione/{idDominio}/{iuv}/{ccp or idSession} (v1); see
-// [Ricevuta.Chiave] and [Pagamento.Chiave]. With [WithDeduplicator], a
-// notification whose key was already processed answers 201 without calling
-// the Receiver, and concurrent deliveries of the same key wait for the one
-// in progress: if it succeeds they answer 201, if it fails one of them
-// tries again. [NewMemoryDeduplicator] does this in memory, for one
+// [pendenze.Ricevuta.Chiave] and [Pagamento.Chiave]. With
+// [WithDeduplicator], a notification whose key was already processed
+// answers 201 without calling the Receiver, and concurrent deliveries of
+// the same key wait for the one in progress: if it succeeds they answer
+// 201, if it fails one of them tries again. [NewMemoryDeduplicator] does this in memory, for one
 // process; the [Deduplicator] interface lets the key live in the vertical
 // system's database, in the same transaction as the Receiver's effects
 // (see the package example).

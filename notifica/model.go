@@ -2,11 +2,10 @@ package notifica
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
-	"strings"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // Pagamento is an API Ente v1 notification: the body GovPay POSTs to
@@ -81,289 +80,130 @@ type Riscossione struct {
 	Allegato *Allegato `json:"allegato,omitempty"`
 }
 
-// Allegato is a document attached to a collection, base64-encoded in Testo.
-type Allegato struct {
-	Tipo  TipoAllegato `json:"tipo,omitempty"`
-	Testo string       `json:"testo,omitempty"`
-}
+// Allegato is a document attached to a collection, base64-encoded in Testo
+// (the type of package pendenze, shared with the v2 receipt).
+type Allegato = pendenze.AllegatoRiscossione
 
 // TipoAllegato is the kind of an [Allegato]. Values other than the
 // constants are kept as received.
-type TipoAllegato string
+type TipoAllegato = pendenze.TipoAllegato
 
 // The kinds of allegato GovPay 3.9 sends.
 const (
-	AllegatoEsitoPagamento TipoAllegato = "Esito pagamento"
-	AllegatoMarcaDaBollo   TipoAllegato = "Marca da bollo"
+	AllegatoEsitoPagamento = pendenze.AllegatoEsitoPagamento
+	AllegatoMarcaDaBollo   = pendenze.AllegatoMarcaDaBollo
 )
 
 // StatoRiscossione is the state of a collection. Values other than the
 // constants are kept as received.
-type StatoRiscossione string
+type StatoRiscossione = pendenze.StatoRiscossione
 
 // The states GovPay 3.9 sends.
 const (
-	RiscossioneRiscossa  StatoRiscossione = "RISCOSSA"  // collected, not yet reconciled
-	RiscossioneIncassata StatoRiscossione = "INCASSATA" // reconciled with the treasury
+	RiscossioneRiscossa  = pendenze.RiscossioneRiscossa  // collected, not yet reconciled
+	RiscossioneIncassata = pendenze.RiscossioneIncassata // reconciled with the treasury
 )
 
 // TipoRiscossione is the kind of a collection. Values other than the
 // constants are kept as received.
-type TipoRiscossione string
+type TipoRiscossione = pendenze.TipoRiscossione
 
 // The kinds GovPay 3.9 sends.
 const (
-	RiscossioneEntrata                  TipoRiscossione = "ENTRATA"                     // an entrata of the creditor
-	RiscossioneMBT                      TipoRiscossione = "MBT"                         // a marca da bollo telematica
-	RiscossioneAltroIntermediario       TipoRiscossione = "ALTRO_INTERMEDIARIO"         // an entrata of another intermediary
-	RiscossioneEntrataPANonIntermediata TipoRiscossione = "ENTRATA_PA_NON_INTERMEDIATA" // an entrata of a creditor GovPay does not serve
+	RiscossioneEntrata                  = pendenze.RiscossioneEntrata                  // an entrata of the creditor
+	RiscossioneMBT                      = pendenze.RiscossioneMBT                      // a marca da bollo telematica
+	RiscossioneAltroIntermediario       = pendenze.RiscossioneAltroIntermediario       // an entrata of another intermediary
+	RiscossioneEntrataPANonIntermediata = pendenze.RiscossioneEntrataPANonIntermediata // an entrata of a creditor GovPay does not serve
 )
 
 // Ricevuta is an API Ente v2 notification: the receipt GovPay PUTs to
-// /ricevute/{idDominio}/{iuv}/{idRicevuta}, plus the query values.
+// /ricevute/{idDominio}/{iuv}/{idRicevuta}, plus the query values
+// (IDSession, IDSessionePortale, IDCarrello), which the handler sets.
 //
+// GovPay's schema Ricevuta is the same in API Ente v2 and API Ragioneria
+// v3: the type is [pendenze.Ricevuta], which pagamenti.Ricevuta names too.
 // json.Marshal of a Ricevuta is the body GovPay sent (the query values are
-// not encoded).
-type Ricevuta struct {
-	// IDSession, IDSessionePortale and IDCarrello come from the query, when
-	// GovPay knows them.
-	IDSession         string `json:"-"`
-	IDSessionePortale string `json:"-"`
-	IDCarrello        string `json:"-"`
-
-	// Dominio is the creditor.
-	Dominio Dominio `json:"dominio"`
-	IUV     string  `json:"iuv"`
-	// IDRicevuta is pagoPA's receiptId, or the ccp of an old-style RT.
-	IDRicevuta string `json:"idRicevuta"`
-	// Importo is the amount of the payment transaction.
-	Importo govpay.Importo `json:"importo"`
-	Esito   Esito          `json:"esito,omitempty"`
-	// Stato is the receipt's state in GovPay (RT_ACCETTATA_PA…), sent by
-	// some versions although the published schema does not define it.
-	Stato string `json:"stato,omitempty"`
-	// IDPagamento is GovPay's id of the payment session, IDSessionePsp
-	// pagoPA's.
-	IDPagamento   string `json:"idPagamento,omitempty"`
-	IDSessionePsp string `json:"idSessionePsp,omitempty"`
-	// IstitutoAttestante is the PSP that handled the payment.
-	IstitutoAttestante IstitutoAttestante `json:"istitutoAttestante,omitzero"`
-	// Versante is who paid, when known.
-	Versante govpay.Soggetto `json:"versante,omitzero"`
-	// Pendenza is what was paid, with the collection of each voce.
-	Pendenza PendenzaPagata `json:"pendenza,omitzero"`
-	// Data is when GovPay acquired the receipt, DataPagamento when the
-	// payment was made.
-	Data          govpay.DateTime `json:"data,omitzero"`
-	DataPagamento govpay.DateTime `json:"dataPagamento,omitzero"`
-	// RPT and RT are the original pagoPA messages.
-	RPT Messaggio `json:"rpt,omitzero"`
-	RT  Messaggio `json:"rt,omitzero"`
-	// Modello is the payment model.
-	Modello ModelloPagamento `json:"modello,omitempty"`
-}
-
-// DatiRT reads the common fields of the receipt in r.RT.
-func (r *Ricevuta) DatiRT() (DatiRT, error) { return LeggiRT(r.RT.JSON) }
-
-// DatiRPT reads the common fields of the request in r.RPT.
-func (r *Ricevuta) DatiRPT() (DatiRPT, error) { return LeggiRPT(r.RPT.JSON) }
+// not encoded). Its idempotency key is [pendenze.Ricevuta.Chiave].
+type Ricevuta = pendenze.Ricevuta
 
 // Dominio is a creditor (ente creditore).
-type Dominio struct {
-	// IDDominio is the creditor's codice fiscale (11 digits).
-	IDDominio      string `json:"idDominio"`
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
-}
+type Dominio = pendenze.Dominio
 
 // UnitaOperativa is an operating unit of a creditor.
-type UnitaOperativa struct {
-	IDUnita        string `json:"idUnita,omitempty"`
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
-}
+type UnitaOperativa = pendenze.UnitaOperativa
 
 // IstitutoAttestante is the PSP that handled a payment and issued the
 // receipt.
-type IstitutoAttestante struct {
-	// IDPSP is the PSP's pagoPA identifier, Denominazione its name.
-	IDPSP         string `json:"idPSP,omitempty"`
-	Denominazione string `json:"denominazione,omitempty"`
-	// IDCanale and Descrizione describe the payment channel.
-	IDCanale    string `json:"idCanale,omitempty"`
-	Descrizione string `json:"descrizione,omitempty"`
-}
+type IstitutoAttestante = pendenze.IstitutoAttestante
 
 // Messaggio is an original pagoPA message carried by a [Ricevuta]: its XML
 // type, the XML in base64 and GovPay's JSON conversion.
-type Messaggio struct {
-	Tipo TipoMessaggio `json:"tipo,omitempty"`
-	// XML is the original XML, base64-encoded as received; see
-	// [Messaggio.DecodeXML].
-	XML string `json:"xml,omitempty"`
-	// JSON is GovPay's JSON conversion of the XML.
-	JSON json.RawMessage `json:"json,omitempty"`
-	// Data is the message's timestamp, when sent.
-	Data govpay.DateTime `json:"data,omitzero"`
-}
-
-// DecodeXML returns the original XML message (XML decoded from base64).
-func (m Messaggio) DecodeXML() ([]byte, error) {
-	return base64.StdEncoding.DecodeString(strings.TrimSpace(m.XML))
-}
-
-// IsZero reports whether m is absent (null or empty in the notification).
-func (m Messaggio) IsZero() bool {
-	return m.Tipo == "" && m.XML == "" && isNull(m.JSON) && m.Data.IsZero()
-}
+type Messaggio = pendenze.Messaggio
 
 // TipoMessaggio is the XML type of a pagoPA message. Values other than the
 // constants are kept as received.
-type TipoMessaggio string
+type TipoMessaggio = pendenze.TipoMessaggio
 
 // The message types GovPay 3.9 sends.
 const (
-	MessaggioRPT       TipoMessaggio = "ctRichiestaPagamentoTelematico" // old-style payment request
-	MessaggioPaymentPA TipoMessaggio = "ctPaymentPA"                    // SANP 2 payment data
-	MessaggioRT        TipoMessaggio = "ctRicevutaTelematica"           // old-style receipt
-	MessaggioReceipt   TipoMessaggio = "ctReceipt"                      // SANP 2 receipt
+	MessaggioRPT       = pendenze.MessaggioRPT       // old-style payment request
+	MessaggioPaymentPA = pendenze.MessaggioPaymentPA // SANP 2 payment data
+	MessaggioRT        = pendenze.MessaggioRT        // old-style receipt
+	MessaggioReceipt   = pendenze.MessaggioReceipt   // SANP 2 receipt
 )
 
 // Esito is the outcome of a payment (GovPay's EsitoRpp). Values other than
-// the constants are kept as received.
-type Esito string
+// the constants are kept as received; [pendenze.Esito.Pagato] tells whether
+// money was collected.
+type Esito = pendenze.Esito
 
 // The outcomes GovPay 3.9 knows.
 const (
-	EsitoInCorso            Esito = "IN_CORSO"
-	EsitoRifiutato          Esito = "RIFIUTATO"
-	EsitoEseguito           Esito = "ESEGUITO"
-	EsitoNonEseguito        Esito = "NON_ESEGUITO"
-	EsitoEseguitoParziale   Esito = "ESEGUITO_PARZIALE"
-	EsitoDecorrenza         Esito = "DECORRENZA"
-	EsitoDecorrenzaParziale Esito = "DECORRENZA_PARZIALE"
+	EsitoInCorso            = pendenze.EsitoInCorso
+	EsitoRifiutato          = pendenze.EsitoRifiutato
+	EsitoEseguito           = pendenze.EsitoEseguito
+	EsitoNonEseguito        = pendenze.EsitoNonEseguito
+	EsitoEseguitoParziale   = pendenze.EsitoEseguitoParziale
+	EsitoDecorrenza         = pendenze.EsitoDecorrenza
+	EsitoDecorrenzaParziale = pendenze.EsitoDecorrenzaParziale
 )
-
-// Pagato reports whether e means that money was collected (fully or in
-// part).
-func (e Esito) Pagato() bool { return e == EsitoEseguito || e == EsitoEseguitoParziale }
 
 // ModelloPagamento says who started a payment. Values other than the
 // constants are kept as received.
-type ModelloPagamento string
+type ModelloPagamento = pendenze.ModelloPagamento
 
 // The payment models GovPay 3.9 reports.
 const (
-	ModelloIniziativaEnte ModelloPagamento = "Pagamento ad iniziativa Ente" // started on the creditor's portal
-	ModelloIniziativaPSP  ModelloPagamento = "Pagamento ad iniziativa PSP"  // started at a PSP with a notice
+	ModelloIniziativaEnte = pendenze.ModelloIniziativaEnte // started on the creditor's portal
+	ModelloIniziativaPSP  = pendenze.ModelloIniziativaPSP  // started at a PSP with a notice
 )
 
 // PendenzaPagata is the pendenza a [Ricevuta] pays, with the collection of
 // each voce (GovPay's PendenzaPagata).
-type PendenzaPagata struct {
-	IDA2A            string          `json:"idA2A,omitempty"`
-	IDPendenza       string          `json:"idPendenza,omitempty"`
-	IDTipoPendenza   string          `json:"idTipoPendenza,omitempty"`
-	Dominio          Dominio         `json:"dominio,omitzero"`
-	UnitaOperativa   UnitaOperativa  `json:"unitaOperativa,omitzero"`
-	Causale          string          `json:"causale,omitempty"`
-	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore,omitzero"`
-	Importo          govpay.Importo  `json:"importo"`
-	NumeroAvviso     string          `json:"numeroAvviso,omitempty"`
-	DataValidita     govpay.Date     `json:"dataValidita,omitzero"`
-	DataScadenza     govpay.Date     `json:"dataScadenza,omitzero"`
-	AnnoRiferimento  int             `json:"annoRiferimento,omitempty"`
-	// CartellaPagamento groups pendenze in a payment folder.
-	CartellaPagamento string `json:"cartellaPagamento,omitempty"`
-	// DatiAllegati is the vertical system's opaque data, as loaded.
-	DatiAllegati json.RawMessage `json:"datiAllegati,omitempty"`
-	Tassonomia   string          `json:"tassonomia,omitempty"`
-	Direzione    string          `json:"direzione,omitempty"`
-	Divisione    string          `json:"divisione,omitempty"`
-	// Documento, Proprieta are kept as received (see package pendenze for
-	// their shape).
-	Documento json.RawMessage `json:"documento,omitempty"`
-	Proprieta json.RawMessage `json:"proprieta,omitempty"`
-	// UUID randomises static payment URLs.
-	UUID string `json:"UUID,omitempty"`
-	// Allegati are the pendenza's attachments; Contenuto is GovPay's path of
-	// each file.
-	Allegati []AllegatoPendenza `json:"allegati,omitempty"`
-	Voci     []VocePagata       `json:"voci,omitempty"`
-}
+type PendenzaPagata = pendenze.PendenzaPagata
 
-// AllegatoPendenza is a file attached to a pendenza, by reference.
-type AllegatoPendenza struct {
-	Nome        string `json:"nome,omitempty"`
-	Tipo        string `json:"tipo,omitempty"`
-	Descrizione string `json:"descrizione,omitempty"`
-	// Contenuto is the path of the file in GovPay (/allegati/{id}).
-	Contenuto string `json:"contenuto,omitempty"`
-}
+// AllegatoPendenza is a file attached to a pendenza, by reference:
+// Contenuto is the path of the file in GovPay (/allegati/{id}).
+type AllegatoPendenza = pendenze.AllegatoDettaglio
 
-// VocePagata is a voce of a [PendenzaPagata] with its collection. The
-// fields of its kind are flat, as on the wire: CodEntrata (an entrata
-// configured in GovPay), IBANAccredito and CodiceTassonomicoPagoPA (an
-// entrata paid to an IBAN), or TipoBollo, HashDocumento and
-// ProvinciaResidenza (a marca da bollo).
-type VocePagata struct {
-	// Dominio is the beneficiary when it is not the pendenza's.
-	Dominio               Dominio `json:"dominio,omitzero"`
-	IDVocePendenza        string  `json:"idVocePendenza,omitempty"`
-	Descrizione           string  `json:"descrizione,omitempty"`
-	DescrizioneCausaleRPT string  `json:"descrizioneCausaleRPT,omitempty"`
-	// Importo of the voce, when sent (the collected amount is
-	// Riscossione.Importo).
-	Importo      govpay.Importo  `json:"importo,omitzero"`
-	DatiAllegati json.RawMessage `json:"datiAllegati,omitempty"`
-	// Contabilita and Metadata are kept as received (see package pendenze
-	// for their shape).
-	Contabilita json.RawMessage `json:"contabilita,omitempty"`
-	Metadata    json.RawMessage `json:"metadata,omitempty"`
-
-	CodEntrata              string    `json:"codEntrata,omitempty"`
-	IBANAccredito           string    `json:"ibanAccredito,omitempty"`
-	IBANAppoggio            string    `json:"ibanAppoggio,omitempty"`
-	CodiceTassonomicoPagoPA string    `json:"codiceTassonomicoPagoPA,omitempty"`
-	TipoBollo               TipoBollo `json:"tipoBollo,omitempty"`
-	HashDocumento           string    `json:"hashDocumento,omitempty"`
-	ProvinciaResidenza      string    `json:"provinciaResidenza,omitempty"`
-
-	// Riscossione is what was collected for this voce.
-	Riscossione RiscossioneVoce `json:"riscossione,omitzero"`
-}
+// VocePagata is a voce of a [PendenzaPagata] with its collection, the
+// fields of its kind flat as on the wire.
+type VocePagata = pendenze.VocePagata
 
 // RiscossioneVoce is the collection of one voce in a [Ricevuta].
-type RiscossioneVoce struct {
-	IDDominio string           `json:"idDominio,omitempty"`
-	IUV       string           `json:"iuv,omitempty"`
-	IUR       string           `json:"iur,omitempty"`
-	Indice    int              `json:"indice,omitempty"`
-	Stato     StatoRiscossione `json:"stato,omitempty"`
-	Tipo      TipoRiscossione  `json:"tipo,omitempty"`
-	Importo   govpay.Importo   `json:"importo"`
-	// Data is when the collection was executed (GovPay may send a plain
-	// date).
-	Data     govpay.DateTime `json:"data,omitzero"`
-	Allegato *Allegato       `json:"allegato,omitempty"`
-}
+type RiscossioneVoce = pendenze.RiscossioneVoce
 
 // TipoBollo is the kind of a marca da bollo. API Ente v2 writes the
 // imposta di bollo as "01", API Ente v1 as "Imposta di bollo";
-// [TipoBollo.ImpostaDiBollo] accepts both. Other values are kept as
-// received.
-type TipoBollo string
+// [pendenze.TipoBollo.ImpostaDiBollo] accepts both. Other values are kept
+// as received.
+type TipoBollo = pendenze.TipoBollo
 
 // The spellings of the imposta di bollo.
 const (
-	BolloImpostaDiBollo   TipoBollo = "01"               // API Ente v2, API Pendenze v2
-	BolloImpostaDiBolloV1 TipoBollo = "Imposta di bollo" // API Ente v1, API Pagamento v2
+	BolloImpostaDiBollo   = pendenze.BolloImpostaDiBollo   // API Ente v2, API Pendenze v2
+	BolloImpostaDiBolloV1 = pendenze.BolloImpostaDiBolloV1 // API Ente v1, API Pagamento v2
 )
-
-// ImpostaDiBollo reports whether t is the imposta di bollo in either
-// spelling.
-func (t TipoBollo) ImpostaDiBollo() bool {
-	return t == BolloImpostaDiBollo || t == BolloImpostaDiBolloV1
-}
 
 // isNull reports whether raw is absent or JSON null.
 func isNull(raw json.RawMessage) bool {

@@ -3,7 +3,6 @@ package pagamenti
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // Ricevute reads pagoPA payment receipts from GovPay's API Ragioneria v3
@@ -43,159 +43,68 @@ func NewRicevute(baseURL string, opts ...govpay.Option) (*Ricevute, error) {
 	return &Ricevute{tc: tc}, nil
 }
 
-// EsitoRicevuta is the outcome a receipt records (GovPay's EsitoRpp). The
-// constants are the values GovPay 3.9 knows; others are kept as received.
-type EsitoRicevuta string
+// Ricevuta is a pagoPA payment receipt as API Ragioneria v3 returns it. The
+// list read by [Ricevute.Find] fills only Dominio, IUV, IDRicevuta, Esito and
+// Data; [Ricevute.Get] fills the rest.
+//
+// GovPay's schema Ricevuta is the same in API Ragioneria v3 and API Ente v2:
+// the type is [pendenze.Ricevuta], which notifica.Ricevuta names too.
+// Timestamps are decoded leniently (GovPay writes plain dates in fields
+// declared date-time); [pendenze.Ricevuta.Paid] tells whether it proves a
+// full payment.
+type Ricevuta = pendenze.Ricevuta
+
+// EsitoRicevuta is the outcome a receipt records (GovPay's EsitoRpp,
+// [pendenze.Esito]). The constants are the values GovPay 3.9 knows; others
+// are kept as received.
+type EsitoRicevuta = pendenze.Esito
 
 // The receipt outcomes.
 const (
 	// EsitoRicevutaEseguito: the notice was paid (every receipt of the
 	// pagoPA "modello unico" has this outcome).
-	EsitoRicevutaEseguito EsitoRicevuta = "ESEGUITO"
+	EsitoRicevutaEseguito = pendenze.EsitoEseguito
 	// EsitoRicevutaEseguitoParziale: only part of the amount was paid
 	// (legacy RT).
-	EsitoRicevutaEseguitoParziale EsitoRicevuta = "ESEGUITO_PARZIALE"
+	EsitoRicevutaEseguitoParziale = pendenze.EsitoEseguitoParziale
 	// EsitoRicevutaNonEseguito: the payment attempt failed (legacy negative RT).
-	EsitoRicevutaNonEseguito EsitoRicevuta = "NON_ESEGUITO"
+	EsitoRicevutaNonEseguito = pendenze.EsitoNonEseguito
 	// EsitoRicevutaDecorrenza: the attempt expired (legacy RT).
-	EsitoRicevutaDecorrenza EsitoRicevuta = "DECORRENZA"
+	EsitoRicevutaDecorrenza = pendenze.EsitoDecorrenza
 	// EsitoRicevutaDecorrenzaParziale: the attempt expired after a partial
 	// payment (legacy RT).
-	EsitoRicevutaDecorrenzaParziale EsitoRicevuta = "DECORRENZA_PARZIALE"
+	EsitoRicevutaDecorrenzaParziale = pendenze.EsitoDecorrenzaParziale
 	// EsitoRicevutaInCorso: the attempt has not finished.
-	EsitoRicevutaInCorso EsitoRicevuta = "IN_CORSO"
+	EsitoRicevutaInCorso = pendenze.EsitoInCorso
 	// EsitoRicevutaRifiutato: pagoPA refused the request.
-	EsitoRicevutaRifiutato EsitoRicevuta = "RIFIUTATO"
+	EsitoRicevutaRifiutato = pendenze.EsitoRifiutato
 )
 
 // ModelloPagamento says who started the payment a receipt records.
-type ModelloPagamento string
+type ModelloPagamento = pendenze.ModelloPagamento
 
 // The payment models GovPay reports.
 const (
-	ModelloIniziativaEnte ModelloPagamento = "Pagamento ad iniziativa Ente" // started from the creditor's portal
-	ModelloIniziativaPSP  ModelloPagamento = "Pagamento ad iniziativa PSP"  // paid at a PSP with the notice
+	ModelloIniziativaEnte = pendenze.ModelloIniziativaEnte // started from the creditor's portal
+	ModelloIniziativaPSP  = pendenze.ModelloIniziativaPSP  // paid at a PSP with the notice
 )
 
-// Ente is a creditor as GovPay writes it in receipts (its "dominio").
-type Ente struct {
-	// IDDominio is the creditor's codice fiscale (11 digits).
-	IDDominio string `json:"idDominio"`
-	// RagioneSociale is its name.
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
-}
+// Ente is a creditor as GovPay writes it in receipts (their "dominio").
+type Ente = pendenze.Dominio
 
 // IstitutoAttestante is the PSP that handled a payment and issued its
 // receipt.
-type IstitutoAttestante struct {
-	// IDPSP is the PSP's identifier in pagoPA.
-	IDPSP string `json:"idPSP,omitempty"`
-	// Denominazione is the PSP's name.
-	Denominazione string `json:"denominazione,omitempty"`
-	// IDCanale is the payment channel used.
-	IDCanale string `json:"idCanale,omitempty"`
-	// Descrizione describes the payment channel.
-	Descrizione string `json:"descrizione,omitempty"`
-}
+type IstitutoAttestante = pendenze.IstitutoAttestante
 
-// Ricevuta is a pagoPA payment receipt as API Ragioneria v3 returns it. The
-// list read by [Ricevute.Find] fills only Dominio, IUV, IDRicevuta, Esito and
-// Data; [Ricevute.Get] fills the rest.
-//
-// Timestamps are decoded leniently (GovPay writes plain dates in fields
-// declared date-time); the original RPT and RT are kept as opaque JSON.
-type Ricevuta struct {
-	// Dominio is the creditor.
-	Dominio Ente `json:"dominio"`
-	// IUV is the Identificativo Univoco di Versamento the receipt pays.
-	IUV string `json:"iuv"`
-	// IDRicevuta is pagoPA's receiptId (modello unico) or the legacy ccp.
-	IDRicevuta string `json:"idRicevuta"`
-	// Importo is the amount paid.
-	Importo govpay.Importo `json:"importo,omitempty"`
-	// Esito is the outcome; a positive receipt says EsitoRicevutaEseguito.
-	Esito EsitoRicevuta `json:"esito,omitempty"`
-	// Data is when GovPay acquired the receipt.
-	Data govpay.DateTime `json:"data,omitzero"`
-	// DataPagamento is when the payment was made.
-	DataPagamento govpay.DateTime `json:"dataPagamento,omitzero"`
-	// IDPagamento is GovPay's payment session, when the payment was started
-	// through GovPay.
-	IDPagamento string `json:"idPagamento,omitempty"`
-	// IDSessionePSP is pagoPA's payment session.
-	IDSessionePSP string `json:"idSessionePsp,omitempty"`
-	// IstitutoAttestante is the PSP that issued the receipt.
-	IstitutoAttestante *IstitutoAttestante `json:"istitutoAttestante,omitempty"`
-	// Versante is who paid, when known ("ANONIMO" when not).
-	Versante *govpay.Soggetto `json:"versante,omitempty"`
-	// Modello says who started the payment.
-	Modello ModelloPagamento `json:"modello,omitempty"`
-	// Pendenza is the debt paid, with what was collected for each voce.
-	Pendenza *PendenzaPagata `json:"pendenza,omitempty"`
-	// RPT is the original payment request ({tipo, xml, json}), opaque.
-	RPT json.RawMessage `json:"rpt,omitempty"`
-	// RT is the original receipt ({tipo, xml, json}), opaque.
-	RT json.RawMessage `json:"rt,omitempty"`
-}
+// PendenzaPagata is the debt a receipt pays, with what was collected for
+// each voce.
+type PendenzaPagata = pendenze.PendenzaPagata
 
-// Paid reports whether the receipt proves a full payment
-// (EsitoRicevutaEseguito).
-func (r *Ricevuta) Paid() bool { return r != nil && r.Esito == EsitoRicevutaEseguito }
-
-// PendenzaPagata is the debt a receipt pays, as GovPay describes it in the
-// receipt. Fields GovPay sends that are not listed here are ignored.
-type PendenzaPagata struct {
-	// IDA2A and IDPendenza are the vertical system's ids of the debt.
-	IDA2A      string `json:"idA2A,omitempty"`
-	IDPendenza string `json:"idPendenza,omitempty"`
-	// IDTipoPendenza is the type of the debt.
-	IDTipoPendenza string `json:"idTipoPendenza,omitempty"`
-	// Dominio is the creditor.
-	Dominio *Ente `json:"dominio,omitempty"`
-	// Causale describes the debt.
-	Causale string `json:"causale,omitempty"`
-	// SoggettoPagatore is the debtor.
-	SoggettoPagatore *govpay.Soggetto `json:"soggettoPagatore,omitempty"`
-	// Importo is the amount of the debt.
-	Importo govpay.Importo `json:"importo"`
-	// NumeroAvviso is the payment notice number.
-	NumeroAvviso string `json:"numeroAvviso,omitempty"`
-	// Tassonomia is the creditor's own category.
-	Tassonomia string `json:"tassonomia,omitempty"`
-	// Voci are the items of the debt with what was collected for each.
-	Voci []VocePagata `json:"voci,omitempty"`
-}
-
-// VocePagata is one item of a paid debt.
-type VocePagata struct {
-	// IDVocePendenza identifies the item in the debt.
-	IDVocePendenza string `json:"idVocePendenza,omitempty"`
-	// Descrizione describes the item.
-	Descrizione string `json:"descrizione,omitempty"`
-	// Dominio is set when the item is collected for another creditor.
-	Dominio *Ente `json:"dominio,omitempty"`
-	// Riscossione is what was collected for the item.
-	Riscossione *RiscossioneVoce `json:"riscossione,omitempty"`
-}
+// VocePagata is one item of a paid debt with its collection.
+type VocePagata = pendenze.VocePagata
 
 // RiscossioneVoce is what pagoPA collected for one item of a debt.
-type RiscossioneVoce struct {
-	// IUV is the notice's Identificativo Univoco di Versamento.
-	IUV string `json:"iuv,omitempty"`
-	// IUR is pagoPA's Identificativo Univoco di Riscossione.
-	IUR string `json:"iur,omitempty"`
-	// Indice is the position of the item in the payment (from 1).
-	Indice int `json:"indice,omitempty"`
-	// Stato is GovPay's state of the collection ("RISCOSSA"); open.
-	Stato string `json:"stato,omitempty"`
-	// Tipo is ENTRATA, MBT, ALTRO_INTERMEDIARIO or
-	// ENTRATA_PA_NON_INTERMEDIATA; open.
-	Tipo string `json:"tipo,omitempty"`
-	// Importo is the amount collected.
-	Importo govpay.Importo `json:"importo"`
-	// Data is when it was collected.
-	Data govpay.DateTime `json:"data,omitzero"`
-}
+type RiscossioneVoce = pendenze.RiscossioneVoce
 
 var (
 	reDominioCF   = regexp.MustCompile(`^[0-9]{11}$`)

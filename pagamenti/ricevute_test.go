@@ -18,6 +18,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // ragioneriaBase is the deep base path the Ragioneria test server is mounted
@@ -262,20 +263,25 @@ func TestRicevuteGet(t *testing.T) {
 	assert.Equal(t, time.Date(2024, 5, 6, 0, 0, 0, 0, govpay.Rome), r.Data.Time())
 	assert.True(t, r.DataPagamento.Time().Equal(time.Date(2024, 5, 6, 7, 15, 0, 0, time.UTC)))
 	assert.Empty(t, r.IDPagamento)
-	assert.Equal(t, "sess-9", r.IDSessionePSP)
-	require.NotNil(t, r.IstitutoAttestante)
+	assert.Equal(t, "sess-9", r.IDSessionePsp)
+	require.NotZero(t, r.IstitutoAttestante)
 	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
-	require.NotNil(t, r.Versante)
+	require.NotZero(t, r.Versante)
 	assert.Equal(t, "ANONIMO", r.Versante.Identificativo)
 	assert.Equal(t, pagamenti.ModelloIniziativaEnte, r.Modello)
-	require.NotNil(t, r.Pendenza)
+	require.NotZero(t, r.Pendenza)
 	assert.Equal(t, "301234567890123416", r.Pendenza.NumeroAvviso)
 	require.Len(t, r.Pendenza.Voci, 2)
 	assert.Equal(t, govpay.Centesimi(10399), r.Pendenza.Voci[0].Riscossione.Importo)
 	assert.Equal(t, govpay.Centesimi(1600), r.Pendenza.Voci[1].Riscossione.Importo)
-	assert.Equal(t, "MBT", r.Pendenza.Voci[1].Riscossione.Tipo)
-	assert.JSONEq(t, `{"tipo": "ctReceipt", "xml": "PHk+PC95Pg==", "json": {"b": [1, 2]}}`, string(r.RT))
-	assert.JSONEq(t, `{"tipo": "ctPaymentPA", "xml": "PHg+PC94Pg==", "json": {"a": 1}}`, string(r.RPT))
+	assert.Equal(t, pendenze.RiscossioneMBT, r.Pendenza.Voci[1].Riscossione.Tipo)
+	// The original messages re-encode to what GovPay sent.
+	rt, err := json.Marshal(r.RT)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"tipo": "ctReceipt", "xml": "PHk+PC95Pg==", "json": {"b": [1, 2]}}`, string(rt))
+	rpt, err := json.Marshal(r.RPT)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"tipo": "ctPaymentPA", "xml": "PHg+PC94Pg==", "json": {"a": 1}}`, string(rpt))
 
 	// The public type re-encodes to GovPay's wire names with exact amounts.
 	b, err := json.Marshal(r)

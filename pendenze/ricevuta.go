@@ -1,0 +1,364 @@
+package pendenze
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/govpaygo/govpay"
+)
+
+// Ricevuta is a pagoPA payment receipt as GovPay describes it: the receipt
+// of a pendenza, with the pendenza it paid and what was collected for each
+// voce. GovPay's schema Ricevuta is the same in API Ente v2 (the receipt
+// GovPay PUTs to /ricevute/{idDominio}/{iuv}/{idRicevuta}, read by package
+// notifica, where it is notifica.Ricevuta) and in API Ragioneria v3 (GET
+// /ricevute, read by package pagamenti, where it is pagamenti.Ricevuta):
+// this one type serves both.
+//
+// json.Marshal of a Ricevuta is the body GovPay sent (the query values of a
+// notification travel outside the body and are not encoded). Decoding is
+// lenient: null stands for an absent value, timestamps are read in every
+// form GovPay writes (plain dates in date-time fields, offsets without a
+// colon), enumerations keep values this SDK does not know, and fields GovPay
+// adds later are ignored. The list of API Ragioneria v3 fills only Dominio,
+// IUV, IDRicevuta, Esito and Data; the detail and the notification fill the
+// rest.
+type Ricevuta struct {
+	// IDSession, IDSessionePortale and IDCarrello come from the query of an
+	// API Ente v2 notification, when GovPay knows them (payments started
+	// through API Pagamento); package notifica sets them. They are empty in
+	// a receipt read from API Ragioneria.
+	IDSession         string `json:"-"`
+	IDSessionePortale string `json:"-"`
+	IDCarrello        string `json:"-"`
+
+	// Dominio is the creditor.
+	Dominio Dominio `json:"dominio"`
+	// IUV is the Identificativo Univoco di Versamento the receipt pays.
+	IUV string `json:"iuv"`
+	// IDRicevuta is pagoPA's receiptId, or the ccp of an old-style RT.
+	IDRicevuta string `json:"idRicevuta"`
+	// Importo is the amount of the payment transaction.
+	Importo govpay.Importo `json:"importo"`
+	// Esito is the outcome; a receipt that proves a payment says
+	// [EsitoEseguito] (see [Ricevuta.Paid] and [Esito.Pagato]).
+	Esito Esito `json:"esito,omitempty"`
+	// Stato is the receipt's state in GovPay (RT_ACCETTATA_PA…), sent by
+	// some versions although the published schema does not define it.
+	Stato string `json:"stato,omitempty"`
+	// IDPagamento is GovPay's id of the payment session, when the payment
+	// was started through GovPay; IDSessionePsp is pagoPA's.
+	IDPagamento   string `json:"idPagamento,omitempty"`
+	IDSessionePsp string `json:"idSessionePsp,omitempty"`
+	// IstitutoAttestante is the PSP that handled the payment and issued the
+	// receipt.
+	IstitutoAttestante IstitutoAttestante `json:"istitutoAttestante,omitzero"`
+	// Versante is who paid, when known ("ANONIMO" when not).
+	Versante govpay.Soggetto `json:"versante,omitzero"`
+	// Pendenza is what was paid, with the collection of each voce.
+	Pendenza PendenzaPagata `json:"pendenza,omitzero"`
+	// Data is when GovPay acquired the receipt, DataPagamento when the
+	// payment was made.
+	Data          govpay.DateTime `json:"data,omitzero"`
+	DataPagamento govpay.DateTime `json:"dataPagamento,omitzero"`
+	// RPT and RT are the original pagoPA messages: the payment request and
+	// the receipt, each as XML and as GovPay's JSON conversion. Read their
+	// common fields with [Ricevuta.DatiRPT] and [Ricevuta.DatiRT].
+	RPT Messaggio `json:"rpt,omitzero"`
+	RT  Messaggio `json:"rt,omitzero"`
+	// Modello says who started the payment.
+	Modello ModelloPagamento `json:"modello,omitempty"`
+}
+
+// Paid reports whether r proves a full payment (Esito is [EsitoEseguito]).
+// A nil receipt proves nothing. Unlike [Esito.Pagato], a partial payment
+// (ESEGUITO_PARZIALE) is not enough.
+func (r *Ricevuta) Paid() bool { return r != nil && r.Esito == EsitoEseguito }
+
+// DatiRT reads the common fields of the receipt in r.RT (see [LeggiRT]).
+func (r *Ricevuta) DatiRT() (DatiRT, error) { return LeggiRT(r.RT.JSON) }
+
+// DatiRPT reads the common fields of the request in r.RPT (see [LeggiRPT]).
+func (r *Ricevuta) DatiRPT() (DatiRPT, error) { return LeggiRPT(r.RPT.JSON) }
+
+// Chiave returns the idempotency key of the receipt:
+//
+//	ricevuta/{idDominio}/{iuv}/{idRicevuta}
+//
+// with each segment path-escaped, so that the key is unambiguous. It is the
+// key under which package notifica deduplicates API Ente v2 receipts
+// (notifica.KindRicevuta is its first segment).
+func (r *Ricevuta) Chiave() string {
+	const kind = "ricevuta"
+	idDominio, iuv, id := url.PathEscape(r.Dominio.IDDominio), url.PathEscape(r.IUV), url.PathEscape(r.IDRicevuta)
+	var b strings.Builder
+	b.Grow(len(kind) + len(idDominio) + len(iuv) + len(id) + 3)
+	b.WriteString(kind)
+	b.WriteByte('/')
+	b.WriteString(idDominio)
+	b.WriteByte('/')
+	b.WriteString(iuv)
+	b.WriteByte('/')
+	b.WriteString(id)
+	return b.String()
+}
+
+// IstitutoAttestante is the PSP that handled a payment and issued the
+// receipt.
+type IstitutoAttestante struct {
+	// IDPSP is the PSP's pagoPA identifier, Denominazione its name.
+	IDPSP         string `json:"idPSP,omitempty"`
+	Denominazione string `json:"denominazione,omitempty"`
+	// IDCanale and Descrizione describe the payment channel.
+	IDCanale    string `json:"idCanale,omitempty"`
+	Descrizione string `json:"descrizione,omitempty"`
+}
+
+// Messaggio is an original pagoPA message carried by a [Ricevuta] (its rpt
+// and rt): its XML type, the XML in base64 and GovPay's JSON conversion.
+type Messaggio struct {
+	// Tipo is the XML type of the message.
+	Tipo TipoMessaggio `json:"tipo,omitempty"`
+	// XML is the original XML, base64-encoded as received; see
+	// [Messaggio.DecodeXML].
+	XML string `json:"xml,omitempty"`
+	// JSON is GovPay's JSON conversion of the XML, kept verbatim.
+	JSON json.RawMessage `json:"json,omitempty"`
+	// Data is the message's timestamp, when sent.
+	Data govpay.DateTime `json:"data,omitzero"`
+}
+
+// DecodeXML returns the original XML message (XML decoded from base64).
+func (m Messaggio) DecodeXML() ([]byte, error) {
+	return base64.StdEncoding.DecodeString(strings.TrimSpace(m.XML))
+}
+
+// IsZero reports whether m is absent (null or empty in the receipt).
+func (m Messaggio) IsZero() bool {
+	return m.Tipo == "" && m.XML == "" && isNull(m.JSON) && m.Data.IsZero()
+}
+
+// TipoMessaggio is the XML type of a pagoPA message. Values other than the
+// constants are kept as received.
+type TipoMessaggio string
+
+// The message types GovPay 3.9 sends.
+const (
+	MessaggioRPT       TipoMessaggio = "ctRichiestaPagamentoTelematico" // old-style payment request
+	MessaggioPaymentPA TipoMessaggio = "ctPaymentPA"                    // SANP 2 payment data
+	MessaggioRT        TipoMessaggio = "ctRicevutaTelematica"           // old-style receipt
+	MessaggioReceipt   TipoMessaggio = "ctReceipt"                      // SANP 2 receipt
+)
+
+// Esito is the outcome of a payment attempt as a receipt records it
+// (GovPay's EsitoRpp). Values other than the constants are kept as
+// received.
+type Esito string
+
+// The outcomes GovPay 3.9 knows.
+const (
+	// EsitoInCorso: the attempt has not finished.
+	EsitoInCorso Esito = "IN_CORSO"
+	// EsitoRifiutato: pagoPA refused the request.
+	EsitoRifiutato Esito = "RIFIUTATO"
+	// EsitoEseguito: the notice was paid (every receipt of the pagoPA
+	// "modello unico" has this outcome).
+	EsitoEseguito Esito = "ESEGUITO"
+	// EsitoNonEseguito: the payment attempt failed (legacy negative RT).
+	EsitoNonEseguito Esito = "NON_ESEGUITO"
+	// EsitoEseguitoParziale: only part of the amount was paid (legacy RT).
+	EsitoEseguitoParziale Esito = "ESEGUITO_PARZIALE"
+	// EsitoDecorrenza: the attempt expired (legacy RT).
+	EsitoDecorrenza Esito = "DECORRENZA"
+	// EsitoDecorrenzaParziale: the attempt expired after a partial payment
+	// (legacy RT).
+	EsitoDecorrenzaParziale Esito = "DECORRENZA_PARZIALE"
+)
+
+// Pagato reports whether e means that money was collected, fully or in part
+// (ESEGUITO or ESEGUITO_PARZIALE). [Ricevuta.Paid] asks for a full payment.
+func (e Esito) Pagato() bool { return e == EsitoEseguito || e == EsitoEseguitoParziale }
+
+// ModelloPagamento says who started a payment. Values other than the
+// constants are kept as received.
+type ModelloPagamento string
+
+// The payment models GovPay 3.9 reports.
+const (
+	ModelloIniziativaEnte ModelloPagamento = "Pagamento ad iniziativa Ente" // started on the creditor's portal
+	ModelloIniziativaPSP  ModelloPagamento = "Pagamento ad iniziativa PSP"  // started at a PSP with a notice
+)
+
+// PendenzaPagata is the pendenza a [Ricevuta] pays, with the collection of
+// each voce (GovPay's PendenzaPagata). Documento and Proprieta are kept as
+// received: see [Documento] and [Proprieta] for their shape.
+type PendenzaPagata struct {
+	// IDA2A and IDPendenza are the vertical system's ids of the pendenza,
+	// IDTipoPendenza its type.
+	IDA2A          string `json:"idA2A,omitempty"`
+	IDPendenza     string `json:"idPendenza,omitempty"`
+	IDTipoPendenza string `json:"idTipoPendenza,omitempty"`
+	// Dominio is the creditor, UnitaOperativa its office.
+	Dominio        Dominio        `json:"dominio,omitzero"`
+	UnitaOperativa UnitaOperativa `json:"unitaOperativa,omitzero"`
+	// Causale describes the pendenza.
+	Causale string `json:"causale,omitempty"`
+	// SoggettoPagatore is the debtor.
+	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore,omitzero"`
+	// Importo is the amount of the pendenza.
+	Importo govpay.Importo `json:"importo"`
+	// NumeroAvviso is the payment notice number, as GovPay sends it.
+	NumeroAvviso string `json:"numeroAvviso,omitempty"`
+	// DataValidita and DataScadenza are the days until which the amount
+	// holds and after which the pendenza cannot be paid.
+	DataValidita govpay.Date `json:"dataValidita,omitzero"`
+	DataScadenza govpay.Date `json:"dataScadenza,omitzero"`
+	// AnnoRiferimento is the year the pendenza refers to.
+	AnnoRiferimento int `json:"annoRiferimento,omitempty"`
+	// CartellaPagamento groups pendenze in a payment folder.
+	CartellaPagamento string `json:"cartellaPagamento,omitempty"`
+	// DatiAllegati is the vertical system's opaque data, as loaded.
+	DatiAllegati json.RawMessage `json:"datiAllegati,omitempty"`
+	// Tassonomia, Direzione and Divisione are the creditor's own
+	// categories.
+	Tassonomia string `json:"tassonomia,omitempty"`
+	Direzione  string `json:"direzione,omitempty"`
+	Divisione  string `json:"divisione,omitempty"`
+	// Documento and Proprieta are kept as received.
+	Documento json.RawMessage `json:"documento,omitempty"`
+	Proprieta json.RawMessage `json:"proprieta,omitempty"`
+	// UUID randomises static payment URLs.
+	UUID string `json:"UUID,omitempty"`
+	// Allegati are the pendenza's attachments; Contenuto is GovPay's path of
+	// each file.
+	Allegati []AllegatoDettaglio `json:"allegati,omitempty"`
+	// Voci are the items of the pendenza with what was collected for each.
+	Voci []VocePagata `json:"voci,omitempty"`
+}
+
+// VocePagata is a voce of a [PendenzaPagata] with its collection. The
+// fields of its kind are flat, as on the wire: CodEntrata (an entrata
+// configured in GovPay), IBANAccredito and CodiceTassonomicoPagoPA (an
+// entrata paid to an IBAN), or TipoBollo, HashDocumento and
+// ProvinciaResidenza (a marca da bollo).
+type VocePagata struct {
+	// Dominio is the beneficiary when it is not the pendenza's.
+	Dominio Dominio `json:"dominio,omitzero"`
+	// IDVocePendenza identifies the voce in the pendenza.
+	IDVocePendenza string `json:"idVocePendenza,omitempty"`
+	// Descrizione describes the voce, DescrizioneCausaleRPT is its text in
+	// the payment request.
+	Descrizione           string `json:"descrizione,omitempty"`
+	DescrizioneCausaleRPT string `json:"descrizioneCausaleRPT,omitempty"`
+	// Importo of the voce, when sent (the collected amount is
+	// Riscossione.Importo).
+	Importo govpay.Importo `json:"importo,omitzero"`
+	// DatiAllegati is the vertical system's opaque data, as loaded.
+	DatiAllegati json.RawMessage `json:"datiAllegati,omitempty"`
+	// Contabilita and Metadata are kept as received (see [Contabilita] and
+	// [Voce] for their shape).
+	Contabilita json.RawMessage `json:"contabilita,omitempty"`
+	Metadata    json.RawMessage `json:"metadata,omitempty"`
+
+	// CodEntrata is an entrata configured in GovPay.
+	CodEntrata string `json:"codEntrata,omitempty"`
+	// IBANAccredito and IBANAppoggio are the accounts credited,
+	// CodiceTassonomicoPagoPA the pagoPA category (9/0101100IM/).
+	IBANAccredito           string `json:"ibanAccredito,omitempty"`
+	IBANAppoggio            string `json:"ibanAppoggio,omitempty"`
+	CodiceTassonomicoPagoPA string `json:"codiceTassonomicoPagoPA,omitempty"`
+	// TipoBollo, HashDocumento and ProvinciaResidenza describe a marca da
+	// bollo.
+	TipoBollo          TipoBollo `json:"tipoBollo,omitempty"`
+	HashDocumento      string    `json:"hashDocumento,omitempty"`
+	ProvinciaResidenza string    `json:"provinciaResidenza,omitempty"`
+
+	// Riscossione is what was collected for this voce.
+	Riscossione RiscossioneVoce `json:"riscossione,omitzero"`
+}
+
+// RiscossioneVoce is what pagoPA collected for one voce of a [Ricevuta].
+type RiscossioneVoce struct {
+	// IDDominio is the creditor that collected, IUV the notice's
+	// Identificativo Univoco di Versamento.
+	IDDominio string `json:"idDominio,omitempty"`
+	IUV       string `json:"iuv,omitempty"`
+	// IUR is the payment's unique collection identifier (assigned by the
+	// PSP).
+	IUR string `json:"iur,omitempty"`
+	// Indice is the position of the voce in the payment (from 1).
+	Indice int `json:"indice,omitempty"`
+	// Stato is GovPay's state of the collection; GovPay sends it although
+	// the published schema does not declare it.
+	Stato StatoRiscossione `json:"stato,omitempty"`
+	// Tipo is the kind of the collection.
+	Tipo TipoRiscossione `json:"tipo,omitempty"`
+	// Importo is the amount collected.
+	Importo govpay.Importo `json:"importo"`
+	// Data is when the collection was executed (GovPay may send a plain
+	// date).
+	Data govpay.DateTime `json:"data,omitzero"`
+	// Allegato is the receipt of a marca da bollo, or another attachment.
+	Allegato *AllegatoRiscossione `json:"allegato,omitempty"`
+}
+
+// AllegatoRiscossione is a document attached to a collection (GovPay's
+// Allegato), base64-encoded in Testo.
+type AllegatoRiscossione struct {
+	// Tipo is the kind of document.
+	Tipo TipoAllegato `json:"tipo,omitempty"`
+	// Testo is the document, base64-encoded.
+	Testo string `json:"testo,omitempty"`
+}
+
+// TipoAllegato is the kind of an [AllegatoRiscossione]. Values other than
+// the constants are kept as received.
+type TipoAllegato string
+
+// The kinds of allegato GovPay 3.9 sends.
+const (
+	AllegatoEsitoPagamento TipoAllegato = "Esito pagamento"
+	AllegatoMarcaDaBollo   TipoAllegato = "Marca da bollo"
+)
+
+// StatoRiscossione is the state of a collection. Values other than the
+// constants are kept as received.
+type StatoRiscossione string
+
+// The states GovPay 3.9 sends.
+const (
+	RiscossioneRiscossa  StatoRiscossione = "RISCOSSA"  // collected, not yet reconciled
+	RiscossioneIncassata StatoRiscossione = "INCASSATA" // reconciled with the treasury
+)
+
+// TipoRiscossione is the kind of a collection. Values other than the
+// constants are kept as received.
+type TipoRiscossione string
+
+// The kinds GovPay 3.9 sends.
+const (
+	RiscossioneEntrata                  TipoRiscossione = "ENTRATA"                     // an entrata of the creditor
+	RiscossioneMBT                      TipoRiscossione = "MBT"                         // a marca da bollo telematica
+	RiscossioneAltroIntermediario       TipoRiscossione = "ALTRO_INTERMEDIARIO"         // an entrata of another intermediary
+	RiscossioneEntrataPANonIntermediata TipoRiscossione = "ENTRATA_PA_NON_INTERMEDIATA" // an entrata of a creditor GovPay does not serve
+)
+
+// BolloImpostaDiBolloV1 is the imposta di bollo as API Ente v1 and API
+// Pagamento v2 write it; API Pendenze v2, API Ente v2 and API Ragioneria v3
+// write [BolloImpostaDiBollo] ("01").
+const BolloImpostaDiBolloV1 TipoBollo = "Imposta di bollo"
+
+// ImpostaDiBollo reports whether t is the imposta di bollo in either
+// spelling ([BolloImpostaDiBollo] or [BolloImpostaDiBolloV1]).
+func (t TipoBollo) ImpostaDiBollo() bool {
+	return t == BolloImpostaDiBollo || t == BolloImpostaDiBolloV1
+}
+
+// isNull reports whether raw is absent or JSON null.
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || bytes.Equal(t, []byte("null"))
+}

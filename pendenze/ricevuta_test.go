@@ -1,0 +1,282 @@
+package pendenze_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/pendenze"
+)
+
+// ricevutaWire is a receipt of our own making in GovPay's wire form, as
+// API Ente v2 sends it and API Ragioneria v3 returns it (the schema is the
+// same), in canonical form: decoding and encoding it gives it back.
+const ricevutaWire = `{
+  "dominio": {"idDominio": "01234567890", "ragioneSociale": "Comune di Prova"},
+  "iuv": "01234567890123416",
+  "idRicevuta": "a1b2c3d4e5",
+  "importo": 119.99,
+  "esito": "ESEGUITO",
+  "stato": "RT_ACCETTATA_PA",
+  "idPagamento": "c8be909b2feb",
+  "idSessionePsp": "sess-9",
+  "istitutoAttestante": {"idPSP": "PSPTEST", "denominazione": "Banca di Prova", "idCanale": "PSPTEST_01", "descrizione": "Carta"},
+  "versante": {"tipo": "F", "identificativo": "BNCLRA80A41H501X", "anagrafica": "Laura Bianchi"},
+  "pendenza": {
+    "idA2A": "PORTALE", "idPendenza": "P-42", "idTipoPendenza": "MENSA",
+    "dominio": {"idDominio": "01234567890"},
+    "unitaOperativa": {"idUnita": "UO1", "ragioneSociale": "Ufficio mense"},
+    "causale": "Mensa maggio",
+    "soggettoPagatore": {"tipo": "F", "identificativo": "BNCLRA80A41H501X", "anagrafica": "Laura Bianchi"},
+    "importo": 119.99, "numeroAvviso": "301234567890123416",
+    "dataValidita": "2024-06-30", "dataScadenza": "2024-12-31", "annoRiferimento": 2024,
+    "datiAllegati": {"pratica": "2024/17"},
+    "allegati": [{"nome": "avviso.pdf", "tipo": "application/pdf", "contenuto": "/allegati/17"}],
+    "voci": [
+      {"idVocePendenza": "1", "descrizione": "Pasti", "codEntrata": "MENSA",
+       "riscossione": {"idDominio": "01234567890", "iuv": "01234567890123416", "iur": "IUR-1", "indice": 1,
+         "stato": "RISCOSSA", "tipo": "ENTRATA", "importo": 103.99, "data": "2024-05-06T09:15:00"}},
+      {"idVocePendenza": "2", "descrizione": "Imposta di bollo", "tipoBollo": "01",
+       "hashDocumento": "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "provinciaResidenza": "RM",
+       "riscossione": {"iuv": "01234567890123416", "iur": "IUR-1", "indice": 2, "tipo": "MBT", "importo": 16,
+         "data": "2024-05-06T09:15:00", "allegato": {"tipo": "Marca da bollo", "testo": "PG1hcmNhLz4="}}}
+    ]
+  },
+  "data": "2024-05-06T09:15:05",
+  "dataPagamento": "2024-05-06T09:15:00",
+  "rpt": {"tipo": "ctPaymentPA", "xml": "PHJwdC8+", "json": {"creditorReferenceId": "01234567890123416", "paymentAmount": 119.99}},
+  "rt": {"tipo": "ctReceipt", "xml": "PHJ0Lz4=", "json": {"receiptId": "a1b2c3d4e5", "outcome": "OK", "creditorReferenceId": "01234567890123416", "paymentAmount": 119.99, "fee": 1.5}},
+  "modello": "Pagamento ad iniziativa Ente"
+}`
+
+func TestRicevutaJSON(t *testing.T) {
+	var r pendenze.Ricevuta
+	require.NoError(t, json.Unmarshal([]byte(ricevutaWire), &r))
+	assert.Equal(t, "01234567890", r.Dominio.IDDominio)
+	assert.Equal(t, govpay.Centesimi(11999), r.Importo)
+	assert.Equal(t, pendenze.EsitoEseguito, r.Esito)
+	assert.Equal(t, "RT_ACCETTATA_PA", r.Stato)
+	assert.Equal(t, "sess-9", r.IDSessionePsp)
+	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
+	assert.Equal(t, "Laura Bianchi", r.Versante.Anagrafica)
+	assert.Equal(t, pendenze.ModelloIniziativaEnte, r.Modello)
+	assert.Equal(t, "Ufficio mense", r.Pendenza.UnitaOperativa.RagioneSociale)
+	assert.Equal(t, "/allegati/17", r.Pendenza.Allegati[0].Contenuto)
+	require.Len(t, r.Pendenza.Voci, 2)
+	v := r.Pendenza.Voci[1]
+	assert.True(t, v.TipoBollo.ImpostaDiBollo())
+	assert.Equal(t, pendenze.RiscossioneMBT, v.Riscossione.Tipo)
+	assert.Equal(t, govpay.Euro(16), v.Riscossione.Importo)
+	require.NotNil(t, v.Riscossione.Allegato)
+	assert.Equal(t, pendenze.AllegatoMarcaDaBollo, v.Riscossione.Allegato.Tipo)
+	assert.Equal(t, pendenze.RiscossioneRiscossa, r.Pendenza.Voci[0].Riscossione.Stato)
+	assert.Equal(t, pendenze.MessaggioReceipt, r.RT.Tipo)
+	assert.Equal(t, pendenze.MessaggioPaymentPA, r.RPT.Tipo)
+
+	// json.Marshal is the wire body; the query values of a notification
+	// are not part of it.
+	r.IDSession, r.IDSessionePortale, r.IDCarrello = "S1", "SP1", "C1"
+	out, err := json.Marshal(&r)
+	require.NoError(t, err)
+	assert.JSONEq(t, ricevutaWire, string(out))
+	assert.NotContains(t, string(out), "SP1")
+}
+
+// TestRicevutaLenient: the sloppy forms GovPay sends decode, nulls are
+// absent values and unknown enumeration values are kept.
+func TestRicevutaLenient(t *testing.T) {
+	body := `{"dominio":{"idDominio":"01234567890","ragioneSociale":null},"iuv":"X","idRicevuta":"r1","importo":12.5,
+		"esito":"ESEGUITO_IN_FUTURO","stato":null,"idPagamento":null,"idSessionePsp":null,"istitutoAttestante":null,
+		"versante":null,"pendenza":{"idA2A":null,"dominio":null,"unitaOperativa":null,"soggettoPagatore":null,"importo":null,
+		"dataValidita":null,"dataScadenza":"","annoRiferimento":null,"datiAllegati":null,"documento":null,"allegati":null,
+		"voci":[{"dominio":null,"idVocePendenza":"1","tipoBollo":"Imposta di bollo","contabilita":null,
+		"riscossione":{"tipo":"NUOVO_TIPO","stato":"NUOVO_STATO","importo":12.5,"data":"2024-05-06","allegato":null}}],"nuovoCampo":{"x":1}},
+		"data":"2024-05-06","dataPagamento":"2024-05-06T09:15:00.000+0200","rpt":null,"rt":null,
+		"modello":"Pagamento ad iniziativa di qualcuno","campoFuturo":true}`
+	var r pendenze.Ricevuta
+	require.NoError(t, json.Unmarshal([]byte(body), &r))
+	assert.Equal(t, govpay.Centesimi(1250), r.Importo)
+	assert.Equal(t, pendenze.Esito("ESEGUITO_IN_FUTURO"), r.Esito)
+	assert.Equal(t, pendenze.ModelloPagamento("Pagamento ad iniziativa di qualcuno"), r.Modello)
+	assert.Zero(t, r.IstitutoAttestante)
+	assert.Zero(t, r.Versante)
+	assert.True(t, r.RPT.IsZero())
+	assert.True(t, r.RT.IsZero())
+	assert.Equal(t, time.Date(2024, 5, 6, 0, 0, 0, 0, govpay.Rome), r.Data.Time(), "a plain date in a date-time field")
+	assert.True(t, r.DataPagamento.Time().Equal(time.Date(2024, 5, 6, 7, 15, 0, 0, time.UTC)), "an offset without a colon")
+	voce := r.Pendenza.Voci[0]
+	assert.True(t, voce.TipoBollo.ImpostaDiBollo(), "v1 spelling of the bollo")
+	assert.Equal(t, pendenze.TipoRiscossione("NUOVO_TIPO"), voce.Riscossione.Tipo)
+	assert.Equal(t, pendenze.StatoRiscossione("NUOVO_STATO"), voce.Riscossione.Stato)
+	assert.Nil(t, voce.Riscossione.Allegato)
+	_, err := r.DatiRT()
+	assert.ErrorIs(t, err, pendenze.ErrFormato, "no rt")
+
+	// An amount with three decimals is refused, not rounded.
+	err = json.Unmarshal([]byte(`{"importo":1.234}`), &r)
+	assert.ErrorIs(t, err, govpay.ErrImporto)
+}
+
+func TestRicevutaPaid(t *testing.T) {
+	for _, tc := range []struct {
+		esito  pendenze.Esito
+		paid   bool // the receipt proves a full payment
+		pagato bool // money was collected, fully or in part
+	}{
+		{pendenze.EsitoEseguito, true, true},
+		{pendenze.EsitoEseguitoParziale, false, true},
+		{pendenze.EsitoNonEseguito, false, false},
+		{pendenze.EsitoDecorrenza, false, false},
+		{pendenze.EsitoDecorrenzaParziale, false, false},
+		{pendenze.EsitoInCorso, false, false},
+		{pendenze.EsitoRifiutato, false, false},
+		{"", false, false},
+		{"eseguito", false, false},
+	} {
+		r := &pendenze.Ricevuta{Esito: tc.esito}
+		assert.Equal(t, tc.paid, r.Paid(), "Paid, esito %q", tc.esito)
+		assert.Equal(t, tc.pagato, tc.esito.Pagato(), "Pagato, esito %q", tc.esito)
+	}
+	var none *pendenze.Ricevuta
+	assert.False(t, none.Paid())
+}
+
+func TestRicevutaChiave(t *testing.T) {
+	for _, tc := range []struct {
+		idRicevuta, want string
+	}{
+		{"rcpt-1", "ricevuta/01234567890/01000000000012345/rcpt-1"},
+		{"n/a", "ricevuta/01234567890/01000000000012345/n%2Fa"},
+		{"a b", "ricevuta/01234567890/01000000000012345/a%20b"},
+		{"", "ricevuta/01234567890/01000000000012345/"},
+	} {
+		r := pendenze.Ricevuta{Dominio: pendenze.Dominio{IDDominio: "01234567890"}, IUV: "01000000000012345", IDRicevuta: tc.idRicevuta}
+		assert.Equal(t, tc.want, r.Chiave())
+	}
+	// Segments are escaped: a slash in one cannot forge another key.
+	a := pendenze.Ricevuta{Dominio: pendenze.Dominio{IDDominio: "1"}, IUV: "2/3", IDRicevuta: "4"}
+	b := pendenze.Ricevuta{Dominio: pendenze.Dominio{IDDominio: "1"}, IUV: "2", IDRicevuta: "3/4"}
+	assert.NotEqual(t, a.Chiave(), b.Chiave())
+}
+
+func TestMessaggio(t *testing.T) {
+	m := pendenze.Messaggio{Tipo: pendenze.MessaggioRT, XML: " " + base64.StdEncoding.EncodeToString([]byte("<RT/>")) + "\n"}
+	xml, err := m.DecodeXML()
+	require.NoError(t, err)
+	assert.Equal(t, "<RT/>", string(xml))
+	_, err = pendenze.Messaggio{XML: "not base64!"}.DecodeXML()
+	assert.Error(t, err)
+
+	for name, tc := range map[string]struct {
+		m    pendenze.Messaggio
+		zero bool
+	}{
+		"empty":     {pendenze.Messaggio{}, true},
+		"json null": {pendenze.Messaggio{JSON: json.RawMessage(" null ")}, true},
+		"tipo":      {pendenze.Messaggio{Tipo: pendenze.MessaggioRPT}, false},
+		"xml":       {pendenze.Messaggio{XML: "PHg+"}, false},
+		"json":      {pendenze.Messaggio{JSON: json.RawMessage(`{}`)}, false},
+		"data":      {pendenze.Messaggio{Data: govpay.NewDateTime(time.Date(2024, 5, 6, 9, 0, 0, 0, govpay.Rome))}, false},
+	} {
+		assert.Equal(t, tc.zero, tc.m.IsZero(), name)
+	}
+	// The timestamp GovPay's own examples carry is kept.
+	var withData pendenze.Messaggio
+	require.NoError(t, json.Unmarshal([]byte(`{"data":"2020-12-31T12:55:12","tipo":"ctReceipt","xml":"PHg+","json":{"a":1}}`), &withData))
+	assert.Equal(t, "2020-12-31T12:55:12", withData.Data.String())
+}
+
+func TestTipoBolloImpostaDiBollo(t *testing.T) {
+	assert.True(t, pendenze.BolloImpostaDiBollo.ImpostaDiBollo())
+	assert.True(t, pendenze.BolloImpostaDiBolloV1.ImpostaDiBollo())
+	assert.False(t, pendenze.TipoBollo("").ImpostaDiBollo())
+	assert.False(t, pendenze.TipoBollo("02").ImpostaDiBollo())
+}
+
+func TestLeggiRT(t *testing.T) {
+	receipt := `{"receiptId":"r-77","noticeNumber":"301234567890123416","fiscalCode":"01234567890","outcome":"OK",
+		"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","fee":1.00,"idPSP":"PSP1","PSPCompanyName":"Banca",
+		"idChannel":"PSP1_01","paymentDateTime":"2024-05-17T10:20:30","standIn":true,
+		"transferList":{"transfer":[{"idTransfer":1,"transferAmount":84.99,"fiscalCodePA":"01234567890","IBAN":"IT60X0542811101000000123456",
+		"remittanceInformation":"Diritti","transferCategory":"9/0101100IM/"},{"idTransfer":2,"transferAmount":16,"fiscalCodePA":"01234567890"}]}}`
+	d, err := pendenze.LeggiRT(json.RawMessage(receipt))
+	require.NoError(t, err)
+	assert.Equal(t, pendenze.FormatoReceipt, d.Formato)
+	assert.Equal(t, pendenze.EsitoEseguito, d.Esito)
+	assert.Equal(t, govpay.Centesimi(10099), d.ImportoPagato)
+	assert.Equal(t, govpay.Centesimi(100), d.Commissioni)
+	assert.Equal(t, "2024-05-17T10:20:30", d.DataPagamento.String())
+	assert.True(t, d.StandIn)
+	require.Len(t, d.Pagamenti, 2)
+	assert.Equal(t, govpay.Centesimi(8499), d.Pagamenti[0].Importo)
+
+	rt1 := `{"dominio":{"identificativoDominio":"01234567890"},
+		"istitutoAttestante":{"identificativoUnivocoAttestante":{"codiceIdentificativoUnivoco":"ABI03069"},"denominazioneAttestante":"Banca"},
+		"datiPagamento":{"codiceEsitoPagamento":"2","importoTotalePagato":"50.00","identificativoUnivocoVersamento":"RF23",
+		"CodiceContestoPagamento":"840596274","datiSingoloPagamento":[
+		{"singoloImportoPagato":"30.00","dataEsitoSingoloPagamento":"2024-05-16","commissioniApplicatePSP":"0.50"},
+		{"singoloImportoPagato":"20.00","dataEsitoSingoloPagamento":"2024-05-17+02:00","commissioniApplicatePSP":"0.25"}]}}`
+	d, err = pendenze.LeggiRT(json.RawMessage(rt1))
+	require.NoError(t, err)
+	assert.Equal(t, pendenze.FormatoRT1, d.Formato)
+	assert.Equal(t, pendenze.EsitoEseguitoParziale, d.Esito)
+	assert.True(t, d.Esito.Pagato())
+	assert.Equal(t, "840596274", d.IDRicevuta)
+	assert.Equal(t, "ABI03069", d.IDPSP)
+	assert.Equal(t, govpay.Centesimi(75), d.Commissioni)
+	assert.Equal(t, "2024-05-17T00:00:00", d.DataPagamento.String(), "the latest day, an offset-only form read as its day")
+
+	for name, raw := range map[string]string{"absent": "", "null": "null", "unknown shape": `{"x":1}`} {
+		_, err := pendenze.LeggiRT(json.RawMessage(raw))
+		assert.ErrorIs(t, err, pendenze.ErrFormato, name)
+	}
+	_, err = pendenze.LeggiRT(json.RawMessage(`{"receiptId":"r","paymentAmount":1.001}`))
+	assert.ErrorIs(t, err, govpay.ErrImporto)
+	assert.False(t, errors.Is(err, pendenze.ErrFormato))
+	assert.True(t, strings.HasPrefix(err.Error(), "pendenze: reading the receipt"), err.Error())
+}
+
+func TestLeggiRPT(t *testing.T) {
+	d, err := pendenze.LeggiRPT(json.RawMessage(`{"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","dueDate":"2024-12-31",
+		"transferList":{"transfer":[{"fiscalCodePA":"01234567890"}]}}`))
+	require.NoError(t, err)
+	assert.Equal(t, pendenze.FormatoPaymentPA, d.Formato)
+	assert.Equal(t, "01234567890", d.IDDominio)
+	assert.Equal(t, govpay.Centesimi(10099), d.Importo)
+	assert.Equal(t, govpay.NewDate(2024, 12, 31), d.DataScadenza)
+
+	d, err = pendenze.LeggiRPT(json.RawMessage(`{"dominio":{"identificativoDominio":"01234567890"},
+		"datiVersamento":{"importoTotaleDaVersare":"10.00","identificativoUnivocoVersamento":"RF23","codiceContestoPagamento":"ccp-1"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, pendenze.FormatoRPT1, d.Formato)
+	assert.Equal(t, "ccp-1", d.CCP)
+	assert.Equal(t, "RF23", d.IUV)
+
+	_, err = pendenze.LeggiRPT(nil)
+	assert.ErrorIs(t, err, pendenze.ErrFormato)
+	_, err = pendenze.LeggiRPT(json.RawMessage(`{"datiVersamento":1}`))
+	assert.Error(t, err)
+	assert.False(t, errors.Is(err, pendenze.ErrFormato))
+}
+
+// TestRicevutaDati: the helpers read the messages the receipt carries.
+func TestRicevutaDati(t *testing.T) {
+	var r pendenze.Ricevuta
+	require.NoError(t, json.Unmarshal([]byte(ricevutaWire), &r))
+	rt, err := r.DatiRT()
+	require.NoError(t, err)
+	assert.Equal(t, r.IDRicevuta, rt.IDRicevuta)
+	assert.Equal(t, r.Importo, rt.ImportoPagato)
+	assert.Equal(t, govpay.Centesimi(150), rt.Commissioni)
+	rpt, err := r.DatiRPT()
+	require.NoError(t, err)
+	assert.Equal(t, r.IUV, rpt.IUV)
+	assert.Equal(t, pendenze.FormatoPaymentPA, rpt.Formato)
+}
