@@ -326,3 +326,51 @@ func BenchmarkP4DecodePage(b *testing.B) {
 	}
 	b.Run("impl=paired", func(b *testing.B) { paired(b, sdk, raw) })
 }
+
+// BenchmarkP4Fields breaks P4's decoding down by field type: an object with
+// one field decoded into the SDK's type (govpay.Date, govpay.DateTime,
+// govpay.Importo) vs the raw type (string, string, float64). A Sintesi
+// carries four dates, one timestamp and three amounts.
+func BenchmarkP4Fields(b *testing.B) {
+	type (
+		sdkDate struct {
+			V govpay.Date `json:"v"`
+		}
+		sdkDateTime struct {
+			V govpay.DateTime `json:"v"`
+		}
+		sdkImporto struct {
+			V govpay.Importo `json:"v"`
+		}
+		rawString struct {
+			V string `json:"v"`
+		}
+		rawFloat struct {
+			V float64 `json:"v"`
+		}
+	)
+	for _, tc := range []struct {
+		field    string
+		in       string
+		sdk, raw func() any
+	}{
+		{"date", `{"v":"2026-12-31"}`, func() any { return new(sdkDate) }, func() any { return new(rawString) }},
+		{"datetime", `{"v":"2026-01-15T10:20:30.123"}`, func() any { return new(sdkDateTime) }, func() any { return new(rawString) }},
+		{"importo", `{"v":1234.56}`, func() any { return new(sdkImporto) }, func() any { return new(rawFloat) }},
+	} {
+		in := []byte(tc.in)
+		for _, impl := range []struct {
+			name string
+			v    func() any
+		}{{"sdk", tc.sdk}, {"raw", tc.raw}} {
+			b.Run("field="+tc.field+"/impl="+impl.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := json.Unmarshal(in, impl.v()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
