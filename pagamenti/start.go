@@ -516,6 +516,14 @@ func (c *Client) started(op string, resp *http.Response) (*Avvio, error) {
 	if err := transport.DecodeJSON(op, resp, &w); err != nil {
 		return nil, err
 	}
+	if w.Redirect == "" && (w.ID == "" || w.ID == "0") {
+		// Both the legacy 201 and the bridge's 201 carry a redirect: an
+		// answer with neither a redirect nor a payment id is not a start we
+		// can use, and the payment may exist all the same (the caller
+		// reconciles it). With an id, the RedirectError below names it.
+		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: errors.New("the answer has no redirect")}
+	}
 	a := &Avvio{Mode: ModeLegacy, ID: w.ID, Location: w.Location, IDSession: w.IDSession}
 	if w.ID == "" || w.ID == "0" {
 		a.Mode, a.ID = ModeCheckoutBridge, ""

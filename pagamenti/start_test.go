@@ -553,3 +553,23 @@ func TestSafeRedirect(t *testing.T) {
 		assert.Equal(t, tc.ok, reason == "", "%q (allowHTTP %v): %s", tc.url, tc.allowHTTP, reason)
 	}
 }
+
+// A 2xx answer that names no payment and no redirect (a proxy's empty JSON
+// object, say) is ambiguous: the payment may exist, so Start reconciles it
+// by idSessionePortale instead of reporting a checkout-bridge start.
+func TestStartEmptyAnswerIsAmbiguous(t *testing.T) {
+	s := newPGServer(t)
+	s.mux.HandleFunc("POST /pagamenti", func(w http.ResponseWriter, _ *http.Request) {
+		pgJSON(w, http.StatusCreated, map[string]string{})
+	})
+	s.mux.HandleFunc("GET /pagamenti", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "sess-empty", r.URL.Query().Get("idSessionePortale"))
+		pgJSON(w, http.StatusOK, map[string]any{"numRisultati": 0, "risultati": []any{}})
+	})
+	_, err := s.client(t).Start(context.Background(), startCart(t), StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-empty"})
+	require.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+	var re *RedirectError
+	assert.False(t, errors.As(err, &re), "not a redirect problem: %v", err)
+	assert.Equal(t, 1, s.count("POST /pagamenti"))
+	assert.Equal(t, 1, s.count("GET /pagamenti"))
+}

@@ -54,10 +54,10 @@ pendenze.ListRPP            ok/2        ok/2      ok/2        net/3       ok/2  
 pendenze.RT/json            ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1     canceled/1
 pendenze.RT/pdf             ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    dec/1       canceled/1
 pendenze.Load               ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
-pagamenti.Start             unknown/1   unknown/1 unknown/1   unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 unknown/1 unknown/1  unknown/1  unknown/1 unknown/1   unknown/1   unknown/1   ok/1    redirect/1! unknown/1
-pagamenti.Start+idsp        unknown/1   unknown/1 recon/1     unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 recon/1   unknown/1  recon/1    recon/1   unknown/1   recon/1     unknown/1   ok/1    redirect/1! unknown/1
-pagamenti.Start/bridge+idsp unknown/1   unknown/1 recon/1     unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 recon/1   unknown/1  recon/1    recon/1   unknown/1   recon/1     unknown/1   ok/1    redirect/1! unknown/1
-pagamenti.Start/302+idsp    unknown/1   unknown/1 recon/1     unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 recon/1   unknown/1  ok/1       ok/1      unknown/1   ok/1        unknown/1   ok/1    redirect/1! unknown/1
+pagamenti.Start             unknown/1   unknown/1 unknown/1   unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 unknown/1 unknown/1  unknown/1  unknown/1 unknown/1   unknown/1   unknown/1   ok/1    unknown/1   unknown/1
+pagamenti.Start+idsp        unknown/1   unknown/1 recon/1     unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 recon/1   unknown/1  recon/1    recon/1   unknown/1   recon/1     unknown/1   ok/1    unknown/1   unknown/1
+pagamenti.Start/bridge+idsp unknown/1   unknown/1 recon/1     unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 recon/1   unknown/1  recon/1    recon/1   unknown/1   recon/1     unknown/1   ok/1    unknown/1   unknown/1
+pagamenti.Start/302+idsp    unknown/1   unknown/1 recon/1     unknown/1   E429/1   E429/1   E429/1   unknown/1 unknown/1 unknown/1 unknown/1   E502/1     unknown/1 recon/1   unknown/1  ok/1       ok/1      unknown/1   ok/1        unknown/1   ok/1    unknown/1   unknown/1
 pagamenti.Get               ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
 pagamenti.GetByIDSession    ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
 pagamenti.List              ok/2        ok/2      ok/2        net/3       ok/2     ok/2     E429/1   ok/2      ok/2      ok/2      E503/3      ok/2       ok/2      ok/2      deadline/1 deadline/1 dec/1     E502/3      dec/1       E502/3      ok/1    bogus/1!    canceled/1
@@ -82,9 +82,6 @@ var deviations = map[string]string{
 		"decodes into zero values without error: no required field (idPendenza, importo, id, stato, numeroAvviso) is checked, " +
 		"so Get returns an empty resource with Importo 0, a list is empty, Put/Load report a pendenza loaded that was not, " +
 		"Patch reports success, the Resolver reads \"pending\"",
-	"pagamenti.Start 10MB-json": "a 2xx answer without id, idSession and redirect is taken for a checkout-bridge start with " +
-		"a missing redirect: *pagamenti.RedirectError, whose documentation says the payment exists, and no reconciliation by " +
-		"IDSessionePortale; nothing proves a payment was created (an unreadable 201 is ambiguous: ErrOutcomeUnknown or reconcile)",
 	"pagamenti.Wait 429-long": "after the client's retry layer refuses a Retry-After longer than MaxRetryAfter (429, 120 s), " +
 		"Wait treats the 429 as temporary and polls again after its own interval (MinInterval), ignoring the server's Retry-After",
 }
