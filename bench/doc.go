@@ -2,12 +2,17 @@
 // against a hand-written net/http + encoding/json baseline doing the same
 // work in the same run. It has no API: everything is in its _test.go files.
 //
-// Every benchmark has two sub-benchmarks, impl=sdk and impl=raw, so that
-// benchstat compares them side by side:
+// Every benchmark has the sub-benchmarks impl=sdk and impl=raw, which
+// benchstat compares side by side, and impl=paired, which alternates the two
+// in one loop and reports their ratio sdk/raw (robust to the load of a
+// shared machine):
 //
-//	go test -run '^$' -bench 'P1|P3' -benchmem -count 5 ./bench/ | tee /tmp/p13.txt
-//	go test -run '^$' -bench 'P4' -benchtime 1x -benchmem -count 5 ./bench/ | tee /tmp/p4.txt
-//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl /tmp/p13.txt /tmp/p4.txt
+//	go test -run '^$' -bench 'P1|P3|P4DecodePage' -benchmem -count 8 ./bench/ | tee /tmp/p13.txt
+//	go test -run '^$' -bench 'P4List' -benchtime 1x -benchmem -count 6 ./bench/ | tee /tmp/p4.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col '/impl@(raw sdk)' -filter '/impl:(raw OR sdk)' /tmp/p13.txt /tmp/p4.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -filter '/impl:paired .unit:sdk/raw' /tmp/p13.txt /tmp/p4.txt
+//
+// BENCHMARKS.md at the repository root has the results and the targets.
 //
 // # The benchmarks
 //
