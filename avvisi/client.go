@@ -203,6 +203,10 @@ func (c *Client) Get(ctx context.Context, idDominio, numeroAvviso string, opts .
 	if err := transport.DecodeJSON(op, resp, &a); err != nil {
 		return nil, err
 	}
+	if a.Stato == "" {
+		// stato is the one field GovPay always sends (SCONOSCIUTA included).
+		return nil, transport.Incomplete(op, resp, "stato")
+	}
 	return &a, nil
 }
 

@@ -256,6 +256,10 @@ func (c *Client) getPagamento(ctx context.Context, op, path string) (*Pagamento,
 	if err := transport.DecodeJSON(op, resp, &p); err != nil {
 		return nil, err
 	}
+	if p.ID == "" || p.Stato == "" {
+		// Every payment GovPay returns has an id and a state.
+		return nil, transport.Incomplete(op, resp, "id", "stato")
+	}
 	return &p, nil
 }
 

@@ -177,6 +177,9 @@ func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []b
 	if err := transport.DecodeJSON(op, resp, &w); err != nil {
 		return nil, err
 	}
+	if w.IDDominio == "" {
+		return nil, transport.Incomplete(op, resp, "idDominio")
+	}
 	out := &Caricata{Created: status == http.StatusCreated, IDDominio: w.IDDominio, UUID: w.UUID, PDF: w.PDF}
 	if w.NumeroAvviso != "" {
 		n, err := avvisi.ParseNumeroAvviso(w.NumeroAvviso)
@@ -232,6 +235,9 @@ func (c *Client) getDettaglio(ctx context.Context, op, path string) (*Dettaglio,
 	}
 	var d Dettaglio
 	if err := transport.DecodeJSON(op, resp, &d); err != nil {
+		return nil, err
+	}
+	if err := d.complete(op, resp); err != nil {
 		return nil, err
 	}
 	return &d, nil

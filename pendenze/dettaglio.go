@@ -3,8 +3,10 @@ package pendenze
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
 )
 
 // StatoPendenza is the state of a pendenza in GovPay. Values GovPay adds in
@@ -220,4 +222,24 @@ type AllegatoDettaglio struct {
 	Tipo        string `json:"tipo,omitempty"`
 	Descrizione string `json:"descrizione,omitempty"`
 	Contenuto   string `json:"contenuto"`
+}
+
+// complete refuses a decoded answer that lacks what every pendenza GovPay
+// returns carries (idA2A, idPendenza, stato): a JSON document from elsewhere
+// must not pass for an empty pendenza.
+func (d *Dettaglio) complete(op string, resp *http.Response) error {
+	var missing []string
+	if d.IDA2A == "" {
+		missing = append(missing, "idA2A")
+	}
+	if d.IDPendenza == "" {
+		missing = append(missing, "idPendenza")
+	}
+	if d.Stato == "" {
+		missing = append(missing, "stato")
+	}
+	if len(missing) > 0 {
+		return transport.Incomplete(op, resp, missing...)
+	}
+	return nil
 }

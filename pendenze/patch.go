@@ -124,6 +124,9 @@ func (c *Client) Patch(ctx context.Context, idA2A, idPendenza string, ops ...Pat
 	if err := transport.DecodeJSON(op, resp, &d); err != nil {
 		return nil, err
 	}
+	if err := d.complete(op, resp); err != nil {
+		return nil, err
+	}
 	return &d, nil
 }
 

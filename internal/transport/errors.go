@@ -324,3 +324,18 @@ func Drain(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxErrorBody))
 	resp.Body.Close()
 }
+
+// Incomplete returns the *govpay.DecodeError of a successful answer that
+// decoded but lacks fields every genuine answer of the operation carries:
+// a JSON document from somewhere else (a proxy, a misrouted request) must
+// not pass for an empty resource. resp's body may already be closed; only
+// its status and headers are read.
+func Incomplete(op string, resp *http.Response, missing ...string) error {
+	return &govpay.DecodeError{
+		Operation:     op,
+		StatusCode:    resp.StatusCode,
+		ContentType:   resp.Header.Get("Content-Type"),
+		IDTransazione: resp.Header.Get(HeaderIDTransazione),
+		Err:           fmt.Errorf("the answer lacks required fields: %s", strings.Join(missing, ", ")),
+	}
+}
