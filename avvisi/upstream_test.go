@@ -1,7 +1,6 @@
 package avvisi_test
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -13,27 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 )
-
-// upstreamDir returns GovPay's published specs (reference data outside the
-// repository), or skips the test.
-func upstreamDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "govpay")); err != nil {
-		t.Skipf("upstream reference specs not found in %s (set GOVPAY_UPSTREAM): %v", dir, err)
-	}
-	return dir
-}
 
 // TestAvvisoMatchesUpstream checks that every field of Avviso is a property
 // of the Avviso schema of both APIs that serve GET /avvisi, and that the
 // StatoAvviso constants are exactly the upstream enum.
 func TestAvvisoMatchesUpstream(t *testing.T) {
-	dir := upstreamDir(t)
+	govpaySpecs := testutil.Upstream(t, "govpay")
 	var fields []string
 	typ := reflect.TypeFor[avvisi.Avviso]()
 	for i := range typ.NumField() {
@@ -46,7 +32,7 @@ func TestAvvisoMatchesUpstream(t *testing.T) {
 	}
 	for _, spec := range []string{"pendenze-v2/govpay-api-pendenze-v2.yaml", "pagamento-v2/govpay-api-pagamento-v2.yaml"} {
 		t.Run(spec, func(t *testing.T) {
-			doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(dir, "govpay", spec))
+			doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(govpaySpecs, spec))
 			require.NoError(t, err)
 			avviso := doc.Components.Schemas["Avviso"]
 			require.NotNil(t, avviso)

@@ -13,20 +13,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-)
 
-// upstreamDir returns the upstream reference folder, or skips the test.
-func upstreamDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "govpay", "integration-test")); err != nil {
-		t.Skipf("upstream reference material not found at %s (set GOVPAY_UPSTREAM): %v", dir, err)
-	}
-	return dir
-}
+	"github.com/govpaygo/govpay/internal/testutil"
+)
 
 // loadTemplate reads one of GovPay's integration-test message templates
 // (Karate JSON: single-quoted strings allowed) as generic JSON.
@@ -168,8 +157,7 @@ func matchTemplate(path string, tmpl, got any, errs, extras *[]string) {
 // Missing keys, wrong shapes and wrong literal values fail; keys the fake
 // adds (documented in the public specs, absent from a template) are logged.
 func TestShapesMatchUpstreamMessages(t *testing.T) {
-	up := upstreamDir(t)
-	it := filepath.Join(up, "govpay", "integration-test", "test")
+	it := testutil.Upstream(t, "govpay", "integration-test", "test")
 
 	run := func(mode Mode, version int) (*Server, *ente, Pagamento) {
 		en := newEnte(t, 0)

@@ -15,21 +15,9 @@ import (
 	"testing"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/notifica"
 )
-
-// upstreamDir returns the folder of the upstream reference data, or skips.
-func upstreamDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "govpay")); err != nil {
-		t.Skipf("upstream reference data not found in %s (set GOVPAY_UPSTREAM): %v", dir, err)
-	}
-	return dir
-}
 
 // fillMode says what a template's optional placeholders become.
 type fillMode int
@@ -476,7 +464,7 @@ var upstreamExpectations = map[string]expectation{
 // integration tests, filled in two ways, through the handler and checks
 // the typed payloads the Receiver gets.
 func TestUpstreamMessages(t *testing.T) {
-	dir := filepath.Join(upstreamDir(t), "govpay", "integration-test", "test")
+	dir := testutil.Upstream(t, "govpay", "integration-test", "test")
 	// Every notification message upstream must have an expectation.
 	var found []string
 	for _, pattern := range []string{"workflow/modello3/*/msg/notifica-*.json", "api/ente/v2/ricevute/put/msg/*.json"} {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -258,7 +259,7 @@ func TestVerificaFailures(t *testing.T) {
 // and the v2 NumeroAvviso pattern "[0-9]18" (meant: ^[0-9]{18}$).
 func loadEnteSpecs(t *testing.T) (v1, v2 *openapi3.T) {
 	t.Helper()
-	dir := filepath.Join(upstreamDir(t), "govpay")
+	dir := testutil.Upstream(t, "govpay")
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
@@ -319,7 +320,7 @@ func TestVerificaConformance(t *testing.T) {
 // TestUpstreamSpecExample decodes the receipt example of the API Ente v2
 // spec (RicevutaEntrata): a real GovPay message with an old-style RT.
 func TestUpstreamSpecExample(t *testing.T) {
-	dir := filepath.Join(upstreamDir(t), "govpay", "ente-v2")
+	dir := testutil.Upstream(t, "govpay", "ente-v2")
 	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(dir, "govpay-api-examples.yaml"))
 	require.NoError(t, err)
 	ex := doc.Components.Examples["RicevutaEntrata"]

@@ -4,7 +4,8 @@ package pagamenti_test
 // Checkout EC API (pagopa/pagopa-api, openapi/checkout_v1.json and
 // checkout_v2.json), read from the upstream reference folder
 // (../../shared/upstream, or $GOVPAY_UPSTREAM). The test skips when the
-// folder is absent.
+// folder is absent, and fails instead when GOVPAY_REQUIRE_UPSTREAM=1
+// (testutil.Upstream).
 //
 // Exclusions, each with its reason:
 //   - The specs' own examples are not validated (openapi3.DisableExamplesValidation):
@@ -26,7 +27,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -35,21 +35,9 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 )
-
-// checkoutUpstream returns the upstream reference folder, or skips.
-func checkoutUpstream(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "pagopa", "checkout_v1.json")); err != nil {
-		t.Skipf("upstream reference specs not found in %s (set GOVPAY_UPSTREAM): %v", dir, err)
-	}
-	return dir
-}
 
 // cartsValidator validates POST /carts requests against one Checkout spec.
 type cartsValidator struct {
@@ -104,7 +92,7 @@ func (v *cartsValidator) validate(body []byte, h http.Header) error {
 }
 
 func TestCheckoutConformance(t *testing.T) {
-	dir := checkoutUpstream(t)
+	pagopa := testutil.Upstream(t, "pagopa")
 	full := func(t *testing.T) *pagamenti.Cart {
 		return pagamenti.NewCart().
 			AddAvviso(dominio, nav3).AddAvviso(dominio, navB).AddAvviso(dominio, navC).AddAvviso(dominio, nav0).
@@ -115,7 +103,7 @@ func TestCheckoutConformance(t *testing.T) {
 		return amounts{nav3: mustImporto(t, "0.29"), navB: mustImporto(t, "2.30"), navC: mustImporto(t, "1000.00"), nav0: mustImporto(t, "0.01")}
 	}
 	for _, version := range []int{1, 2} {
-		spec := newCartsValidator(t, filepath.Join(dir, "pagopa", map[int]string{1: "checkout_v1.json", 2: "checkout_v2.json"}[version]))
+		spec := newCartsValidator(t, filepath.Join(pagopa, map[int]string{1: "checkout_v1.json", 2: "checkout_v2.json"}[version]))
 		cases := []struct {
 			name string
 			cart func(t *testing.T) *pagamenti.Cart

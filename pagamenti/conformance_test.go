@@ -5,7 +5,8 @@ package pagamenti
 // with the request templates of GovPay's own integration tests
 // (govpay/integration-test/test/api/pagamento/v2/pagamenti/post/msg/), read
 // from the upstream reference folder (../../shared/upstream, or
-// $GOVPAY_UPSTREAM). The test skips when the folder is absent.
+// $GOVPAY_UPSTREAM). The test skips when the folder is absent, and fails
+// instead when GOVPAY_REQUIRE_UPSTREAM=1 (testutil.Upstream).
 //
 // Each cart shape of the templates is built from Go values with the Cart API,
 // sent with Client.Start to a recording server, and the recorded request
@@ -57,21 +58,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pendenze"
 )
-
-// upstreamDir returns the upstream reference folder, or skips the test.
-func upstreamDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "govpay", "pagamento-v2", "govpay-api-pagamento-v2.yaml")); err != nil {
-		t.Skipf("upstream reference specs not found in %s (set GOVPAY_UPSTREAM to the folder): %v", dir, err)
-	}
-	return dir
-}
 
 // addPagamentoValidator validates requests against POST /pagamenti.
 type addPagamentoValidator struct {
@@ -257,7 +246,7 @@ func confBollo(id string) pendenze.Voce {
 }
 
 func TestConformanceStart(t *testing.T) {
-	dir := upstreamDir(t)
+	dir := testutil.Upstream(t)
 	spec := newAddPagamentoValidator(t, filepath.Join(dir, "govpay", "pagamento-v2", "govpay-api-pagamento-v2.yaml"))
 	msgDir := filepath.Join(dir, "govpay", "integration-test", "test", "api", "pagamento", "v2", "pagamenti", "post", "msg")
 	nav := validNAV(t, 123456)
@@ -339,7 +328,7 @@ func TestConformanceStart(t *testing.T) {
 
 // TestConformanceStartOptions validates a start with every option set.
 func TestConformanceStartOptions(t *testing.T) {
-	dir := upstreamDir(t)
+	dir := testutil.Upstream(t)
 	spec := newAddPagamentoValidator(t, filepath.Join(dir, "govpay", "pagamento-v2", "govpay-api-pagamento-v2.yaml"))
 	s := newPGServer(t)
 	s.mux.HandleFunc("POST /pagamenti", func(w http.ResponseWriter, _ *http.Request) {
@@ -438,7 +427,7 @@ func diffKeys(a, b map[string]bool) []string {
 // properties of the upstream schemas they stand for, in both directions.
 // Known differences, each with its reason, are listed per pair.
 func TestConformanceModel(t *testing.T) {
-	dir := upstreamDir(t)
+	dir := testutil.Upstream(t)
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile(filepath.Join(dir, "govpay", "pagamento-v2", "govpay-api-pagamento-v2.yaml"))
 	require.NoError(t, err)

@@ -4,7 +4,8 @@ package pagamenti_test
 // v3 (govpay/ragioneria-v3/govpay-api-ragioneria.yaml and the files it
 // references), read from the upstream reference folder
 // (../../shared/upstream, or $GOVPAY_UPSTREAM). The test skips when the
-// folder is absent.
+// folder is absent, and fails instead when GOVPAY_REQUIRE_UPSTREAM=1
+// (testutil.Upstream).
 //
 //   - Every request Find, Get and PDF send is validated against the
 //     operations findRicevute and getRicevuta with openapi3filter.
@@ -56,19 +57,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 )
 
 func ragioneriaSpec(t *testing.T) (*openapi3.T, string) {
 	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	file := filepath.Join(dir, "govpay", "ragioneria-v3", "govpay-api-ragioneria.yaml")
-	if _, err := os.Stat(file); err != nil {
-		t.Skipf("upstream reference specs not found in %s (set GOVPAY_UPSTREAM): %v", dir, err)
-	}
+	file := testutil.Upstream(t, "govpay", "ragioneria-v3", "govpay-api-ragioneria.yaml")
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = func(l *openapi3.Loader, u *url.URL) ([]byte, error) {

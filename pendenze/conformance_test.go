@@ -3,7 +3,8 @@ package pendenze
 // Conformance of the requests the client sends with GovPay's published API
 // Pendenze v2 (govpay/pendenze-v2/govpay-api-pendenze-v2.yaml, GovPay
 // 3.9.1), read from the upstream reference folder (../../shared/upstream,
-// or $GOVPAY_UPSTREAM). The test skips when the folder is absent.
+// or $GOVPAY_UPSTREAM). The test skips when the folder is absent, and
+// fails instead when GOVPAY_REQUIRE_UPSTREAM=1 (testutil.Upstream).
 //
 // Each request is sent by the real client to a test server that validates
 // it with kin-openapi's openapi3filter. The pendenze are Go values built to
@@ -56,23 +57,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 )
-
-// upstreamDir returns the upstream reference folder, or skips.
-func upstreamDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("GOVPAY_UPSTREAM")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "upstream")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "govpay", "pendenze-v2", "govpay-api-pendenze-v2.yaml")); err != nil {
-		if os.Getenv("GOVPAY_REQUIRE_UPSTREAM") != "" {
-			t.Fatalf("upstream reference specs not found in %s (GOVPAY_REQUIRE_UPSTREAM is set): %v", dir, err)
-		}
-		t.Skipf("upstream reference specs not found in %s (set GOVPAY_UPSTREAM): %v", dir, err)
-	}
-	return dir
-}
 
 var reGovPayTimestamp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$`)
 
@@ -392,7 +378,7 @@ func conformanceShapes() []struct {
 }
 
 func TestConformancePut(t *testing.T) {
-	dir := upstreamDir(t)
+	dir := testutil.Upstream(t)
 	v := newSpecValidator(t, dir)
 	h, rec := newConformanceServer(t, v)
 	for _, tt := range conformanceShapes() {
@@ -433,7 +419,7 @@ func TestConformancePut(t *testing.T) {
 }
 
 func TestConformanceOtherRequests(t *testing.T) {
-	dir := upstreamDir(t)
+	dir := testutil.Upstream(t)
 	v := newSpecValidator(t, dir)
 	h, rec := newConformanceServer(t, v)
 	ctx := context.Background()
@@ -463,7 +449,7 @@ func TestConformanceOtherRequests(t *testing.T) {
 
 // The validator is not a rubber stamp: requests that break the spec fail.
 func TestConformanceNegativeControls(t *testing.T) {
-	dir := upstreamDir(t)
+	dir := testutil.Upstream(t)
 	v := newSpecValidator(t, dir)
 	good, err := json.Marshal(conformanceShapes()[0].pendenza)
 	require.NoError(t, err)

@@ -11,34 +11,19 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/govpaygo/govpay/internal/testutil"
 )
 
 // Our specs live in api/ at the repository root.
 const ourSpecDir = "../../api"
 
-// upstreamEnv names the directory holding the upstream reference material
-// (the folder that contains govpay/ and pagopa/).
-const upstreamEnv = "GOVPAY_UPSTREAM"
-
-// defaultUpstream is ../shared/upstream beside the repository, seen from
-// this package's directory.
-const defaultUpstream = "../../../shared/upstream"
-
-// upstreamDir returns the upstream reference directory, or skips the test.
+// upstreamDir returns the upstream reference directory (the folder that
+// contains govpay/ and pagopa/), or skips the test, or fails it when
+// GOVPAY_REQUIRE_UPSTREAM is set: see testutil.Upstream.
 func upstreamDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv(upstreamEnv)
-	if dir == "" {
-		dir = defaultUpstream
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		abs = dir
-	}
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		t.Skipf("upstream reference specs not found at %s; set %s or place ../shared beside the repo", abs, upstreamEnv)
-	}
-	return abs
+	return testutil.Upstream(t)
 }
 
 // knownPendenzeV2 lists where our Pendenze v2 spec knowingly declares a
@@ -95,7 +80,7 @@ func TestOurSpecsValid(t *testing.T) {
 // TestUpstreamSpecsLoad makes sure the loader copes with every upstream
 // spec, defects included, so that checkSpec can be pointed at any of them.
 func TestUpstreamSpecsLoad(t *testing.T) {
-	root := upstreamDir(t)
+	upstreamDir(t)
 	for _, f := range []string{
 		"govpay/pendenze-v2/govpay-api-pendenze-v2.yaml",
 		"govpay/pagamento-v2/govpay-api-pagamento-v2.yaml",
@@ -107,10 +92,7 @@ func TestUpstreamSpecsLoad(t *testing.T) {
 		"pagopa/checkout_v2.json",
 	} {
 		t.Run(f, func(t *testing.T) {
-			path := filepath.Join(root, filepath.FromSlash(f))
-			if _, err := os.Stat(path); err != nil {
-				t.Skipf("not present: %v", err)
-			}
+			path := testutil.Upstream(t, filepath.FromSlash(f))
 			schemas := schemaIndex(t, path)
 			if len(schemas) == 0 {
 				t.Errorf("%s: no component schemas found", f)

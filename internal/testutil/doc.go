@@ -29,5 +29,14 @@
 // [Secrets.AssertAbsent] checks that none of them, nor any fragment of
 // them, appears in a text.
 //
+// # Upstream reference data
+//
+// [Upstream] locates the upstream reference folder (../shared/upstream
+// beside the repository, or $GOVPAY_UPSTREAM) for the conformance tests,
+// whatever their package directory, and skips the test when it is absent,
+// or fails it when GOVPAY_REQUIRE_UPSTREAM=1:
+//
+//	spec := filepath.Join(testutil.Upstream(t), "govpay", "ente-v2", "govpay-api-ec.yaml")
+//
 // This package is for tests only: it imports package testing.
 package testutil
