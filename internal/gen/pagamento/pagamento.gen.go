@@ -365,6 +365,45 @@ func (e TipoSoggetto) Valid() bool {
 	}
 }
 
+// Defines values for TipoVersamento.
+const (
+	TipoVersamentoAD   TipoVersamento = "AD"
+	TipoVersamentoBBT  TipoVersamento = "BBT"
+	TipoVersamentoBP   TipoVersamento = "BP"
+	TipoVersamentoCP   TipoVersamento = "CP"
+	TipoVersamentoJIF  TipoVersamento = "JIF"
+	TipoVersamentoMYBK TipoVersamento = "MYBK"
+	TipoVersamentoOBEP TipoVersamento = "OBEP"
+	TipoVersamentoOTH  TipoVersamento = "OTH"
+	TipoVersamentoPO   TipoVersamento = "PO"
+)
+
+// Valid indicates whether the value is a known member of the TipoVersamento enum.
+func (e TipoVersamento) Valid() bool {
+	switch e {
+	case TipoVersamentoAD:
+		return true
+	case TipoVersamentoBBT:
+		return true
+	case TipoVersamentoBP:
+		return true
+	case TipoVersamentoCP:
+		return true
+	case TipoVersamentoJIF:
+		return true
+	case TipoVersamentoMYBK:
+		return true
+	case TipoVersamentoOBEP:
+		return true
+	case TipoVersamentoOTH:
+		return true
+	case TipoVersamentoPO:
+		return true
+	default:
+		return false
+	}
+}
+
 // AllegatoPendenza defines model for AllegatoPendenza.
 type AllegatoPendenza struct {
 	// Contenuto Relative URL of the file (/allegati/{id}).
@@ -439,10 +478,61 @@ type DataOra = govpay.DateTime
 // DatiApplicativi Free JSON owned by the back-office system, stored and returned verbatim.
 type DatiApplicativi = json.RawMessage
 
-// Dominio A creditor (ente creditore).
+// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
 type Dominio struct {
-	IDDominio      string  `json:"idDominio"`
+	// Cap Postal code.
+	Cap *string `json:"cap,omitempty"`
+
+	// Cbill CBILL code of the creditor.
+	Cbill *string `json:"cbill,omitempty"`
+
+	// Civico Street number.
+	Civico *string `json:"civico,omitempty"`
+
+	// Email Ordinary e-mail address.
+	Email *string `json:"email,omitempty"`
+
+	// Fax Help-desk fax number.
+	Fax *string `json:"fax,omitempty"`
+
+	// Gln GS1 Global Location Number of the creditor.
+	Gln *string `json:"gln,omitempty"`
+
+	// IDDominio Fiscal code of the creditor.
+	IDDominio string `json:"idDominio"`
+
+	// Indirizzo Street address.
+	Indirizzo *string `json:"indirizzo,omitempty"`
+
+	// Localita Town.
+	Localita *string `json:"localita,omitempty"`
+
+	// Logo URL of the creditor's logo.
+	Logo *string `json:"logo,omitempty"`
+
+	// Nazione Two-letter country code.
+	Nazione *string `json:"nazione,omitempty"`
+
+	// Pec Certified e-mail address (PEC).
+	Pec *string `json:"pec,omitempty"`
+
+	// Provincia Province.
+	Provincia *string `json:"provincia,omitempty"`
+
+	// RagioneSociale Name of the creditor.
 	RagioneSociale *string `json:"ragioneSociale,omitempty"`
+
+	// Tel Help-desk telephone number.
+	Tel *string `json:"tel,omitempty"`
+
+	// TipiPendenza Path of the list of the creditor's position types.
+	TipiPendenza *string `json:"tipiPendenza,omitempty"`
+
+	// UnitaOperative Path of the list of the creditor's offices.
+	UnitaOperative *string `json:"unitaOperative,omitempty"`
+
+	// Web Web site URL.
+	Web *string `json:"web,omitempty"`
 }
 
 // FaultBean Error body GovPay sends with every 4xx/5xx answer.
@@ -839,7 +929,7 @@ type Pendenza struct {
 	Direzione    *string         `json:"direzione,omitempty"`
 	Divisione    *string         `json:"divisione,omitempty"`
 
-	// Dominio A creditor (ente creditore).
+	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
 	Dominio        Dominio `json:"dominio"`
 	IDA2A          string  `json:"idA2A"`
 	IDPendenza     string  `json:"idPendenza"`
@@ -909,7 +999,7 @@ type PendenzaBase struct {
 	Direzione    *string         `json:"direzione,omitempty"`
 	Divisione    *string         `json:"divisione,omitempty"`
 
-	// Dominio A creditor (ente creditore).
+	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
 	Dominio        Dominio `json:"dominio"`
 	IDA2A          string  `json:"idA2A"`
 	IDPendenza     string  `json:"idPendenza"`
@@ -982,7 +1072,7 @@ type PendenzaCreata struct {
 	Direzione    *string         `json:"direzione,omitempty"`
 	Divisione    *string         `json:"divisione,omitempty"`
 
-	// Dominio A creditor (ente creditore).
+	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
 	Dominio        Dominio `json:"dominio"`
 	IDA2A          string  `json:"idA2A"`
 	IDPendenza     string  `json:"idPendenza"`
@@ -1055,7 +1145,7 @@ type PendenzaIndex struct {
 	Direzione    *string         `json:"direzione,omitempty"`
 	Divisione    *string         `json:"divisione,omitempty"`
 
-	// Dominio A creditor (ente creditore).
+	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
 	Dominio        Dominio `json:"dominio"`
 	IDA2A          string  `json:"idA2A"`
 	IDPendenza     string  `json:"idPendenza"`
@@ -1244,6 +1334,9 @@ type TipoPendenzaTipologia string
 // TipoSoggetto F natural person, G legal person.
 type TipoSoggetto string
 
+// TipoVersamento Payment instrument (pagoPA tipoVersamento): BBT bank transfer, BP postal order, AD direct debit, CP card, PO payment at the PSP, OBEP online banking e-payment, OTH other, JIF Jiffy, MYBK MyBank.
+type TipoVersamento string
+
 // UnitaOperativa An office of the creditor.
 type UnitaOperativa struct {
 	Area             *string `json:"area,omitempty"`
@@ -1281,7 +1374,7 @@ type VocePendenza struct {
 	Descrizione           string          `json:"descrizione"`
 	DescrizioneCausaleRPT *string         `json:"descrizioneCausaleRPT,omitempty"`
 
-	// Dominio A creditor (ente creditore).
+	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
 	Dominio        *Dominio `json:"dominio,omitempty"`
 	HashDocumento  *string  `json:"hashDocumento,omitempty"`
 	IBANAccredito  *string  `json:"ibanAccredito,omitempty"`
@@ -1440,6 +1533,9 @@ type CreatePagamentoParams struct {
 
 	// IdentificativoCanale Legacy stations only — channel of the pre-selected PSP.
 	IdentificativoCanale *string `form:"identificativoCanale,omitempty" json:"identificativoCanale,omitempty"`
+
+	// TipoVersamento Legacy stations only — payment instrument of the pre-selected PSP. GovPay's published description gives BBT as the default.
+	TipoVersamento *TipoVersamento `form:"tipoVersamento,omitempty" json:"tipoVersamento,omitempty"`
 }
 
 // ListPendenzeParams defines parameters for ListPendenze.
@@ -2355,6 +2451,18 @@ func NewCreatePagamentoRequestWithBody(server string, params *CreatePagamentoPar
 		if params.IdentificativoCanale != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "identificativoCanale", *params.IdentificativoCanale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TipoVersamento != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tipoVersamento", *params.TipoVersamento, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4723,6 +4831,19 @@ func (siw *ServerInterfaceWrapper) CreatePagamento(w http.ResponseWriter, r *htt
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "identificativoCanale"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "identificativoCanale", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "tipoVersamento" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tipoVersamento", r.URL.Query(), &params.TipoVersamento, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tipoVersamento"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tipoVersamento", Err: err})
 		}
 		return
 	}

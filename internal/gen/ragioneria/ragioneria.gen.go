@@ -560,7 +560,7 @@ type Ricevute struct {
 
 // RiscossioneVocePagata What pagoPA collected for one item.
 type RiscossioneVocePagata struct {
-	// Allegato Document attached to a collection (the digital stamp, the outcome).
+	// Allegato Attached document (the stamp of an MBT collection); absent or null when there is none.
 	Allegato *Allegato `json:"allegato,omitempty"`
 
 	// Data Local timestamp in Europe/Rome. GovPay writes it without an offset (yyyy-MM-ddTHH:mm:ss, optionally .SSS and sometimes +hhmm), and at times as a plain date; it is never RFC 3339 with a colon offset.
