@@ -12,6 +12,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 const fixtureTarget = "/ricevute/01234567890/01000000000012345/b7e3a0c6f1d24c6f9a3f0e2d5c4b1a09"
@@ -39,7 +40,7 @@ func TestFixtureRicevuta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Importo != 25050 || sum != 25050 || d.ImportoPagato != 25050 || d.Commissioni != 150 || d.Formato != notifica.FormatoReceipt {
+	if r.Importo != 25050 || sum != 25050 || d.ImportoPagato != 25050 || d.Commissioni != 150 || d.Formato != pendenze.FormatoReceipt {
 		t.Errorf("importo %v, sum of riscossioni %v, DatiRT %+v", r.Importo, sum, d)
 	}
 	if r.Data.String() != "2024-05-17T10:21:02" || !r.Pendenza.Voci[2].TipoBollo.ImpostaDiBollo() {

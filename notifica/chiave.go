@@ -66,3 +66,41 @@ func digestJSON(raw json.RawMessage) string {
 	sum := sha256.Sum256(buf.Bytes())
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
+
+// rtIdentWire holds the receipt id of either receipt shape.
+type rtIdentWire struct {
+	ReceiptID     string `json:"receiptId"`
+	DatiPagamento *struct {
+		CCP string `json:"CodiceContestoPagamento"`
+	} `json:"datiPagamento"`
+}
+
+// idRicevutaRT extracts only the receipt id of an rt (receiptId or
+// CodiceContestoPagamento), without reading amounts: used for idempotency
+// keys, it must not fail where the payload itself decoded.
+func idRicevutaRT(raw json.RawMessage) string {
+	var w rtIdentWire
+	if json.Unmarshal(raw, &w) != nil {
+		return ""
+	}
+	if w.ReceiptID != "" {
+		return w.ReceiptID
+	}
+	if w.DatiPagamento != nil {
+		return w.DatiPagamento.CCP
+	}
+	return ""
+}
+
+// ccpRPT extracts only the codiceContestoPagamento of an old-style rpt.
+func ccpRPT(raw json.RawMessage) string {
+	var w struct {
+		DatiVersamento *struct {
+			CCP string `json:"codiceContestoPagamento"`
+		} `json:"datiVersamento"`
+	}
+	if json.Unmarshal(raw, &w) != nil || w.DatiVersamento == nil {
+		return ""
+	}
+	return w.DatiVersamento.CCP
+}

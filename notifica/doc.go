@@ -41,13 +41,17 @@
 //
 // The rpt and rt of a notification are kept as raw JSON, in whichever shape
 // GovPay sent them (the old RPT/RT of "SANP 1" or the SANP 2 paymentPA and
-// receipt): [LeggiRT] and [LeggiRPT] read the fields common to both
-// (receipt id, outcome, amount paid, payment date, PSP…).
+// receipt): [Pagamento.DatiRT] and [Pagamento.DatiRPT] (v1) and the same
+// methods of [Ricevuta] (v2) read the fields common to both (receipt id,
+// outcome, amount paid, payment date, PSP…), with [pendenze.LeggiRT] and
+// [pendenze.LeggiRPT].
 //
 // The v2 receipt, [Ricevuta], is [pendenze.Ricevuta]: GovPay's schema
 // Ricevuta is the same in API Ente v2 and API Ragioneria v3, so a receipt
-// notified here and one read with pagamenti.Ricevute are the same type. Its
-// sub-types and enumerations keep their names here as aliases.
+// notified here and one read with pagamenti.Ricevute are the same type.
+// The names of its parts and enumerations that integrators use with it
+// (Esito, Dominio, PendenzaPagata, Messaggio…) are aliases here too; the
+// others are in package pendenze.
 //
 // # Delivery semantics
 //

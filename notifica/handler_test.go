@@ -16,6 +16,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 type fault struct {
@@ -288,7 +289,7 @@ func TestNullsAndUnknownValues(t *testing.T) {
 	assert.True(t, r.Data.IsZero())
 	assert.Equal(t, "2024-05-17T10:20:30", r.DataPagamento.String())
 	_, err := r.DatiRT()
-	assert.ErrorIs(t, err, notifica.ErrFormato)
+	assert.ErrorIs(t, err, pendenze.ErrFormato)
 
 	// v1 with nulls everywhere optional.
 	rec = &recorder{}

@@ -48,12 +48,13 @@ type Pagamento struct {
 // yet).
 func (p *Pagamento) Attivazione() bool { return isNull(p.RT) }
 
-// DatiRT reads the common fields of the receipt p carries. It fails for an
-// activation.
-func (p *Pagamento) DatiRT() (DatiRT, error) { return LeggiRT(p.RT) }
+// DatiRT reads the common fields of the receipt p carries, in either shape
+// (see [pendenze.LeggiRT]). It fails for an activation.
+func (p *Pagamento) DatiRT() (pendenze.DatiRT, error) { return pendenze.LeggiRT(p.RT) }
 
-// DatiRPT reads the common fields of the payment request p carries.
-func (p *Pagamento) DatiRPT() (DatiRPT, error) { return LeggiRPT(p.RPT) }
+// DatiRPT reads the common fields of the payment request p carries, in
+// either shape (see [pendenze.LeggiRPT]).
+func (p *Pagamento) DatiRPT() (pendenze.DatiRPT, error) { return pendenze.LeggiRPT(p.RPT) }
 
 // Riscossione is an amount collected, as API Ente v1 reports it.
 type Riscossione struct {
@@ -77,22 +78,8 @@ type Riscossione struct {
 	// Commissioni are the PSP's fees, when reported.
 	Commissioni govpay.Importo `json:"commissioni,omitzero"`
 	// Allegato is the receipt of a marca da bollo, or another attachment.
-	Allegato *Allegato `json:"allegato,omitempty"`
+	Allegato *pendenze.AllegatoRiscossione `json:"allegato,omitempty"`
 }
-
-// Allegato is a document attached to a collection, base64-encoded in Testo
-// (the type of package pendenze, shared with the v2 receipt).
-type Allegato = pendenze.AllegatoRiscossione
-
-// TipoAllegato is the kind of an [Allegato]. Values other than the
-// constants are kept as received.
-type TipoAllegato = pendenze.TipoAllegato
-
-// The kinds of allegato GovPay 3.9 sends.
-const (
-	AllegatoEsitoPagamento = pendenze.AllegatoEsitoPagamento
-	AllegatoMarcaDaBollo   = pendenze.AllegatoMarcaDaBollo
-)
 
 // StatoRiscossione is the state of a collection. Values other than the
 // constants are kept as received.
@@ -128,9 +115,6 @@ type Ricevuta = pendenze.Ricevuta
 
 // Dominio is a creditor (ente creditore).
 type Dominio = pendenze.Dominio
-
-// UnitaOperativa is an operating unit of a creditor.
-type UnitaOperativa = pendenze.UnitaOperativa
 
 // IstitutoAttestante is the PSP that handled a payment and issued the
 // receipt.
@@ -182,28 +166,12 @@ const (
 // each voce (GovPay's PendenzaPagata).
 type PendenzaPagata = pendenze.PendenzaPagata
 
-// AllegatoPendenza is a file attached to a pendenza, by reference:
-// Contenuto is the path of the file in GovPay (/allegati/{id}).
-type AllegatoPendenza = pendenze.AllegatoDettaglio
-
 // VocePagata is a voce of a [PendenzaPagata] with its collection, the
 // fields of its kind flat as on the wire.
 type VocePagata = pendenze.VocePagata
 
 // RiscossioneVoce is the collection of one voce in a [Ricevuta].
 type RiscossioneVoce = pendenze.RiscossioneVoce
-
-// TipoBollo is the kind of a marca da bollo. API Ente v2 writes the
-// imposta di bollo as "01", API Ente v1 as "Imposta di bollo";
-// [pendenze.TipoBollo.ImpostaDiBollo] accepts both. Other values are kept
-// as received.
-type TipoBollo = pendenze.TipoBollo
-
-// The spellings of the imposta di bollo.
-const (
-	BolloImpostaDiBollo   = pendenze.BolloImpostaDiBollo   // API Ente v2, API Pendenze v2
-	BolloImpostaDiBolloV1 = pendenze.BolloImpostaDiBolloV1 // API Ente v1, API Pagamento v2
-)
 
 // isNull reports whether raw is absent or JSON null.
 func isNull(raw json.RawMessage) bool {

@@ -17,6 +17,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // fillMode says what a template's optional placeholders become.
@@ -422,42 +423,42 @@ func TestKarateHelper(t *testing.T) {
 // expectation of one upstream notification message.
 type expectation struct {
 	kind        string // attivazione, pagamento, ricevuta
-	formato     notifica.FormatoRT
+	formato     pendenze.FormatoRT
 	esito       notifica.Esito
 	pagato      govpay.Importo
 	commissioni govpay.Importo
 	riscossioni []notifica.TipoRiscossione
 	importoRisc govpay.Importo // sum of the riscossioni
 	standIn     bool
-	rpt         notifica.FormatoRPT
+	rpt         pendenze.FormatoRPT
 	// feeOptional: the fee comes from an optional placeholder, absent in
 	// sparse mode.
 	feeOptional bool
 }
 
 var upstreamExpectations = map[string]expectation{
-	"workflow/modello3/v1/msg/notifica-attivazione.json": {kind: notifica.KindAttivazione, rpt: notifica.FormatoRPT1},
-	"workflow/modello3/v1/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: notifica.FormatoRT1,
-		esito: notifica.EsitoEseguito, pagato: 10099, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: notifica.FormatoRPT1},
-	"workflow/modello3/v1/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: notifica.FormatoRT1,
-		esito: notifica.EsitoNonEseguito, pagato: 0, rpt: notifica.FormatoRPT1},
-	"workflow/modello3/v2/msg/notifica-attivazione.json":                  {kind: notifica.KindAttivazione, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-attivazione_bollo.json":            {kind: notifica.KindAttivazione, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-attivazione_entrata_definita.json": {kind: notifica.KindAttivazione, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: notifica.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-rt-importo-modificato.json": {kind: notifica.KindPagamento, formato: notifica.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 12050, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 12050, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-standin.json": {kind: notifica.KindPagamento, formato: notifica.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, standIn: true, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_bollo.json": {kind: notifica.KindPagamento, formato: notifica.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneMBT}, importoRisc: 10099, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_entrata_definita.json": {kind: notifica.KindPagamento, formato: notifica.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: notifica.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: notifica.FormatoReceipt,
-		esito: notifica.EsitoNonEseguito, pagato: 0, commissioni: 100, rpt: notifica.FormatoPaymentPA},
-	"api/ente/v2/ricevute/put/msg/transazione-get-singolo_eseguito_ente.json": {kind: notifica.KindRicevuta, formato: notifica.FormatoRT1,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, feeOptional: true, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata, notifica.RiscossioneMBT}, importoRisc: 10099, rpt: notifica.FormatoRPT1},
+	"workflow/modello3/v1/msg/notifica-attivazione.json": {kind: notifica.KindAttivazione, rpt: pendenze.FormatoRPT1},
+	"workflow/modello3/v1/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoRT1,
+		esito: notifica.EsitoEseguito, pagato: 10099, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: pendenze.FormatoRPT1},
+	"workflow/modello3/v1/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoRT1,
+		esito: notifica.EsitoNonEseguito, pagato: 0, rpt: pendenze.FormatoRPT1},
+	"workflow/modello3/v2/msg/notifica-attivazione.json":                  {kind: notifica.KindAttivazione, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-attivazione_bollo.json":            {kind: notifica.KindAttivazione, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-attivazione_entrata_definita.json": {kind: notifica.KindAttivazione, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
+		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-rt-importo-modificato.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
+		esito: notifica.EsitoEseguito, pagato: 12050, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 12050, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-standin.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
+		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, standIn: true, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_bollo.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
+		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneMBT}, importoRisc: 10099, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_entrata_definita.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
+		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: pendenze.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
+		esito: notifica.EsitoNonEseguito, pagato: 0, commissioni: 100, rpt: pendenze.FormatoPaymentPA},
+	"api/ente/v2/ricevute/put/msg/transazione-get-singolo_eseguito_ente.json": {kind: notifica.KindRicevuta, formato: pendenze.FormatoRT1,
+		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, feeOptional: true, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata, notifica.RiscossioneMBT}, importoRisc: 10099, rpt: pendenze.FormatoRPT1},
 }
 
 // TestUpstreamMessages sends every notification template of GovPay's
@@ -513,8 +514,8 @@ func TestUpstreamMessages(t *testing.T) {
 func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, idDominio, iuv string) {
 	t.Helper()
 	var (
-		dati    notifica.DatiRT
-		rpt     notifica.DatiRPT
+		dati    pendenze.DatiRT
+		rpt     pendenze.DatiRPT
 		risc    []notifica.TipoRiscossione
 		sumRisc govpay.Importo
 		err     error
@@ -600,7 +601,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 	if rpt.Formato != exp.rpt || rpt.IUV != iuv || rpt.Importo != 10099 {
 		t.Errorf("DatiRPT = %+v, want formato %q iuv %s importo 100.99", rpt, exp.rpt, iuv)
 	}
-	if exp.rpt == notifica.FormatoRPT1 && (rpt.IDDominio != idDominio || rpt.CCP == "") {
+	if exp.rpt == pendenze.FormatoRPT1 && (rpt.IDDominio != idDominio || rpt.CCP == "") {
 		t.Errorf("DatiRPT of an old RPT: dominio %q ccp %q", rpt.IDDominio, rpt.CCP)
 	}
 	if !strings.HasPrefix(chiave, wantPfx) {
@@ -617,11 +618,11 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			dati.Formato, dati.Esito, dati.ImportoPagato, dati.Commissioni, exp.formato, exp.esito, exp.pagato, exp.commissioni)
 	}
 	// An old RT's istitutoAttestante is optional in the templates (#ignore).
-	pspOptional := mode == fillSparse && exp.formato == notifica.FormatoRT1
+	pspOptional := mode == fillSparse && exp.formato == pendenze.FormatoRT1
 	if dati.IUV != iuv || dati.IDRicevuta == "" || (!pspOptional && (dati.IDPSP == "" || dati.PSP == "")) || dati.DataPagamento.IsZero() {
 		t.Errorf("DatiRT iuv %q idRicevuta %q idPSP %q PSP %q data %v", dati.IUV, dati.IDRicevuta, dati.IDPSP, dati.PSP, dati.DataPagamento)
 	}
-	if exp.formato == notifica.FormatoReceipt && (dati.IDDominio != idDominio || dati.NumeroAvviso == "" || dati.IDCanale == "") {
+	if exp.formato == pendenze.FormatoReceipt && (dati.IDDominio != idDominio || dati.NumeroAvviso == "" || dati.IDCanale == "") {
 		t.Errorf("DatiRT dominio %q avviso %q canale %q", dati.IDDominio, dati.NumeroAvviso, dati.IDCanale)
 	}
 	if dati.StandIn != exp.standIn {

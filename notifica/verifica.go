@@ -275,7 +275,7 @@ func convertVoce(v map[string]json.RawMessage, version int) error {
 			v["tipoContabilita"] = jsonString("ENTRATA")
 		}
 		if isBollo {
-			v["tipoBollo"] = jsonString(string(BolloImpostaDiBolloV1))
+			v["tipoBollo"] = jsonString(string(pendenze.BolloImpostaDiBolloV1))
 		}
 		for k := range v {
 			if !v1VoceKeys[k] {
@@ -294,7 +294,7 @@ func convertVoce(v map[string]json.RawMessage, version int) error {
 		}
 	}
 	if isBollo {
-		v["tipoBollo"] = jsonString(string(BolloImpostaDiBollo))
+		v["tipoBollo"] = jsonString(string(pendenze.BolloImpostaDiBollo))
 		if _, has := v["codiceTassonomicoPagoPA"]; !has {
 			v["codiceTassonomicoPagoPA"] = jsonString(codiceTassonomicoBollo)
 		}

@@ -344,7 +344,7 @@ func TestUpstreamSpecExample(t *testing.T) {
 	assert.Contains(t, string(xml), "RT")
 	d, err := r.DatiRT()
 	require.NoError(t, err)
-	assert.Equal(t, notifica.FormatoRT1, d.Formato)
+	assert.Equal(t, pendenze.FormatoRT1, d.Formato)
 	assert.Equal(t, notifica.EsitoEseguito, d.Esito)
 	assert.Equal(t, govpay.Centesimi(10099), d.ImportoPagato)
 	assert.Equal(t, r.IDRicevuta, d.IDRicevuta, "idRicevuta is the ccp of an old RT")

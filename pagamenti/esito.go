@@ -8,6 +8,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // OutcomeState answers the one question a portal asks when the payer comes
@@ -363,9 +364,9 @@ func (r *Resolver) receipts(ctx context.Context, ret Return, mode Mode, items []
 		it.State = OutcomePending
 		for j := range found {
 			switch found[j].Esito {
-			case EsitoRicevutaEseguito:
+			case pendenze.EsitoEseguito:
 				it.State, it.Ricevuta = OutcomePaid, &found[j]
-			case EsitoRicevutaEseguitoParziale, EsitoRicevutaDecorrenzaParziale:
+			case pendenze.EsitoEseguitoParziale, pendenze.EsitoDecorrenzaParziale:
 				if it.State != OutcomePaid && it.State != OutcomePartial {
 					it.State, it.Ricevuta = OutcomePartial, &found[j]
 				}
@@ -376,7 +377,7 @@ func (r *Resolver) receipts(ctx context.Context, ret Return, mode Mode, items []
 		}
 		if it.State == OutcomePending && len(found) > 0 {
 			switch newest := &found[0]; newest.Esito {
-			case EsitoRicevutaNonEseguito, EsitoRicevutaDecorrenza, EsitoRicevutaRifiutato:
+			case pendenze.EsitoNonEseguito, pendenze.EsitoDecorrenza, pendenze.EsitoRifiutato:
 				it.State, it.Ricevuta = OutcomeNotPaid, newest
 			}
 		}

@@ -51,60 +51,9 @@ func NewRicevute(baseURL string, opts ...govpay.Option) (*Ricevute, error) {
 // the type is [pendenze.Ricevuta], which notifica.Ricevuta names too.
 // Timestamps are decoded leniently (GovPay writes plain dates in fields
 // declared date-time); [pendenze.Ricevuta.Paid] tells whether it proves a
-// full payment.
+// full payment (Esito [pendenze.EsitoEseguito]). Its parts and enumerations
+// (pendenze.Esito, pendenze.PendenzaPagata…) are in package pendenze.
 type Ricevuta = pendenze.Ricevuta
-
-// EsitoRicevuta is the outcome a receipt records (GovPay's EsitoRpp,
-// [pendenze.Esito]). The constants are the values GovPay 3.9 knows; others
-// are kept as received.
-type EsitoRicevuta = pendenze.Esito
-
-// The receipt outcomes.
-const (
-	// EsitoRicevutaEseguito: the notice was paid (every receipt of the
-	// pagoPA "modello unico" has this outcome).
-	EsitoRicevutaEseguito = pendenze.EsitoEseguito
-	// EsitoRicevutaEseguitoParziale: only part of the amount was paid
-	// (legacy RT).
-	EsitoRicevutaEseguitoParziale = pendenze.EsitoEseguitoParziale
-	// EsitoRicevutaNonEseguito: the payment attempt failed (legacy negative RT).
-	EsitoRicevutaNonEseguito = pendenze.EsitoNonEseguito
-	// EsitoRicevutaDecorrenza: the attempt expired (legacy RT).
-	EsitoRicevutaDecorrenza = pendenze.EsitoDecorrenza
-	// EsitoRicevutaDecorrenzaParziale: the attempt expired after a partial
-	// payment (legacy RT).
-	EsitoRicevutaDecorrenzaParziale = pendenze.EsitoDecorrenzaParziale
-	// EsitoRicevutaInCorso: the attempt has not finished.
-	EsitoRicevutaInCorso = pendenze.EsitoInCorso
-	// EsitoRicevutaRifiutato: pagoPA refused the request.
-	EsitoRicevutaRifiutato = pendenze.EsitoRifiutato
-)
-
-// ModelloPagamento says who started the payment a receipt records.
-type ModelloPagamento = pendenze.ModelloPagamento
-
-// The payment models GovPay reports.
-const (
-	ModelloIniziativaEnte = pendenze.ModelloIniziativaEnte // started from the creditor's portal
-	ModelloIniziativaPSP  = pendenze.ModelloIniziativaPSP  // paid at a PSP with the notice
-)
-
-// Ente is a creditor as GovPay writes it in receipts (their "dominio").
-type Ente = pendenze.Dominio
-
-// IstitutoAttestante is the PSP that handled a payment and issued its
-// receipt.
-type IstitutoAttestante = pendenze.IstitutoAttestante
-
-// PendenzaPagata is the debt a receipt pays, with what was collected for
-// each voce.
-type PendenzaPagata = pendenze.PendenzaPagata
-
-// VocePagata is one item of a paid debt with its collection.
-type VocePagata = pendenze.VocePagata
-
-// RiscossioneVoce is what pagoPA collected for one item of a debt.
-type RiscossioneVoce = pendenze.RiscossioneVoce
 
 var (
 	reDominioCF   = regexp.MustCompile(`^[0-9]{11}$`)

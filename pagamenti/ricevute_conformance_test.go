@@ -59,6 +59,7 @@ import (
 
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 func ragioneriaSpec(t *testing.T) (*openapi3.T, string) {
@@ -175,10 +176,10 @@ func TestRicevuteConformance(t *testing.T) {
 			v      any
 		}{
 			{"Ricevuta", pagamenti.Ricevuta{}},
-			{"Dominio", pagamenti.Ente{}},
-			{"PendenzaPagata", pagamenti.PendenzaPagata{}},
-			{"VocePendenzaPagata", pagamenti.VocePagata{}},
-			{"RiscossioneVocePagata", pagamenti.RiscossioneVoce{}},
+			{"Dominio", pendenze.Dominio{}},
+			{"PendenzaPagata", pendenze.PendenzaPagata{}},
+			{"VocePendenzaPagata", pendenze.VocePagata{}},
+			{"RiscossioneVocePagata", pendenze.RiscossioneVoce{}},
 		} {
 			s := schemas[tt.schema]
 			require.NotNil(t, s, tt.schema)
@@ -186,7 +187,7 @@ func TestRicevuteConformance(t *testing.T) {
 			require.NotEmpty(t, props, tt.schema)
 			if tt.schema == "Ricevuta" {
 				ia := s.Value.Properties["istitutoAttestante"].Value
-				for _, name := range jsonNames(pagamenti.IstitutoAttestante{}) {
+				for _, name := range jsonNames(pendenze.IstitutoAttestante{}) {
 					assert.Contains(t, ia.Properties, name, "istitutoAttestante.%s", name)
 				}
 			}

@@ -122,7 +122,7 @@ func TestRicevuteFind(t *testing.T) {
 				ids = append(ids, r.IDRicevuta)
 			}
 			assert.Equal(t, []string{"new", "mid", "old", "undated"}, ids)
-			assert.Equal(t, pagamenti.EsitoRicevutaEseguito, got[0].Esito)
+			assert.Equal(t, pendenze.EsitoEseguito, got[0].Esito)
 			assert.True(t, got[0].Paid())
 			assert.False(t, got[2].Paid())
 			assert.Equal(t, "Comune", got[2].Dominio.RagioneSociale)
@@ -268,7 +268,7 @@ func TestRicevuteGet(t *testing.T) {
 	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
 	require.NotZero(t, r.Versante)
 	assert.Equal(t, "ANONIMO", r.Versante.Identificativo)
-	assert.Equal(t, pagamenti.ModelloIniziativaEnte, r.Modello)
+	assert.Equal(t, pendenze.ModelloIniziativaEnte, r.Modello)
 	require.NotZero(t, r.Pendenza)
 	assert.Equal(t, "301234567890123416", r.Pendenza.NumeroAvviso)
 	require.Len(t, r.Pendenza.Voci, 2)

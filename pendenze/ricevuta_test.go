@@ -280,3 +280,25 @@ func TestRicevutaDati(t *testing.T) {
 	assert.Equal(t, r.IUV, rpt.IUV)
 	assert.Equal(t, pendenze.FormatoPaymentPA, rpt.Formato)
 }
+
+// FuzzLeggiRT reads arbitrary JSON as a receipt and a request: never a
+// panic, and a success never reports an invalid amount.
+func FuzzLeggiRT(f *testing.F) {
+	f.Add([]byte(`{"receiptId":"r","outcome":"OK","paymentAmount":"1.00","fee":"0.50","transferList":{"transfer":[{"idTransfer":1,"transferAmount":1}]}}`))
+	f.Add([]byte(`{"datiPagamento":{"codiceEsitoPagamento":"0","importoTotalePagato":"2.00","datiSingoloPagamento":[{"singoloImportoPagato":"2.00","dataEsitoSingoloPagamento":"2024-01-02+01:00"}]}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if d, err := pendenze.LeggiRT(raw); err == nil {
+			if d.ImportoPagato.Valid() != nil || d.Commissioni < 0 {
+				t.Fatalf("invalid amounts %v %v", d.ImportoPagato, d.Commissioni)
+			}
+			for _, p := range d.Pagamenti {
+				if p.Importo.Valid() != nil {
+					t.Fatalf("invalid amount %v", p.Importo)
+				}
+			}
+		}
+		if d, err := pendenze.LeggiRPT(raw); err == nil && d.Importo.Valid() != nil {
+			t.Fatalf("invalid amount %v", d.Importo)
+		}
+	})
+}
