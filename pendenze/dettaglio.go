@@ -78,6 +78,11 @@ type Segnalazione struct {
 
 // Testata holds what GovPay says about a pendenza in both its list and its
 // detail (GovPay's PendenzaBase): ids, state, payer, amounts and dates.
+//
+// API Pendenze v2 does not say how much was paid or reconciled so far
+// (importoPagato, importoIncassato, anomalo and verificato belong to
+// GovPay's Backoffice API): read Stato, DataPagamento and the receipts of
+// the RPP instead.
 type Testata struct {
 	IDA2A            string          `json:"idA2A"`
 	IDPendenza       string          `json:"idPendenza"`
@@ -97,30 +102,21 @@ type Testata struct {
 	Importo          govpay.Importo `json:"importo"`
 	// NumeroAvviso is kept as GovPay sends it (18 digits); parse it with
 	// avvisi.ParseNumeroAvviso.
-	NumeroAvviso            string           `json:"numeroAvviso,omitempty"`
-	DataCaricamento         govpay.Date      `json:"dataCaricamento,omitzero"`
-	DataValidita            govpay.Date      `json:"dataValidita,omitzero"`
-	DataScadenza            govpay.Date      `json:"dataScadenza,omitzero"`
-	DataUltimoAggiornamento govpay.DateTime  `json:"dataUltimoAggiornamento,omitzero"`
-	AnnoRiferimento         int              `json:"annoRiferimento,omitempty"`
-	CartellaPagamento       string           `json:"cartellaPagamento,omitempty"`
-	DatiAllegati            json.RawMessage  `json:"datiAllegati,omitempty"`
-	Tassonomia              string           `json:"tassonomia,omitempty"`
-	TassonomiaAvviso        TassonomiaAvviso `json:"tassonomiaAvviso,omitempty"`
-	Direzione               string           `json:"direzione,omitempty"`
-	Divisione               string           `json:"divisione,omitempty"`
-	Documento               *Documento       `json:"documento,omitempty"`
-	Tipo                    Tipologia        `json:"tipo,omitempty"`
-	UUID                    string           `json:"UUID,omitempty"`
-	Proprieta               *Proprieta       `json:"proprieta,omitempty"`
-	// ImportoPagato and ImportoIncassato are what was paid and what was
-	// reconciled so far.
-	ImportoPagato    govpay.Importo `json:"importoPagato"`
-	ImportoIncassato govpay.Importo `json:"importoIncassato"`
-	// Anomalo and Verificato flag payments that need (or had) an
-	// operator's attention.
-	Anomalo    bool `json:"anomalo"`
-	Verificato bool `json:"verificato"`
+	NumeroAvviso      string           `json:"numeroAvviso,omitempty"`
+	DataCaricamento   govpay.Date      `json:"dataCaricamento,omitzero"`
+	DataValidita      govpay.Date      `json:"dataValidita,omitzero"`
+	DataScadenza      govpay.Date      `json:"dataScadenza,omitzero"`
+	AnnoRiferimento   int              `json:"annoRiferimento,omitempty"`
+	CartellaPagamento string           `json:"cartellaPagamento,omitempty"`
+	DatiAllegati      json.RawMessage  `json:"datiAllegati,omitempty"`
+	Tassonomia        string           `json:"tassonomia,omitempty"`
+	TassonomiaAvviso  TassonomiaAvviso `json:"tassonomiaAvviso,omitempty"`
+	Direzione         string           `json:"direzione,omitempty"`
+	Divisione         string           `json:"divisione,omitempty"`
+	Documento         *Documento       `json:"documento,omitempty"`
+	Tipo              Tipologia        `json:"tipo,omitempty"`
+	UUID              string           `json:"UUID,omitempty"`
+	Proprieta         *Proprieta       `json:"proprieta,omitempty"`
 }
 
 // Sintesi is one pendenza in a List (GovPay's PendenzaIndex).

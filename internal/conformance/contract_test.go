@@ -116,10 +116,6 @@ func under(prefix string, paths []string) []string {
 	return out
 }
 
-// Fields that pendenze.Testata declares and API Pendenze v2 never sends:
-// they belong to GovPay's Backoffice API v1 PendenzaIndex.
-var pendenzaBaseMissing = []string{"anomalo", "dataUltimoAggiornamento", "importoIncassato", "importoPagato", "verificato"}
-
 // knownContractGaps lists the mismatches found and not fixed yet. Each must
 // still happen: remove an entry when its bug is fixed.
 var knownContractGaps = slices.Concat(
@@ -142,17 +138,6 @@ var knownContractGaps = slices.Concat(
 		"public notifica.PendenzaVerificata (through pendenze.Pendenza)",
 		"API Ente v1 pendenzaVerificata declares these optional fields and the SDK has no way to answer with them "+
 			"(indice could be filled with the voce's 1-based position; nome, dataCaricamento and the BICs need fields)"),
-	// ---- GET /pendenze/{idA2A}/{idPendenza} ----
-	gaps("answer.pendenze.Get public-field", pendenzaBaseMissing,
-		"public pendenze.Testata (ImportoPagato, ImportoIncassato, Anomalo, Verificato, DataUltimoAggiornamento)",
-		"API Pendenze v2 never sends them: neither GovPay's published PendenzaBase nor its Pendenze v2 beans (Pendenza, "+
-			"PendenzaIndex) have them; they are fields of the Backoffice API v1 PendenzaIndex. The integration-test template "+
-			"pendenza-get_monovoce_contabilita.json that lists them is shared with a Backoffice v1 feature; the Pendenze v2 scenarios "+
-			"using it compare only voci[0].contabilita and stato. Remove them from Testata (their zero values pretend "+
-			"\"nothing paid, no anomaly\"), or show a Pendenze v2 answer carrying them"),
-	gaps("answer.pendenze.Get public-field", under("rpp[].pendenza.", pendenzaBaseMissing),
-		"public pendenze.Testata (through RppIndex.pendenza)",
-		"the same Testata fields, in the PendenzaIndex of each rpp: GovPay's Pendenze v2 PendenzaIndex has none of them"),
 	// ---- GET /ricevute/{idDominio}/{iuv}/{idRicevuta} ----
 	[]contractGap{
 		{
