@@ -17,7 +17,6 @@ import (
 const MaxItems = 5
 
 var (
-	reID        = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,35}$`)
 	reIDTipo    = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,35}$`)
 	reIDDominio = regexp.MustCompile(`^[0-9]{11}$`)
 )
@@ -220,7 +219,7 @@ func (c *Cart) AddRiferimento(idA2A, idPendenza string) *Cart {
 	checkID(v, "idPendenza", idPendenza)
 	it := cartItem{Item: Item{Kind: ItemRiferimento, IDA2A: idA2A, IDPendenza: idPendenza}, key: refKey(idA2A, idPendenza)}
 	if len(v.Violations) == 0 {
-		it.wire = mustMarshal(riferimentoWire{IDA2A: idA2A, IDPendenza: idPendenza})
+		it.wire = riferimentoWire{IDA2A: idA2A, IDPendenza: idPendenza}.encode()
 	}
 	return c.add(it, v)
 }
@@ -263,7 +262,7 @@ func (c *Cart) addAvviso(idDominio string, n avvisi.NumeroAvviso, importo govpay
 		}
 	}
 	if len(v.Violations) == 0 {
-		it.wire = mustMarshal(avvisoWire{IDDominio: idDominio, NumeroAvviso: n})
+		it.wire = avvisoWire{IDDominio: idDominio, NumeroAvviso: n}.encode()
 	}
 	return c.add(it, v)
 }
@@ -357,19 +356,38 @@ func (c *Cart) MarshalJSON() ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	return json.Marshal(cartWire{Pendenze: c.wireItems()})
+	b := make([]byte, 0, len(`{"pendenze":[]}`)+c.wireLen())
+	b = append(b, `{"pendenze":[`...)
+	b = c.appendWire(b)
+	return append(b, ']', '}'), nil
 }
 
-func (c *Cart) wireItems() []json.RawMessage {
-	out := make([]json.RawMessage, len(c.items))
-	for i, it := range c.items {
-		out[i] = it.wire
+// appendWire appends the items' wire forms separated by commas. Each wire
+// form is the output of json.Marshal or of appendWireString (compact JSON,
+// HTML characters escaped), so the items are copied as they are: this is
+// the JSON json.Marshal writes for the same []json.RawMessage, without its
+// second scan of every item.
+func (c *Cart) appendWire(b []byte) []byte {
+	for i := range c.items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if w := c.items[i].wire; w != nil {
+			b = append(b, w...)
+		} else {
+			b = append(b, "null"...)
+		}
 	}
-	return out
+	return b
 }
 
-type cartWire struct {
-	Pendenze []json.RawMessage `json:"pendenze"`
+// wireLen is the length of appendWire's output.
+func (c *Cart) wireLen() int {
+	n := len(c.items)
+	for i := range c.items {
+		n += max(len(c.items[i].wire), len("null"))
+	}
+	return n
 }
 
 func refKey(idA2A, idPendenza string) string { return "pendenza " + idA2A + "/" + idPendenza }
@@ -377,7 +395,7 @@ func refKey(idA2A, idPendenza string) string { return "pendenza " + idA2A + "/" 
 func avvisoKey(idDominio, numero string) string { return "avviso " + idDominio + "/" + numero }
 
 func checkID(v *govpay.ValidationError, field, s string) {
-	if reID.MatchString(s) {
+	if isID(s) {
 		return
 	}
 	if s == "" {
@@ -388,7 +406,7 @@ func checkID(v *govpay.ValidationError, field, s string) {
 }
 
 func checkDominio(v *govpay.ValidationError, field, s string) {
-	if reIDDominio.MatchString(s) {
+	if isDominio(s) {
 		return
 	}
 	if s == "" {
@@ -396,6 +414,35 @@ func checkDominio(v *govpay.ValidationError, field, s string) {
 		return
 	}
 	v.Add(field, "must be 11 digits")
+}
+
+// isID reports whether s matches ^[a-zA-Z0-9\-_]{1,35}$ (checked on
+// every item added: a loop is cheaper than the regexp).
+func isID(s string) bool {
+	if len(s) == 0 || len(s) > 35 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isDominio reports whether s matches ^[0-9]{11}$.
+func isDominio(s string) bool {
+	if len(s) != 11 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func mustMarshal(v any) json.RawMessage {

@@ -1,6 +1,7 @@
 package pagamenti
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -272,6 +274,8 @@ func checkReturnURL(u string) string {
 		return "must be an absolute http or https URL"
 	case p.Host == "":
 		return "must be an absolute http or https URL with a host"
+	case !validPort(p.Port()):
+		return "port must be a number from 1 to 65535"
 	case p.User != nil:
 		return "must not carry credentials"
 	case p.Fragment != "" || strings.Contains(u, "#"):
@@ -280,6 +284,16 @@ func checkReturnURL(u string) string {
 		return "must not contain control characters"
 	}
 	return ""
+}
+
+// validPort reports whether port (as url.URL.Port returns it: digits, or
+// "" when the URL names none) is absent or within 1–65535.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	return err == nil && n > 0
 }
 
 // query returns the query parameters of the start request.
@@ -310,6 +324,35 @@ type nuovoPagamentoWire struct {
 	SoggettoVersante        *govpay.Soggetto       `json:"soggettoVersante,omitempty"`
 	AutenticazioneSoggetto  AutenticazioneSoggetto `json:"autenticazioneSoggetto,omitempty"`
 	Lingua                  Lingua                 `json:"lingua,omitempty"`
+}
+
+// startBody encodes the body of POST /pagamenti for a validated cart: the
+// JSON of nuovoPagamentoWire, written in one buffer. The options are
+// encoded by json.Marshal with an empty list of items, whose "[]" the
+// cart's pre-encoded items then fill (see Cart.appendWire): the items are
+// not scanned again.
+func startBody(cart *Cart, opts *StartOptions) ([]byte, error) {
+	rest, err := json.Marshal(nuovoPagamentoWire{
+		Pendenze:                []json.RawMessage{},
+		URLRitorno:              opts.URLRitorno,
+		ContoAddebito:           opts.ContoAddebito,
+		DataEsecuzionePagamento: opts.DataEsecuzionePagamento,
+		CredenzialiPagatore:     opts.CredenzialiPagatore,
+		SoggettoVersante:        opts.SoggettoVersante,
+		AutenticazioneSoggetto:  opts.AutenticazioneSoggetto,
+		Lingua:                  opts.Lingua,
+	})
+	if err != nil {
+		return nil, err
+	}
+	const head = `{"pendenze":[`
+	if !bytes.HasPrefix(rest, []byte(head+"]")) {
+		return nil, errors.New("unexpected encoding of the options") // pendenze is the first field
+	}
+	b := make([]byte, 0, len(rest)+cart.wireLen())
+	b = append(b, head...)
+	b = cart.appendWire(b)
+	return append(b, rest[len(head):]...), nil
 }
 
 // pagamentoCreatoWire is the 201 answer (PagamentoCreato).
@@ -456,16 +499,7 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(nuovoPagamentoWire{
-		Pendenze:                cart.wireItems(),
-		URLRitorno:              opts.URLRitorno,
-		ContoAddebito:           opts.ContoAddebito,
-		DataEsecuzionePagamento: opts.DataEsecuzionePagamento,
-		CredenzialiPagatore:     opts.CredenzialiPagatore,
-		SoggettoVersante:        opts.SoggettoVersante,
-		AutenticazioneSoggetto:  opts.AutenticazioneSoggetto,
-		Lingua:                  opts.Lingua,
-	})
+	body, err := startBody(cart, &opts)
 	if err != nil {
 		return nil, fmt.Errorf("pagamenti: encoding the payment: %w", err)
 	}
