@@ -120,14 +120,12 @@ func WithRecaptcha(response string) GetOption { return func(o *getOptions) { o.r
 func WithLinguaSecondaria(lang string) GetOption { return func(o *getOptions) { o.lingua = lang } }
 
 // request validates the path and options and builds the request.
-func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetOption) (*transport.Request, error) {
+func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetOption) (transport.Request, error) {
 	var o getOptions
-	for _, f := range opts {
-		if f != nil {
-			f(&o)
-		}
+	if len(opts) > 0 {
+		o = collectOptions(opts)
 	}
-	v := &govpay.ValidationError{What: "avviso"}
+	v := govpay.ValidationError{What: "avviso"}
 	if len(idDominio) != 11 || !isDigits(idDominio) {
 		v.Add("idDominio", "must be 11 digits (the creditor's codice fiscale)")
 	}
@@ -143,8 +141,9 @@ func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetO
 	default:
 		v.Add("linguaSecondaria", "must be de, en, fr or sl")
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
+	if len(v.Violations) > 0 {
+		ve := v // on the heap only when returned
+		return transport.Request{}, ve.Err()
 	}
 	var q url.Values
 	set := func(k, val string) {
@@ -160,13 +159,25 @@ func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetO
 	set("UUID", o.uuid)
 	set("gRecaptchaResponse", o.recaptcha)
 	set("linguaSecondaria", o.lingua)
-	return &transport.Request{
+	return transport.Request{
 		Operation: op,
 		Method:    http.MethodGet,
 		Path:      transport.Path("avvisi", idDominio, n.String()),
 		Query:     q,
 		Accept:    accept,
 	}, nil
+}
+
+// collectOptions applies opts (a function of its own, so that the options
+// of a call without any stay off the heap).
+func collectOptions(opts []GetOption) getOptions {
+	var o getOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
 }
 
 // numeroRule turns a ParseNumeroAvviso error into a violation rule, without
@@ -192,7 +203,7 @@ func (c *Client) Get(ctx context.Context, idDominio, numeroAvviso string, opts .
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.tc.Do(ctx, req)
+	resp, err := c.tc.Do(ctx, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +233,7 @@ func (c *Client) PDF(ctx context.Context, idDominio, numeroAvviso string, opts .
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.tc.Do(ctx, req)
+	resp, err := c.tc.Do(ctx, &req)
 	if err != nil {
 		return nil, err
 	}

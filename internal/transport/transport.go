@@ -37,6 +37,7 @@ const DefaultTimeout = 60 * time.Second
 type Client struct {
 	base     string // scheme://host/path without trailing slash
 	hc       *http.Client
+	doHC     *http.Client          // what Do sends through: hc, or hc without authTransport (see NewFromConfig)
 	next     http.RoundTripper     // under authTransport
 	auth     *authTransport        // sets authentication and User-Agent
 	rc       *retryablehttp.Client // retries for idempotent requests; nil when disabled
@@ -120,10 +121,22 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 	hc.Transport = c.auth
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
+	// Do sets the authentication headers and the User-Agent on the
+	// requests it builds, so authTransport would pass them on unchanged:
+	// without a logger, Do sends them straight to the transport underneath.
+	// Besides a call, this spares what net/http does for a RoundTripper it
+	// does not know when the client has a Timeout (a timer, a goroutine
+	// and a cancel channel per request, instead of a context deadline).
+	c.doHC = c.hc
+	if c.log == nil {
+		direct := hc
+		direct.Transport = next
+		c.doHC = &direct
+	}
 
 	if c.policy.MaxAttempts > 1 {
 		c.rc = &retryablehttp.Client{
-			HTTPClient:   c.hc,
+			HTTPClient:   c.doHC,
 			RetryWaitMin: c.policy.MinBackoff,
 			RetryWaitMax: c.policy.MaxBackoff,
 			RetryMax:     c.policy.MaxAttempts - 1,
@@ -208,12 +221,21 @@ type Request struct {
 
 // Path joins segments, escaping each with url.PathEscape.
 func Path(segments ...string) string {
+	var buf [8]string
+	esc := buf[:0]
+	n := len(segments)
+	for _, s := range segments {
+		e := url.PathEscape(s) // s itself when nothing needs escaping
+		esc = append(esc, e)
+		n += len(e)
+	}
 	var b strings.Builder
-	for i, s := range segments {
+	b.Grow(n)
+	for i, s := range esc {
 		if i > 0 {
 			b.WriteByte('/')
 		}
-		b.WriteString(url.PathEscape(s))
+		b.WriteString(s)
 	}
 	return b.String()
 }
@@ -230,14 +252,17 @@ func Idempotent(method string) bool {
 
 // URL returns the absolute URL of r.
 func (c *Client) URL(r *Request) string {
-	u := c.base
-	if r.Path != "" {
-		u += "/" + strings.TrimLeft(r.Path, "/")
+	// One concatenation per case: the URL is built on every call.
+	hasQuery := len(r.Query) > 0
+	switch {
+	case r.Path != "" && hasQuery:
+		return c.base + "/" + strings.TrimLeft(r.Path, "/") + "?" + r.Query.Encode()
+	case r.Path != "":
+		return c.base + "/" + strings.TrimLeft(r.Path, "/")
+	case hasQuery:
+		return c.base + "?" + r.Query.Encode()
 	}
-	if len(r.Query) > 0 {
-		u += "?" + r.Query.Encode()
-	}
-	return u
+	return c.base
 }
 
 // Do sends r and returns the answer when its status is below 400 (a 3xx is
@@ -298,7 +323,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		}
 		setHeaders(req.Header, r, accept)
 		c.auth.set(req.Header)
-		resp, err = c.hc.Do(req)
+		resp, err = c.doHC.Do(req)
 	}
 	if err != nil {
 		if resp != nil && resp.Body != nil {
