@@ -28,5 +28,5 @@ func ExampleNonEseguita() {
 	fmt.Println(string(v1))
 	// Output:
 	// {"stato":"NON_ESEGUITA","pendenza":{"causale":"Diritti di segreteria","idA2A":"GESTIONALE","idDominio":"01234567890","idPendenza":"PRATICA-17","idTipoPendenza":"SEGRETERIA","importo":16.00,"soggettoPagatore":{"tipo":"F","identificativo":"RSSMRA30A01H501I"},"voci":[{"codiceTassonomicoPagoPA":"9/SEGRETERIA","descrizione":"Diritti","ibanAccredito":"IT60X0542811101000000123456","idVocePendenza":"1","importo":16.00}]}}
-	// {"causale":"Diritti di segreteria","idA2A":"GESTIONALE","idDominio":"01234567890","idPendenza":"PRATICA-17","idTipoPendenza":"SEGRETERIA","importo":16.00,"soggettoPagatore":{"tipo":"F","identificativo":"RSSMRA30A01H501I"},"stato":"NON_ESEGUITA","voci":[{"codiceContabilita":"SEGRETERIA","descrizione":"Diritti","ibanAccredito":"IT60X0542811101000000123456","idVocePendenza":"1","importo":16.00,"tipoContabilita":"ALTRO"}]}
+	// {"causale":"Diritti di segreteria","idA2A":"GESTIONALE","idDominio":"01234567890","idPendenza":"PRATICA-17","idTipoPendenza":"SEGRETERIA","importo":16.00,"soggettoPagatore":{"tipo":"F","identificativo":"RSSMRA30A01H501I"},"stato":"NON_ESEGUITA","voci":[{"codiceContabilita":"SEGRETERIA","descrizione":"Diritti","ibanAccredito":"IT60X0542811101000000123456","idVocePendenza":"1","importo":16.00,"indice":1,"tipoContabilita":"ALTRO"}]}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -79,7 +80,10 @@ const (
 // IBAN gets codiceTassonomicoPagoPA "{0|1|2|9}/{codiceContabilita}" in v2
 // (tipoContabilita ENTRATA instead of CAPITOLO in v1), a bollo gets tipoBollo
 // "01" and codiceTassonomicoPagoPA "9/MBT" in v2 ("Imposta di bollo" in v1),
-// and fields the target version does not define are dropped.
+// v1 voci get their 1-based position as indice, and fields the target
+// version does not define are dropped (in v1 also the proprieta keys
+// informativaImportoAvviso, linguaSecondariaInformativaImportoAvviso and
+// dataScandenzaAvviso).
 type PendenzaVerificata struct {
 	Stato StatoPendenzaVerificata
 	// DescrizioneStato explains a state other than NON_ESEGUITA
@@ -152,6 +156,11 @@ var (
 	v1VoceKeys = setOf("indice", "idVocePendenza", "importo", "descrizione", "datiAllegati", "descrizioneCausaleRPT",
 		"contabilita", "metadata", "idDominio", "codEntrata", "ibanAccredito", "bicAccredito", "ibanAppoggio",
 		"bicAppoggio", "tipoContabilita", "codiceContabilita", "tipoBollo", "hashDocumento", "provinciaResidenza")
+	// Keys of ProprietaPendenza in API Ente v1: fewer than in API Pendenze
+	// v2 (no informativaImportoAvviso, linguaSecondariaInformativaImportoAvviso
+	// nor dataScandenzaAvviso).
+	v1ProprietaKeys = setOf("linguaSecondaria", "descrizioneImporto", "lineaTestoRicevuta1", "lineaTestoRicevuta2",
+		"linguaSecondariaCausale")
 )
 
 func setOf(keys ...string) map[string]bool {
@@ -242,6 +251,11 @@ func convertPendenza(p map[string]json.RawMessage, version int) error {
 			delete(p, k)
 		}
 	}
+	if version == 1 {
+		if err := filterProprieta(p); err != nil {
+			return err
+		}
+	}
 	raw, ok := p["voci"]
 	if !ok || isNull(raw) {
 		return nil
@@ -251,6 +265,10 @@ func convertPendenza(p map[string]json.RawMessage, version int) error {
 		return fmt.Errorf("notifica: PendenzaVerificata: reading voci: %w", err)
 	}
 	for i, voce := range voci {
+		if version == 1 {
+			// API Ente v1 numbers the voci: their 1-based position.
+			voce["indice"] = json.RawMessage(strconv.Itoa(i + 1))
+		}
 		if err := convertVoce(voce, version); err != nil {
 			return fmt.Errorf("notifica: PendenzaVerificata: voci[%d]: %w", i, err)
 		}
@@ -260,6 +278,34 @@ func convertPendenza(p map[string]json.RawMessage, version int) error {
 		return err
 	}
 	p["voci"] = b
+	return nil
+}
+
+// filterProprieta keeps the keys of proprieta that API Ente v1 defines,
+// and drops proprieta when none is left.
+func filterProprieta(p map[string]json.RawMessage) error {
+	raw, ok := p["proprieta"]
+	if !ok || isNull(raw) {
+		return nil
+	}
+	var pr map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &pr); err != nil {
+		return fmt.Errorf("notifica: PendenzaVerificata: reading proprieta: %w", err)
+	}
+	for k := range pr {
+		if !v1ProprietaKeys[k] {
+			delete(pr, k)
+		}
+	}
+	if len(pr) == 0 {
+		delete(p, "proprieta")
+		return nil
+	}
+	b, err := json.Marshal(pr)
+	if err != nil {
+		return err
+	}
+	p["proprieta"] = b
 	return nil
 }
 

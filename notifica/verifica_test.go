@@ -204,6 +204,63 @@ func TestVerificaConversion(t *testing.T) {
 	assert.ErrorContains(t, err, "INVENTATA")
 }
 
+// TestVerificaV1Proprieta: API Ente v1 knows fewer proprieta than API
+// Pendenze v2, and numbers the voci; v2 keeps every proprieta and has no
+// indice.
+func TestVerificaV1Proprieta(t *testing.T) {
+	info, infoDE := "Importo comprensivo del bollo", "Betrag einschließlich Stempel"
+	p := tari()
+	p.Proprieta = &pendenze.Proprieta{
+		LinguaSecondaria:                         pendenze.LinguaTedesco,
+		DescrizioneImporto:                       []pendenze.DescrizioneImporto{{Voce: "TARI", Importo: govpay.Centesimi(23450)}},
+		LineaTestoRicevuta1:                      "Comune di Esempio",
+		LineaTestoRicevuta2:                      "Ufficio Tributi",
+		LinguaSecondariaCausale:                  "Müllgebühr 2024",
+		InformativaImportoAvviso:                 &info,
+		LinguaSecondariaInformativaImportoAvviso: &infoDE,
+		DataScadenzaAvviso:                       govpay.NewDate(2024, 11, 30),
+	}
+	v1Proprieta := map[string]any{
+		"linguaSecondaria": "de", "descrizioneImporto": []any{map[string]any{"voce": "TARI", "importo": 234.5}},
+		"lineaTestoRicevuta1": "Comune di Esempio", "lineaTestoRicevuta2": "Ufficio Tributi", "linguaSecondariaCausale": "Müllgebühr 2024",
+	}
+	answer := notifica.NonEseguita("A2A-1", "P-17", p)
+
+	b, err := answer.MarshalJSONV1()
+	require.NoError(t, err)
+	h := newHandler(t, &verifier{answer: answer}, notifica.WithVerificaV1())
+	res := do(h, "GET", "/pendenze/A2A-1/P-17", nil)
+	require.Equal(t, 201, res.Code, res.Body.String())
+	for name, body := range map[string][]byte{"MarshalJSONV1": b, "handler": res.Body.Bytes()} {
+		m := decodeMap(t, body)
+		assert.Equal(t, v1Proprieta, m["proprieta"], "%s: only the proprieta API Ente v1 defines", name)
+		voci := m["voci"].([]any)
+		require.Len(t, voci, 2)
+		for i, vc := range voci {
+			assert.Equal(t, float64(i+1), vc.(map[string]any)["indice"], "%s: voci[%d].indice is its 1-based position", name, i)
+		}
+	}
+
+	b, err = json.Marshal(answer)
+	require.NoError(t, err)
+	pend := decodeMap(t, b)["pendenza"].(map[string]any)
+	pr := pend["proprieta"].(map[string]any)
+	assert.Equal(t, info, pr["informativaImportoAvviso"], "v2 keeps every proprieta")
+	assert.Equal(t, infoDE, pr["linguaSecondariaInformativaImportoAvviso"])
+	assert.Equal(t, "2024-11-30", pr["dataScandenzaAvviso"])
+	for _, vc := range pend["voci"].([]any) {
+		assert.NotContains(t, vc, "indice", "API Ente v2 NuovaVocePendenza has no indice")
+	}
+
+	// Proprieta API Ente v1 does not know at all: no proprieta.
+	only := tari()
+	only.Proprieta = &pendenze.Proprieta{InformativaImportoAvviso: &info}
+	b, err = notifica.NonEseguita("A2A-1", "P-17", only).MarshalJSONV1()
+	require.NoError(t, err)
+	assert.NotContains(t, decodeMap(t, b), "proprieta")
+	assert.Equal(t, &info, only.Proprieta.InformativaImportoAvviso, "the caller's pendenza is not modified")
+}
+
 func TestVerificaDefaultsFromPath(t *testing.T) {
 	p := tari()
 	p.IDDominio, p.IDTipoPendenza = "", ""

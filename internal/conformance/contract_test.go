@@ -129,15 +129,9 @@ var knownContractGaps = slices.Concat(
 		},
 	},
 	// ---- API Ente v1 verification answers ----
-	gaps("notifica.Verifica.v1 unknown", []string{"proprieta.dataScandenzaAvviso", "proprieta.informativaImportoAvviso", "proprieta.linguaSecondariaInformativaImportoAvviso"},
-		"public notifica (PendenzaVerificata.MarshalJSONV1, handler WithVerificaV1)",
-		"API Ente v1 ProprietaPendenza (ours and GovPay's govpay-api-ec-v1.yaml) has only linguaSecondaria, descrizioneImporto, "+
-			"lineaTestoRicevuta1/2 and linguaSecondariaCausale; convertPendenza filters the keys of the pendenza and of its voci "+
-			"but copies proprieta whole: filter proprieta to the v1 keys too"),
-	gaps("notifica.Verifica.v1 uncovered", []string{"dataCaricamento", "nome", "voci[].bicAccredito", "voci[].bicAppoggio", "voci[].indice"},
+	gaps("notifica.Verifica.v1 uncovered", []string{"dataCaricamento", "nome", "voci[].bicAccredito", "voci[].bicAppoggio"},
 		"public notifica.PendenzaVerificata (through pendenze.Pendenza)",
-		"API Ente v1 pendenzaVerificata declares these optional fields and the SDK has no way to answer with them "+
-			"(indice could be filled with the voce's 1-based position; nome, dataCaricamento and the BICs need fields)"),
+		"optional; the SDK's model has no source for it"),
 	// ---- GET /ricevute/{idDominio}/{iuv}/{idRicevuta} ----
 	[]contractGap{
 		{
