@@ -4,8 +4,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/pem"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -17,6 +15,25 @@ import (
 // Option configures a client of any of the SDK's API packages. Options
 // validate their arguments: a bad option makes the package's New return an
 // error, before any request is made.
+//
+// That error is a [*ValidationError] with What "options" (it matches
+// [ErrInvalid]); New lists the violations of every option and of its base
+// URL, not only the first. Each [Violation] names its Field in one stable
+// form:
+//
+//   - an argument of an option: the option, a dot and the parameter's name
+//     as in the option's signature: "WithBasicAuth.user",
+//     "WithAPIKey.key", "WithSSLHeader.pemCert";
+//   - a field of an option's struct argument: the option, a dot and the
+//     field's name: "WithRetry.MaxAttempts", "WithSPID.Email",
+//     "WithClientCertificate.PrivateKey";
+//   - an option that conflicts with another one given before: the option
+//     alone, "WithBearerToken", the rule naming the other;
+//   - New's own arguments: "baseURL", and "opts[i]" for a nil option at
+//     index i.
+//
+// The Rule says what the argument must be ("must not be empty"). Neither
+// ever holds the value given, so a credential cannot leak through an error.
 type Option func(*config.Config) error
 
 // RetryPolicy says how operations that are safe to repeat (GET, and PUT of a
@@ -52,9 +69,37 @@ var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Mill
 // NoRetry disables retries.
 var NoRetry = RetryPolicy{MaxAttempts: 1}
 
+// optionsWhat is the What of the errors options return.
+const optionsWhat = "options"
+
+// invalid returns an empty *ValidationError for options.
+func invalid() *ValidationError { return &ValidationError{What: optionsWhat} }
+
+// authOption names the option of each header-based authentication mode
+// (config.HeaderAuth.Mode).
+func authOption(mode string) string {
+	switch mode {
+	case "basic":
+		return "WithBasicAuth"
+	case "api-key":
+		return "WithAPIKey"
+	case "principal":
+		return "WithPrincipalHeader"
+	case "spid":
+		return "WithSPID"
+	case "bearer":
+		return "WithBearerToken"
+	case "ssl-header":
+		return "WithSSLHeader"
+	}
+	return mode
+}
+
 func setAuth(c *config.Config, a *config.HeaderAuth) error {
 	if c.Auth != nil {
-		return fmt.Errorf("govpay: %s authentication conflicts with %s authentication already configured: choose one", a.Mode, c.Auth.Mode)
+		ve := invalid()
+		ve.Add(authOption(a.Mode), "conflicts with "+authOption(c.Auth.Mode)+", given before: give one header-based authentication option (a client certificate combines with any)")
+		return ve
 	}
 	c.Auth = a
 	return nil
@@ -64,21 +109,41 @@ func invalidHeaderValue(s string) bool {
 	return strings.ContainsAny(s, "\r\n\x00")
 }
 
+// headerValue records a violation of field when v is empty or cannot be a
+// header value.
+func headerValue(ve *ValidationError, field, v string) {
+	switch {
+	case v == "":
+		ve.Add(field, "must not be empty")
+	case invalidHeaderValue(v):
+		ve.Add(field, "must not contain control characters")
+	}
+}
+
 // WithBasicAuth authenticates with HTTP Basic (GovPay's "basic" base URLs).
 // The password never appears in errors or logs.
+//
+// Violations name "WithBasicAuth.user" (empty, with ':' or control
+// characters) and "WithBasicAuth.password" (empty, control characters).
 func WithBasicAuth(user, password string) Option {
 	return func(c *config.Config) error {
-		if user == "" {
-			return errors.New("govpay: WithBasicAuth: user must not be empty")
+		ve := invalid()
+		switch {
+		case user == "":
+			ve.Add("WithBasicAuth.user", "must not be empty")
+		case strings.Contains(user, ":"):
+			ve.Add("WithBasicAuth.user", "must not contain ':'")
+		case invalidHeaderValue(user):
+			ve.Add("WithBasicAuth.user", "must not contain control characters")
 		}
-		if strings.Contains(user, ":") {
-			return errors.New("govpay: WithBasicAuth: user must not contain ':'")
+		switch {
+		case password == "":
+			ve.Add("WithBasicAuth.password", "must not be empty")
+		case invalidHeaderValue(password):
+			ve.Add("WithBasicAuth.password", "must not contain control characters")
 		}
-		if password == "" {
-			return errors.New("govpay: WithBasicAuth: password must not be empty")
-		}
-		if invalidHeaderValue(user) || invalidHeaderValue(password) {
-			return errors.New("govpay: WithBasicAuth: user and password must not contain control characters")
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		token := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
 		return setAuth(c, &config.HeaderAuth{
@@ -94,13 +159,22 @@ func WithBasicAuth(user, password string) Option {
 // "ssl" base URLs). It needs an *http.Transport (the default, or the one of
 // the client given with [WithHTTPClient]); its TLS configuration is cloned,
 // never modified.
+//
+// Violations name "WithClientCertificate.Certificate" (no certificate) and
+// "WithClientCertificate.PrivateKey" (no private key). New refuses the
+// option with the violation "WithClientCertificate" when the client given
+// with [WithHTTPClient] has a Transport other than an *http.Transport.
 func WithClientCertificate(cert tls.Certificate) Option {
 	return func(c *config.Config) error {
+		ve := invalid()
 		if len(cert.Certificate) == 0 {
-			return errors.New("govpay: WithClientCertificate: the certificate is empty")
+			ve.Add("WithClientCertificate.Certificate", "must not be empty: the DER certificate chain")
 		}
 		if cert.PrivateKey == nil {
-			return errors.New("govpay: WithClientCertificate: the certificate has no private key")
+			ve.Add("WithClientCertificate.PrivateKey", "must not be nil")
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		c.ClientCerts = append(c.ClientCerts, cert)
 		return nil
@@ -114,11 +188,16 @@ const SSLHeader = "X-GOVPAY-CERT"
 
 // WithSSLHeader sends a PEM client certificate in the [SSLHeader] header, for
 // deployments where a proxy terminates TLS and forwards the certificate.
+//
+// A violation names "WithSSLHeader.pemCert" when it is not a PEM
+// certificate.
 func WithSSLHeader(pemCert string) Option {
 	return func(c *config.Config) error {
 		block, _ := pem.Decode([]byte(strings.TrimSpace(pemCert)))
 		if block == nil || block.Type != "CERTIFICATE" {
-			return errors.New("govpay: WithSSLHeader: want a PEM certificate (-----BEGIN CERTIFICATE-----)")
+			ve := invalid()
+			ve.Add("WithSSLHeader.pemCert", "must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
+			return ve
 		}
 		// Header values cannot hold newlines: the PEM travels on one line,
 		// base64 DER between the usual markers.
@@ -136,13 +215,16 @@ func WithSSLHeader(pemCert string) Option {
 
 // WithAPIKey authenticates with GovPay's application key headers X-APP-ID
 // and X-API-KEY. The key never appears in errors or logs.
+//
+// Violations name "WithAPIKey.appID" and "WithAPIKey.key" (empty, control
+// characters).
 func WithAPIKey(appID, key string) Option {
 	return func(c *config.Config) error {
-		if appID == "" || key == "" {
-			return errors.New("govpay: WithAPIKey: appID and key must not be empty")
-		}
-		if invalidHeaderValue(appID) || invalidHeaderValue(key) {
-			return errors.New("govpay: WithAPIKey: appID and key must not contain control characters")
+		ve := invalid()
+		headerValue(ve, "WithAPIKey.appID", appID)
+		headerValue(ve, "WithAPIKey.key", key)
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		return setAuth(c, &config.HeaderAuth{
 			Mode:    "api-key",
@@ -155,16 +237,21 @@ func WithAPIKey(appID, key string) Option {
 
 // WithPrincipalHeader authenticates with a header carrying the principal, for
 // GovPay's "header" base URLs behind an authenticating proxy.
+//
+// Violations name "WithPrincipalHeader.name" (empty, not a header name)
+// and "WithPrincipalHeader.value" (empty, control characters).
 func WithPrincipalHeader(name, value string) Option {
 	return func(c *config.Config) error {
-		if name == "" || value == "" {
-			return errors.New("govpay: WithPrincipalHeader: name and value must not be empty")
+		ve := invalid()
+		switch {
+		case name == "":
+			ve.Add("WithPrincipalHeader.name", "must not be empty")
+		case !validHeaderName(name):
+			ve.Add("WithPrincipalHeader.name", "must be a header name: letters, digits, '-' and '_'")
 		}
-		if !validHeaderName(name) {
-			return fmt.Errorf("govpay: WithPrincipalHeader: %q is not a valid header name", name)
-		}
-		if invalidHeaderValue(value) {
-			return errors.New("govpay: WithPrincipalHeader: value must not contain control characters")
+		headerValue(ve, "WithPrincipalHeader.value", value)
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		h := http.Header{}
 		h.Set(name, value)
@@ -184,22 +271,30 @@ type SPIDUser struct {
 
 // WithSPID sends the citizen's identity in GovPay's X-SPID-* headers, for the
 // "spid" base URLs of API Pagamento.
+//
+// Violations name the field of u: "WithSPID.FiscalNumber" (empty), and any
+// field with control characters ("WithSPID.Email").
 func WithSPID(u SPIDUser) Option {
 	return func(c *config.Config) error {
+		ve := invalid()
 		if u.FiscalNumber == "" {
-			return errors.New("govpay: WithSPID: FiscalNumber must not be empty")
+			ve.Add("WithSPID.FiscalNumber", "must not be empty")
 		}
 		h := http.Header{}
-		for _, f := range []struct{ name, v string }{
-			{"X-Spid-Fiscalnumber", u.FiscalNumber}, {"X-Spid-Name", u.Name}, {"X-Spid-Familyname", u.FamilyName},
-			{"X-Spid-Email", u.Email}, {"X-Spid-Mobilephone", u.MobilePhone}, {"X-Spid-Address", u.Address},
+		for _, f := range []struct{ field, header, v string }{
+			{"FiscalNumber", "X-Spid-Fiscalnumber", u.FiscalNumber}, {"Name", "X-Spid-Name", u.Name},
+			{"FamilyName", "X-Spid-Familyname", u.FamilyName}, {"Email", "X-Spid-Email", u.Email},
+			{"MobilePhone", "X-Spid-Mobilephone", u.MobilePhone}, {"Address", "X-Spid-Address", u.Address},
 		} {
 			if invalidHeaderValue(f.v) {
-				return fmt.Errorf("govpay: WithSPID: %s must not contain control characters", f.name)
+				ve.Add("WithSPID."+f.field, "must not contain control characters")
 			}
 			if f.v != "" {
-				h.Set(f.name, f.v)
+				h.Set(f.header, f.v)
 			}
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		return setAuth(c, &config.HeaderAuth{Mode: "spid", Headers: h})
 	}
@@ -207,13 +302,20 @@ func WithSPID(u SPIDUser) Option {
 
 // WithBearerToken sends "Authorization: Bearer <token>" (GovPay's "oauth2"
 // base URLs). The token never appears in errors or logs.
+//
+// A violation names "WithBearerToken.token" (empty, spaces or control
+// characters).
 func WithBearerToken(token string) Option {
 	return func(c *config.Config) error {
-		if token == "" {
-			return errors.New("govpay: WithBearerToken: token must not be empty")
-		}
-		if invalidHeaderValue(token) || strings.ContainsAny(token, " \t") {
-			return errors.New("govpay: WithBearerToken: token must not contain spaces or control characters")
+		switch {
+		case token == "":
+			ve := invalid()
+			ve.Add("WithBearerToken.token", "must not be empty")
+			return ve
+		case invalidHeaderValue(token) || strings.ContainsAny(token, " \t"):
+			ve := invalid()
+			ve.Add("WithBearerToken.token", "must not contain spaces or control characters")
+			return ve
 		}
 		return setAuth(c, &config.HeaderAuth{
 			Mode:    "bearer",
@@ -227,31 +329,48 @@ func WithBearerToken(token string) Option {
 // WithHTTPClient uses a copy of hc to send requests (its Transport, Timeout,
 // Jar). hc itself is never modified; redirects are never followed whatever
 // its CheckRedirect says, because a 302 from GovPay is a result.
-func WithHTTPClient(hc *http.Client) Option {
+//
+// A violation names "WithHTTPClient.client" when it is nil.
+func WithHTTPClient(client *http.Client) Option {
 	return func(c *config.Config) error {
-		if hc == nil {
-			return errors.New("govpay: WithHTTPClient: client must not be nil")
+		if client == nil {
+			ve := invalid()
+			ve.Add("WithHTTPClient.client", "must not be nil")
+			return ve
 		}
-		cp := *hc
+		cp := *client
 		c.HTTPClient = &cp
 		return nil
 	}
 }
 
 // WithRetry sets the retry policy for operations that are safe to repeat.
+//
+// Violations name the field of p: "WithRetry.MaxAttempts" (outside 1–20),
+// "WithRetry.MinBackoff", "WithRetry.MaxBackoff", "WithRetry.MaxRetryAfter"
+// (negative; MaxBackoff also when less than MinBackoff).
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config.Config) error {
-		if p.MaxAttempts < 1 {
-			return errors.New("govpay: WithRetry: MaxAttempts must be at least 1")
+		ve := invalid()
+		switch {
+		case p.MaxAttempts < 1:
+			ve.Add("WithRetry.MaxAttempts", "must be at least 1")
+		case p.MaxAttempts > 20:
+			ve.Add("WithRetry.MaxAttempts", "must be at most 20")
 		}
-		if p.MaxAttempts > 20 {
-			return errors.New("govpay: WithRetry: MaxAttempts must be at most 20")
+		for _, d := range []struct {
+			field string
+			v     time.Duration
+		}{{"MinBackoff", p.MinBackoff}, {"MaxBackoff", p.MaxBackoff}, {"MaxRetryAfter", p.MaxRetryAfter}} {
+			if d.v < 0 {
+				ve.Add("WithRetry."+d.field, "must not be negative")
+			}
 		}
-		if p.MinBackoff < 0 || p.MaxBackoff < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("govpay: WithRetry: durations must not be negative")
+		if p.MaxBackoff > 0 && p.MaxBackoff < p.MinBackoff {
+			ve.Add("WithRetry.MaxBackoff", "must not be less than MinBackoff (or zero, for the default)")
 		}
-		if p.MaxBackoff != 0 && p.MaxBackoff < p.MinBackoff {
-			return errors.New("govpay: WithRetry: MaxBackoff must not be less than MinBackoff")
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		d := DefaultRetryPolicy
 		switch {
@@ -273,22 +392,30 @@ func WithRetry(p RetryPolicy) Option {
 // WithLogger logs each request (method, redacted URL, status, duration,
 // attempt) at Debug level and each retry at Info level. Credentials are never
 // logged. Logging is off by default.
-func WithLogger(l *slog.Logger) Option {
+//
+// A violation names "WithLogger.logger" when it is nil.
+func WithLogger(logger *slog.Logger) Option {
 	return func(c *config.Config) error {
-		if l == nil {
-			return errors.New("govpay: WithLogger: logger must not be nil")
+		if logger == nil {
+			ve := invalid()
+			ve.Add("WithLogger.logger", "must not be nil")
+			return ve
 		}
-		c.Logger = l
+		c.Logger = logger
 		return nil
 	}
 }
 
 // WithUserAgent prepends product to the User-Agent header
 // ("myportal/2.1 govpay-go/0.1.0").
+//
+// A violation names "WithUserAgent.product" (empty, control characters).
 func WithUserAgent(product string) Option {
 	return func(c *config.Config) error {
-		if product == "" || invalidHeaderValue(product) {
-			return errors.New("govpay: WithUserAgent: product must be a non-empty header value")
+		ve := invalid()
+		headerValue(ve, "WithUserAgent.product", product)
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		c.UserAgent = product
 		return nil

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,82 +45,117 @@ func selfSignedPEM(t *testing.T) (string, tls.Certificate) {
 	return p, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
+// violation is what an invalid option must report: the field, and a
+// fragment of the rule.
+type violation struct{ field, rule string }
+
 func TestOptionsValidation(t *testing.T) {
 	pemCert, cert := selfSignedPEM(t)
 	tests := []struct {
-		name    string
-		opts    []govpay.Option
-		wantErr string // "" means valid
+		name string
+		opts []govpay.Option
+		want []violation // nil means valid; otherwise every violation, in order
 	}{
-		{"basic", []govpay.Option{govpay.WithBasicAuth("u", "p")}, ""},
-		{"basic empty user", []govpay.Option{govpay.WithBasicAuth("", "p")}, "user must not be empty"},
-		{"basic empty password", []govpay.Option{govpay.WithBasicAuth("u", "")}, "password must not be empty"},
-		{"basic colon in user", []govpay.Option{govpay.WithBasicAuth("u:x", "p")}, "must not contain ':'"},
-		{"basic newline", []govpay.Option{govpay.WithBasicAuth("u", "p\r\nX-Evil: 1")}, "control characters"},
-		{"api key", []govpay.Option{govpay.WithAPIKey("app", "key")}, ""},
-		{"api key empty id", []govpay.Option{govpay.WithAPIKey("", "key")}, "must not be empty"},
-		{"api key empty key", []govpay.Option{govpay.WithAPIKey("app", "")}, "must not be empty"},
-		{"api key newline", []govpay.Option{govpay.WithAPIKey("app", "k\n")}, "control characters"},
-		{"principal", []govpay.Option{govpay.WithPrincipalHeader("X-Principal", "gestionale")}, ""},
-		{"principal empty name", []govpay.Option{govpay.WithPrincipalHeader("", "v")}, "must not be empty"},
-		{"principal empty value", []govpay.Option{govpay.WithPrincipalHeader("X-P", "")}, "must not be empty"},
-		{"principal bad name", []govpay.Option{govpay.WithPrincipalHeader("X P:", "v")}, "not a valid header name"},
-		{"principal newline", []govpay.Option{govpay.WithPrincipalHeader("X-P", "a\nb")}, "control characters"},
-		{"spid", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "RSSMRA80A01H501U"})}, ""},
-		{"spid no fiscal number", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{Name: "Mario"})}, "FiscalNumber must not be empty"},
-		{"spid newline", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "X", Email: "a\r\n"})}, "X-Spid-Email must not contain control characters"},
-		{"bearer", []govpay.Option{govpay.WithBearerToken("tok")}, ""},
-		{"bearer empty", []govpay.Option{govpay.WithBearerToken("")}, "token must not be empty"},
-		{"bearer space", []govpay.Option{govpay.WithBearerToken("a b")}, "spaces"},
-		{"ssl header", []govpay.Option{govpay.WithSSLHeader(pemCert)}, ""},
-		{"ssl header not PEM", []govpay.Option{govpay.WithSSLHeader("hello")}, "want a PEM certificate"},
-		{"ssl header key PEM", []govpay.Option{govpay.WithSSLHeader("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}, "want a PEM certificate"},
-		{"client cert", []govpay.Option{govpay.WithClientCertificate(cert)}, ""},
-		{"client cert empty", []govpay.Option{govpay.WithClientCertificate(tls.Certificate{})}, "certificate is empty"},
-		{"client cert no key", []govpay.Option{govpay.WithClientCertificate(tls.Certificate{Certificate: cert.Certificate})}, "no private key"},
-		{"client cert with basic", []govpay.Option{govpay.WithClientCertificate(cert), govpay.WithBasicAuth("u", "p")}, ""},
-		{"two header modes", []govpay.Option{govpay.WithBasicAuth("u", "p"), govpay.WithAPIKey("a", "k")}, "api-key authentication conflicts with basic"},
-		{"bearer then basic", []govpay.Option{govpay.WithBearerToken("t"), govpay.WithBasicAuth("u", "p")}, "conflicts"},
-		{"spid then principal", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "X"}), govpay.WithPrincipalHeader("X-P", "v")}, "conflicts"},
-		{"ssl header then basic", []govpay.Option{govpay.WithSSLHeader(pemCert), govpay.WithBasicAuth("u", "p")}, "conflicts"},
-		{"http client nil", []govpay.Option{govpay.WithHTTPClient(nil)}, "client must not be nil"},
-		{"http client", []govpay.Option{govpay.WithHTTPClient(&http.Client{})}, ""},
-		{"logger nil", []govpay.Option{govpay.WithLogger(nil)}, "logger must not be nil"},
-		{"logger", []govpay.Option{govpay.WithLogger(slog.Default())}, ""},
-		{"user agent", []govpay.Option{govpay.WithUserAgent("portale/1.0")}, ""},
-		{"user agent empty", []govpay.Option{govpay.WithUserAgent("")}, "non-empty header value"},
-		{"user agent newline", []govpay.Option{govpay.WithUserAgent("a\nb")}, "non-empty header value"},
-		{"retry", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Second})}, ""},
-		{"retry zero attempts", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{})}, "MaxAttempts must be at least 1"},
-		{"retry too many", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 21})}, "at most 20"},
-		{"retry negative", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MinBackoff: -1})}, "must not be negative"},
-		{"retry inverted", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Second, MaxBackoff: time.Millisecond})}, "MaxBackoff must not be less than MinBackoff"},
-		{"no retry", []govpay.Option{govpay.WithRetry(govpay.NoRetry)}, ""},
-		{"insecure redirect", []govpay.Option{govpay.WithInsecureRedirect()}, ""},
+		{"basic", []govpay.Option{govpay.WithBasicAuth("u", "p")}, nil},
+		{"basic empty user", []govpay.Option{govpay.WithBasicAuth("", "p")}, []violation{{"WithBasicAuth.user", "must not be empty"}}},
+		{"basic empty password", []govpay.Option{govpay.WithBasicAuth("u", "")}, []violation{{"WithBasicAuth.password", "must not be empty"}}},
+		{"basic both empty", []govpay.Option{govpay.WithBasicAuth("", "")}, []violation{{"WithBasicAuth.user", "must not be empty"}, {"WithBasicAuth.password", "must not be empty"}}},
+		{"basic colon in user", []govpay.Option{govpay.WithBasicAuth("u:x", "p")}, []violation{{"WithBasicAuth.user", "must not contain ':'"}}},
+		{"basic newline", []govpay.Option{govpay.WithBasicAuth("u", "p\r\nX-Evil: 1")}, []violation{{"WithBasicAuth.password", "control characters"}}},
+		{"basic newline in user", []govpay.Option{govpay.WithBasicAuth("u\n", "p")}, []violation{{"WithBasicAuth.user", "control characters"}}},
+		{"api key", []govpay.Option{govpay.WithAPIKey("app", "key")}, nil},
+		{"api key empty id", []govpay.Option{govpay.WithAPIKey("", "key")}, []violation{{"WithAPIKey.appID", "must not be empty"}}},
+		{"api key empty key", []govpay.Option{govpay.WithAPIKey("app", "")}, []violation{{"WithAPIKey.key", "must not be empty"}}},
+		{"api key newline", []govpay.Option{govpay.WithAPIKey("app", "k\n")}, []violation{{"WithAPIKey.key", "control characters"}}},
+		{"principal", []govpay.Option{govpay.WithPrincipalHeader("X-Principal", "gestionale")}, nil},
+		{"principal empty name", []govpay.Option{govpay.WithPrincipalHeader("", "v")}, []violation{{"WithPrincipalHeader.name", "must not be empty"}}},
+		{"principal empty value", []govpay.Option{govpay.WithPrincipalHeader("X-P", "")}, []violation{{"WithPrincipalHeader.value", "must not be empty"}}},
+		{"principal bad name", []govpay.Option{govpay.WithPrincipalHeader("X P:", "v")}, []violation{{"WithPrincipalHeader.name", "must be a header name"}}},
+		{"principal newline", []govpay.Option{govpay.WithPrincipalHeader("X-P", "a\nb")}, []violation{{"WithPrincipalHeader.value", "control characters"}}},
+		{"spid", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "RSSMRA80A01H501U"})}, nil},
+		{"spid no fiscal number", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{Name: "Mario"})}, []violation{{"WithSPID.FiscalNumber", "must not be empty"}}},
+		{"spid newline", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "X", Email: "a\r\n"})}, []violation{{"WithSPID.Email", "must not contain control characters"}}},
+		{"spid two fields", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{Name: "M\n", Address: "\x00"})},
+			[]violation{{"WithSPID.FiscalNumber", "must not be empty"}, {"WithSPID.Name", "control characters"}, {"WithSPID.Address", "control characters"}}},
+		{"bearer", []govpay.Option{govpay.WithBearerToken("tok")}, nil},
+		{"bearer empty", []govpay.Option{govpay.WithBearerToken("")}, []violation{{"WithBearerToken.token", "must not be empty"}}},
+		{"bearer space", []govpay.Option{govpay.WithBearerToken("a b")}, []violation{{"WithBearerToken.token", "spaces"}}},
+		{"ssl header", []govpay.Option{govpay.WithSSLHeader(pemCert)}, nil},
+		{"ssl header not PEM", []govpay.Option{govpay.WithSSLHeader("hello")}, []violation{{"WithSSLHeader.pemCert", "must be a PEM certificate"}}},
+		{"ssl header key PEM", []govpay.Option{govpay.WithSSLHeader("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}, []violation{{"WithSSLHeader.pemCert", "must be a PEM certificate"}}},
+		{"client cert", []govpay.Option{govpay.WithClientCertificate(cert)}, nil},
+		{"client cert empty", []govpay.Option{govpay.WithClientCertificate(tls.Certificate{})},
+			[]violation{{"WithClientCertificate.Certificate", "must not be empty"}, {"WithClientCertificate.PrivateKey", "must not be nil"}}},
+		{"client cert no key", []govpay.Option{govpay.WithClientCertificate(tls.Certificate{Certificate: cert.Certificate})}, []violation{{"WithClientCertificate.PrivateKey", "must not be nil"}}},
+		{"client cert with basic", []govpay.Option{govpay.WithClientCertificate(cert), govpay.WithBasicAuth("u", "p")}, nil},
+		{"two header modes", []govpay.Option{govpay.WithBasicAuth("u", "p"), govpay.WithAPIKey("a", "k")}, []violation{{"WithAPIKey", "conflicts with WithBasicAuth"}}},
+		{"bearer then basic", []govpay.Option{govpay.WithBearerToken("t"), govpay.WithBasicAuth("u", "p")}, []violation{{"WithBasicAuth", "conflicts with WithBearerToken"}}},
+		{"spid then principal", []govpay.Option{govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "X"}), govpay.WithPrincipalHeader("X-P", "v")}, []violation{{"WithPrincipalHeader", "conflicts with WithSPID"}}},
+		{"ssl header then basic", []govpay.Option{govpay.WithSSLHeader(pemCert), govpay.WithBasicAuth("u", "p")}, []violation{{"WithBasicAuth", "conflicts with WithSSLHeader"}}},
+		{"http client nil", []govpay.Option{govpay.WithHTTPClient(nil)}, []violation{{"WithHTTPClient.client", "must not be nil"}}},
+		{"http client", []govpay.Option{govpay.WithHTTPClient(&http.Client{})}, nil},
+		{"logger nil", []govpay.Option{govpay.WithLogger(nil)}, []violation{{"WithLogger.logger", "must not be nil"}}},
+		{"logger", []govpay.Option{govpay.WithLogger(slog.Default())}, nil},
+		{"user agent", []govpay.Option{govpay.WithUserAgent("portale/1.0")}, nil},
+		{"user agent empty", []govpay.Option{govpay.WithUserAgent("")}, []violation{{"WithUserAgent.product", "must not be empty"}}},
+		{"user agent newline", []govpay.Option{govpay.WithUserAgent("a\nb")}, []violation{{"WithUserAgent.product", "control characters"}}},
+		{"retry", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Second})}, nil},
+		{"retry zero attempts", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{})}, []violation{{"WithRetry.MaxAttempts", "must be at least 1"}}},
+		{"retry too many", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 21})}, []violation{{"WithRetry.MaxAttempts", "must be at most 20"}}},
+		{"retry negative", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MinBackoff: -1})}, []violation{{"WithRetry.MinBackoff", "must not be negative"}}},
+		{"retry all negative", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: -1, MinBackoff: -1, MaxBackoff: -1, MaxRetryAfter: -1})},
+			[]violation{{"WithRetry.MaxAttempts", "at least 1"}, {"WithRetry.MinBackoff", "negative"}, {"WithRetry.MaxBackoff", "negative"}, {"WithRetry.MaxRetryAfter", "negative"}}},
+		{"retry inverted", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Second, MaxBackoff: time.Millisecond})}, []violation{{"WithRetry.MaxBackoff", "must not be less than MinBackoff"}}},
+		{"no retry", []govpay.Option{govpay.WithRetry(govpay.NoRetry)}, nil},
+		{"insecure redirect", []govpay.Option{govpay.WithInsecureRedirect()}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := apply(tt.opts...)
-			if tt.wantErr == "" {
+			if tt.want == nil {
 				assert.NoError(t, err)
 				return
 			}
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.wantErr)
-			assert.Contains(t, err.Error(), "govpay: ")
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.ErrorIs(t, err, govpay.ErrInvalid)
+			assert.Equal(t, "options", ve.What)
+			require.Len(t, ve.Violations, len(tt.want), "%v", err)
+			for i, w := range tt.want {
+				assert.Equal(t, w.field, ve.Violations[i].Field)
+				assert.Contains(t, ve.Violations[i].Rule, w.rule)
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "govpay: invalid options: "+tt.want[0].field+": "), "%q", err)
 		})
 	}
 }
 
+func TestOptionsErrorMessage(t *testing.T) {
+	_, err := apply(govpay.WithBasicAuth("", "pw"))
+	assert.EqualError(t, err, "govpay: invalid options: WithBasicAuth.user: must not be empty")
+	_, err = apply(govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Second, MaxBackoff: time.Millisecond}))
+	assert.EqualError(t, err, "govpay: invalid options: WithRetry.MaxBackoff: must not be less than MinBackoff (or zero, for the default)")
+}
+
 func TestOptionsNeverEchoSecrets(t *testing.T) {
+	const secret = "SeCrEt-pw"
 	for _, o := range []govpay.Option{
-		govpay.WithBasicAuth("u", "SeCrEt-pw\n"),
-		govpay.WithAPIKey("app", "SeCrEt-pw\r"),
-		govpay.WithBearerToken("SeCrEt-pw with space"),
+		govpay.WithBasicAuth(secret+":", secret+"\n"),
+		govpay.WithBasicAuth("u\n", secret+"\r"),
+		govpay.WithAPIKey(secret+"\n", secret+"\r"),
+		govpay.WithBearerToken(secret + " with space"),
+		govpay.WithPrincipalHeader(secret+" :", secret+"\n"),
+		govpay.WithSSLHeader(secret),
+		govpay.WithSPID(govpay.SPIDUser{FiscalNumber: secret + "\n", Email: secret + "\r"}),
+		govpay.WithUserAgent(secret + "\n"),
 	} {
 		_, err := apply(o)
-		require.Error(t, err)
+		var ve *govpay.ValidationError
+		require.ErrorAs(t, err, &ve)
 		assert.NotContains(t, err.Error(), "SeCrEt")
+		for _, v := range ve.Violations {
+			assert.NotContains(t, v.Field+v.Rule, "SeCrEt")
+		}
 	}
 }
 

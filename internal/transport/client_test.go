@@ -31,20 +31,20 @@ func TestNewValidation(t *testing.T) {
 	}{
 		{"ok", "https://gp.example.it/govpay/backend/api/pendenze/rs/basic/v2", nil, ""},
 		{"trailing slash", "https://gp.example.it/base/", nil, ""},
-		{"empty", "", nil, "not a valid URL"},
-		{"relative", "/govpay/backend", nil, "absolute http or https URL"},
-		{"ftp", "ftp://gp.example.it/x", nil, "absolute http or https URL"},
-		{"no host", "https:///x", nil, "absolute http or https URL"},
-		{"credentials", "https://user:pw@gp.example.it/x", nil, "must not carry credentials"},
-		{"query", "https://gp.example.it/x?a=1", nil, "must not have a query"},
-		{"fragment", "https://gp.example.it/x#f", nil, "must not have a query or a fragment"},
-		{"bad url", "https://gp example/x", nil, "not a valid URL"},
-		{"nil option", "https://h/x", []govpay.Option{nil}, "nil option"},
-		{"bad option", "https://h/x", []govpay.Option{govpay.WithBasicAuth("", "")}, "user must not be empty"},
-		{"conflict", "https://h/x", []govpay.Option{govpay.WithBearerToken("t"), govpay.WithAPIKey("a", "k")}, "conflicts"},
+		{"empty", "", nil, "baseURL: must not be empty"},
+		{"relative", "/govpay/backend", nil, "baseURL: must be an absolute http or https URL"},
+		{"ftp", "ftp://gp.example.it/x", nil, "baseURL: must be an absolute http or https URL"},
+		{"no host", "https:///x", nil, "baseURL: must be an absolute http or https URL"},
+		{"credentials", "https://user:pw@gp.example.it/x", nil, "baseURL: must not carry credentials"},
+		{"query", "https://gp.example.it/x?a=1", nil, "baseURL: must not have a query"},
+		{"fragment", "https://gp.example.it/x#f", nil, "baseURL: must not have a query or a fragment"},
+		{"bad url", "https://gp example/x", nil, "baseURL: must be a valid URL"},
+		{"nil option", "https://h/x", []govpay.Option{nil}, "opts[0]: must not be nil"},
+		{"bad option", "https://h/x", []govpay.Option{govpay.WithBasicAuth("", "")}, "WithBasicAuth.user: must not be empty; WithBasicAuth.password: must not be empty"},
+		{"conflict", "https://h/x", []govpay.Option{govpay.WithBearerToken("t"), govpay.WithAPIKey("a", "k")}, "WithAPIKey: conflicts with WithBearerToken"},
 		{"secret header", "https://h/x", []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", "k"), govpay.WithBasicAuth("u", "p")}, ""},
-		{"secret header empty", "https://h/x", []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", "")}, "must not be empty"},
-		{"secret header newline", "https://h/x", []govpay.Option{transport.SecretHeader("K", "a\nb")}, "invalid header"},
+		{"secret header empty", "https://h/x", []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", "")}, "SecretHeader.value: must not be empty"},
+		{"secret header newline", "https://h/x", []govpay.Option{transport.SecretHeader("K", "a\nb")}, "SecretHeader.value: must not contain control characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,8 +54,11 @@ func TestNewValidation(t *testing.T) {
 				assert.Equal(t, strings.TrimRight(tt.base, "/"), c.BaseURL())
 				return
 			}
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.wantErr)
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.ErrorIs(t, err, govpay.ErrInvalid)
+			assert.Equal(t, "options", ve.What)
+			assert.Contains(t, err.Error(), "govpay: invalid options: "+tt.wantErr)
 			assert.NotContains(t, err.Error(), "pw", "credentials in the base URL are not echoed")
 		})
 	}

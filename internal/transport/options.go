@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -13,14 +12,25 @@ import (
 // every request and redacts value from every error and log line, for
 // API-specific credentials such as pagoPA Checkout's
 // Ocp-Apim-Subscription-Key. Unlike the authentication options it combines
-// with any of them.
+// with any of them. Violations name "SecretHeader.name" and
+// "SecretHeader.value".
 func SecretHeader(name, value string) govpay.Option {
 	return func(c *config.Config) error {
-		if name == "" || value == "" {
-			return errors.New("govpay: SecretHeader: header name and value must not be empty")
+		ve := &govpay.ValidationError{What: "options"}
+		switch {
+		case name == "":
+			ve.Add("SecretHeader.name", "must not be empty")
+		case strings.ContainsAny(name, " :\r\n\x00"):
+			ve.Add("SecretHeader.name", "must be a header name: no spaces, ':' or control characters")
 		}
-		if strings.ContainsAny(value, "\r\n\x00") || strings.ContainsAny(name, " :\r\n\x00") {
-			return errors.New("govpay: SecretHeader: invalid header name or value")
+		switch {
+		case value == "":
+			ve.Add("SecretHeader.value", "must not be empty")
+		case strings.ContainsAny(value, "\r\n\x00"):
+			ve.Add("SecretHeader.value", "must not contain control characters")
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		if c.Headers == nil {
 			c.Headers = http.Header{}

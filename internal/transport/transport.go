@@ -47,16 +47,24 @@ type Client struct {
 	cfg      config.Config
 }
 
-// New resolves the options and builds a client for baseURL.
+// New resolves the options and builds a client for baseURL. A bad base
+// URL or option gives a *govpay.ValidationError (What "options") listing
+// the violations of the base URL and of every option.
 func New(baseURL string, opts []govpay.Option) (*Client, error) {
 	var cfg config.Config
-	for _, o := range opts {
+	ve := &govpay.ValidationError{What: "options"}
+	if _, err := CheckBaseURL(baseURL); err != nil {
+		ve.Merge("", err)
+	}
+	for i, o := range opts {
 		if o == nil {
-			return nil, errors.New("govpay: nil option")
+			ve.Add(fmt.Sprintf("opts[%d]", i), "must not be nil")
+			continue
 		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+		ve.Merge("", o(&cfg))
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
 	}
 	return NewFromConfig(baseURL, cfg)
 }
@@ -94,7 +102,7 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 	if len(cfg.ClientCerts) > 0 {
 		t, ok := next.(*http.Transport)
 		if !ok {
-			return nil, errors.New("govpay: WithClientCertificate needs an *http.Transport; the http.Client given with WithHTTPClient has another RoundTripper")
+			return nil, invalidOption("WithClientCertificate", "needs an *http.Transport: the client given with WithHTTPClient has another RoundTripper")
 		}
 		t = t.Clone()
 		if t.TLSClientConfig == nil {
@@ -157,20 +165,21 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 }
 
 // CheckBaseURL validates an absolute http(s) base URL and returns it without
-// a trailing slash.
+// a trailing slash. Its error is a *govpay.ValidationError (What "options",
+// field "baseURL") that never shows the URL, which may hold credentials.
 func CheckBaseURL(baseURL string) (string, error) {
 	u, err := url.Parse(baseURL)
-	if err != nil || baseURL == "" {
-		return "", fmt.Errorf("govpay: base URL %q is not a valid URL", baseURL)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return "", errors.New("govpay: base URL must be an absolute http or https URL")
-	}
-	if u.User != nil {
-		return "", errors.New("govpay: base URL must not carry credentials; use govpay.WithBasicAuth")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("govpay: base URL must not have a query or a fragment")
+	switch {
+	case baseURL == "":
+		return "", invalidOption("baseURL", "must not be empty: an absolute http or https URL")
+	case err != nil:
+		return "", invalidOption("baseURL", "must be a valid URL: an absolute http or https URL")
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return "", invalidOption("baseURL", "must be an absolute http or https URL")
+	case u.User != nil:
+		return "", invalidOption("baseURL", "must not carry credentials: use govpay.WithBasicAuth")
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", invalidOption("baseURL", "must not have a query or a fragment")
 	}
 	return strings.TrimRight(baseURL, "/"), nil
 }
