@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+
+	"github.com/govpaygo/govpay"
 )
 
 // Receiver is what the vertical system implements to receive GovPay's
@@ -59,46 +61,54 @@ type handler struct {
 }
 
 // NewHandler returns an http.Handler serving GovPay's API Ente v1 and v2
-// to r: the notifications POST /pagamenti/{idDominio}/{iuv} (v1) and PUT
-// /ricevute/{idDominio}/{iuv}/{idRicevuta} (v2), and, if r implements
-// [AvvisoVerifier], [PendenzaVerifier] or [SpontaneaVerifier], the
-// verification calls. Paths are relative to where the handler is mounted
-// (see the package documentation).
+// to receiver: the notifications POST /pagamenti/{idDominio}/{iuv} (v1)
+// and PUT /ricevute/{idDominio}/{iuv}/{idRicevuta} (v2), and, if receiver
+// implements [AvvisoVerifier], [PendenzaVerifier] or [SpontaneaVerifier],
+// the verification calls. Paths are relative to where the handler is
+// mounted (see the package documentation).
 //
 // At least one authentication option is required, or
-// [WithNoAuthentication]. The handler is safe for concurrent use.
-func NewHandler(r Receiver, opts ...Option) (http.Handler, error) {
-	if r == nil {
-		return nil, errors.New("notifica: NewHandler: nil Receiver")
+// [WithNoAuthentication]. Nil options are ignored. The handler is safe for
+// concurrent use.
+//
+// Bad arguments give a *govpay.ValidationError (What "notifica options")
+// listing every violation, named as [Option] describes: "receiver" when it
+// is nil, the option's argument ("WithBasicAuth.password") when an option
+// is refused, and, when every option is valid but they do not work
+// together, "opts" (no authentication), "WithNoAuthentication" (given with
+// authentication options), "WithBearerCheck" (with WithBasicAuth) or
+// "WithHeaderSecret.name" (Authorization with WithBasicAuth or
+// WithBearerCheck).
+func NewHandler(receiver Receiver, opts ...Option) (http.Handler, error) {
+	ve := invalid()
+	if receiver == nil {
+		ve.Add("receiver", "must not be nil")
 	}
-	h := &handler{recv: r, s: settings{maxBody: DefaultMaxBodyBytes, verifica: 2}}
+	h := &handler{recv: receiver, s: settings{maxBody: DefaultMaxBodyBytes, verifica: 2}}
+	bad := false
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
 		if err := o(&h.s); err != nil {
-			return nil, err
+			ve.Merge("", err)
+			bad = true
 		}
 	}
-	s := &h.s
-	hasAuth := len(s.basic) > 0 || len(s.apiKeys) > 0 || len(s.headerOrder) > 0 || len(s.certSubjects) > 0 || s.bearer != nil
-	switch {
-	case !hasAuth && !s.noAuth:
-		return nil, errors.New("notifica: NewHandler: no authentication configured (use an auth option, or WithNoAuthentication when a proxy authenticates GovPay)")
-	case hasAuth && s.noAuth:
-		return nil, errors.New("notifica: NewHandler: WithNoAuthentication conflicts with the authentication options given")
-	case len(s.basic) > 0 && s.bearer != nil:
-		return nil, errors.New("notifica: NewHandler: WithBasicAuth and WithBearerCheck both need the Authorization header")
-	case (len(s.basic) > 0 || s.bearer != nil) && s.headerSecrets[http.CanonicalHeaderKey("Authorization")] != nil:
-		return nil, errors.New("notifica: NewHandler: WithHeaderSecret(\"Authorization\") conflicts with WithBasicAuth/WithBearerCheck")
+	if !bad {
+		checkAuth(ve, &h.s)
 	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	s := &h.s
 	h.log = s.logger
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
-	h.avvisi, _ = r.(AvvisoVerifier)
-	h.pendenze, _ = r.(PendenzaVerifier)
-	h.spontanee, _ = r.(SpontaneaVerifier)
+	h.avvisi, _ = receiver.(AvvisoVerifier)
+	h.pendenze, _ = receiver.(PendenzaVerifier)
+	h.spontanee, _ = receiver.(SpontaneaVerifier)
 
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc(routePagamenti, h.servePagamento)
@@ -108,6 +118,37 @@ func NewHandler(r Receiver, opts ...Option) (http.Handler, error) {
 	h.mux.HandleFunc(routePendenze, h.servePendenza)
 	h.mux.HandleFunc(routeNotFound, h.serveNotFound)
 	return h, nil
+}
+
+// checkAuth records the violations of authentication options that do not
+// work together.
+func checkAuth(ve *govpay.ValidationError, s *settings) {
+	var given []string
+	for _, a := range []struct {
+		name string
+		set  bool
+	}{
+		{"WithBasicAuth", len(s.basic) > 0}, {"WithAPIKey", len(s.apiKeys) > 0},
+		{"WithHeaderSecret", len(s.headerOrder) > 0}, {"WithClientCertificateSubjects", len(s.certSubjects) > 0},
+		{"WithBearerCheck", s.bearer != nil},
+	} {
+		if a.set {
+			given = append(given, a.name)
+		}
+	}
+	switch {
+	case len(given) == 0 && !s.noAuth:
+		ve.Add("opts", "must include an authentication option (WithBasicAuth, WithAPIKey, WithHeaderSecret, "+
+			"WithClientCertificateSubjects, WithBearerCheck), or WithNoAuthentication when a proxy authenticates GovPay")
+	case len(given) > 0 && s.noAuth:
+		ve.Add("WithNoAuthentication", "conflicts with "+strings.Join(given, ", ")+": give authentication options or WithNoAuthentication, not both")
+	}
+	if len(s.basic) > 0 && s.bearer != nil {
+		ve.Add("WithBearerCheck", "conflicts with WithBasicAuth: both need the Authorization header")
+	}
+	if (len(s.basic) > 0 || s.bearer != nil) && s.headerSecrets[http.CanonicalHeaderKey("Authorization")] != nil {
+		ve.Add("WithHeaderSecret.name", "must not be Authorization with WithBasicAuth or WithBearerCheck: it conflicts with them")
+	}
 }
 
 // statusWriter remembers whether the answer was started.

@@ -331,27 +331,29 @@ func TestNewHandlerOptions(t *testing.T) {
 		opts []notifica.Option
 		want string
 	}{
-		{"nil receiver", nil, []notifica.Option{notifica.WithNoAuthentication()}, "nil Receiver"},
-		{"no auth", &recorder{}, nil, "no authentication"},
-		{"no auth and auth", &recorder{}, []notifica.Option{notifica.WithNoAuthentication(), notifica.WithBasicAuth("a", "b")}, "conflicts"},
-		{"basic and bearer", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a", "b"), notifica.WithBearerCheck(ok)}, "Authorization"},
-		{"header Authorization and basic", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a", "b"), notifica.WithHeaderSecret("authorization", "x")}, "conflicts"},
-		{"empty password", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a", "")}, "must not be empty"},
-		{"colon in user", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a:b", "c")}, "':'"},
-		{"empty api key", &recorder{}, []notifica.Option{notifica.WithAPIKey("app", "")}, "must not be empty"},
-		{"bad header name", &recorder{}, []notifica.Option{notifica.WithHeaderSecret("X Secret", "v")}, "not a valid header name"},
-		{"empty header value", &recorder{}, []notifica.Option{notifica.WithHeaderSecret("X-Secret", "")}, "must not be empty"},
-		{"no subjects", &recorder{}, []notifica.Option{notifica.WithClientCertificateSubjects()}, "no subject"},
-		{"nil bearer check", &recorder{}, []notifica.Option{notifica.WithBearerCheck(nil)}, "nil check"},
-		{"nil deduplicator", &recorder{}, []notifica.Option{notifica.WithNoAuthentication(), notifica.WithDeduplicator(nil)}, "nil deduplicator"},
-		{"zero body limit", &recorder{}, []notifica.Option{notifica.WithNoAuthentication(), notifica.WithMaxBodyBytes(0)}, "not a positive size"},
+		{"nil receiver", nil, []notifica.Option{notifica.WithNoAuthentication()}, "receiver: must not be nil"},
+		{"no auth", &recorder{}, nil, "opts: must include an authentication option"},
+		{"no auth and auth", &recorder{}, []notifica.Option{notifica.WithNoAuthentication(), notifica.WithBasicAuth("a", "b")}, "WithNoAuthentication: conflicts with WithBasicAuth"},
+		{"basic and bearer", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a", "b"), notifica.WithBearerCheck(ok)}, "WithBearerCheck: conflicts with WithBasicAuth: both need the Authorization header"},
+		{"header Authorization and basic", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a", "b"), notifica.WithHeaderSecret("authorization", "x")}, "WithHeaderSecret.name: must not be Authorization"},
+		{"empty password", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a", "")}, "WithBasicAuth.password: must not be empty"},
+		{"colon in user", &recorder{}, []notifica.Option{notifica.WithBasicAuth("a:b", "c")}, "WithBasicAuth.user: must not contain ':'"},
+		{"empty api key", &recorder{}, []notifica.Option{notifica.WithAPIKey("app", "")}, "WithAPIKey.key: must not be empty"},
+		{"bad header name", &recorder{}, []notifica.Option{notifica.WithHeaderSecret("X Secret", "v")}, "WithHeaderSecret.name: must be a header name"},
+		{"empty header value", &recorder{}, []notifica.Option{notifica.WithHeaderSecret("X-Secret", "")}, "WithHeaderSecret.value: must not be empty"},
+		{"no subjects", &recorder{}, []notifica.Option{notifica.WithClientCertificateSubjects()}, "WithClientCertificateSubjects.subjects: must list at least one subject"},
+		{"nil bearer check", &recorder{}, []notifica.Option{notifica.WithBearerCheck(nil)}, "WithBearerCheck.check: must not be nil"},
+		{"nil deduplicator", &recorder{}, []notifica.Option{notifica.WithNoAuthentication(), notifica.WithDeduplicator(nil)}, "WithDeduplicator.dedup: must not be nil"},
+		{"zero body limit", &recorder{}, []notifica.Option{notifica.WithNoAuthentication(), notifica.WithMaxBodyBytes(0)}, "WithMaxBodyBytes.n: must be a positive number of bytes"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			h, err := notifica.NewHandler(tt.r, tt.opts...)
-			require.Error(t, err)
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.ErrorIs(t, err, govpay.ErrInvalid)
 			assert.Nil(t, h)
-			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "govpay: invalid notifica options: "+tt.want), "%q", err)
 			assert.NotContains(t, err.Error(), "b\"", "secrets are not echoed")
 		})
 	}

@@ -3,11 +3,12 @@ package notifica
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+
+	"github.com/govpaygo/govpay"
 )
 
 // DefaultMaxBodyBytes is the largest request body the handler reads unless
@@ -16,7 +17,30 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 
 // Option configures the handler built by [NewHandler]. Options validate
 // their arguments: a bad option makes NewHandler return an error.
+//
+// That error is a *govpay.ValidationError with What "notifica options"
+// (it matches govpay.ErrInvalid), listing every violation of NewHandler's
+// arguments. Each violation names its Field in the form the client options
+// of package govpay use (see govpay.Option):
+//
+//   - an argument of an option: the option, a dot and the parameter's name
+//     as in the option's signature: "WithBasicAuth.password",
+//     "WithHeaderSecret.name", "WithMaxBodyBytes.n"; an element of a
+//     variadic argument adds its index: "WithClientCertificateSubjects.subjects[1]";
+//   - an option that conflicts with another: the option alone,
+//     "WithNoAuthentication", "WithBearerCheck", the rule naming the other;
+//   - NewHandler's own arguments: "receiver", and "opts" when no option
+//     authenticates GovPay.
+//
+// The Rule says what the argument must be ("must not be empty"). Neither
+// ever holds the value given, so a credential cannot leak through an error.
 type Option func(*settings) error
+
+// optionsWhat is the What of the errors of NewHandler and the options.
+const optionsWhat = "notifica options"
+
+// invalid returns a *govpay.ValidationError for NewHandler's arguments.
+func invalid() *govpay.ValidationError { return &govpay.ValidationError{What: optionsWhat} }
 
 // credential is a pair of secrets, kept only as SHA-256 digests so that
 // they can be compared in constant time whatever their length and never
@@ -45,13 +69,23 @@ func digest(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 // WithBasicAuth requires HTTP Basic authentication with user and password,
 // compared in constant time. Repeat the option to accept several pairs (to
 // rotate a password without downtime).
+//
+// Violations name "WithBasicAuth.user" (empty, with ':') and
+// "WithBasicAuth.password" (empty).
 func WithBasicAuth(user, password string) Option {
 	return func(s *settings) error {
-		if user == "" || password == "" {
-			return errors.New("notifica: WithBasicAuth: user and password must not be empty")
+		ve := invalid()
+		switch {
+		case user == "":
+			ve.Add("WithBasicAuth.user", "must not be empty")
+		case strings.Contains(user, ":"):
+			ve.Add("WithBasicAuth.user", "must not contain ':'")
 		}
-		if strings.Contains(user, ":") {
-			return errors.New("notifica: WithBasicAuth: the user must not contain ':'")
+		if password == "" {
+			ve.Add("WithBasicAuth.password", "must not be empty")
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		s.basic = append(s.basic, credential{digest(user), digest(password)})
 		return nil
@@ -61,10 +95,19 @@ func WithBasicAuth(user, password string) Option {
 // WithAPIKey requires GovPay's application key headers X-APP-ID and
 // X-API-KEY, compared in constant time. Repeat the option to accept several
 // pairs.
+//
+// Violations name "WithAPIKey.appID" and "WithAPIKey.key" (empty).
 func WithAPIKey(appID, key string) Option {
 	return func(s *settings) error {
-		if appID == "" || key == "" {
-			return errors.New("notifica: WithAPIKey: app id and key must not be empty")
+		ve := invalid()
+		if appID == "" {
+			ve.Add("WithAPIKey.appID", "must not be empty")
+		}
+		if key == "" {
+			ve.Add("WithAPIKey.key", "must not be empty")
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		s.apiKeys = append(s.apiKeys, credential{digest(appID), digest(key)})
 		return nil
@@ -75,13 +118,24 @@ func WithAPIKey(appID, key string) Option {
 // connectors can send a fixed header), compared in constant time. Repeat
 // the option with the same name to accept several values, with another
 // name to require another header too.
+//
+// Violations name "WithHeaderSecret.name" (empty, not a header name; and
+// Authorization together with WithBasicAuth or WithBearerCheck) and
+// "WithHeaderSecret.value" (empty).
 func WithHeaderSecret(name, value string) Option {
 	return func(s *settings) error {
-		if !validHeaderName(name) {
-			return fmt.Errorf("notifica: WithHeaderSecret: %q is not a valid header name", name)
+		ve := invalid()
+		switch {
+		case name == "":
+			ve.Add("WithHeaderSecret.name", "must not be empty")
+		case !validHeaderName(name):
+			ve.Add("WithHeaderSecret.name", "must be a header name (RFC 9110 token characters)")
 		}
 		if value == "" {
-			return errors.New("notifica: WithHeaderSecret: the value must not be empty")
+			ve.Add("WithHeaderSecret.value", "must not be empty")
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		canon := http.CanonicalHeaderKey(name)
 		if s.headerSecrets == nil {
@@ -102,18 +156,27 @@ func WithHeaderSecret(name, value string) Option {
 // certificate that the TLS layer did not verify is never accepted. Use it
 // when Go terminates mTLS; behind a TLS-terminating proxy, authenticate the
 // proxy instead (for example with [WithHeaderSecret]).
+//
+// Violations name "WithClientCertificateSubjects.subjects" (none given)
+// and "WithClientCertificateSubjects.subjects[i]" (blank).
 func WithClientCertificateSubjects(subjects ...string) Option {
 	return func(s *settings) error {
+		ve := invalid()
 		if len(subjects) == 0 {
-			return errors.New("notifica: WithClientCertificateSubjects: no subject given")
+			ve.Add("WithClientCertificateSubjects.subjects", "must list at least one subject")
+		}
+		for i, sub := range subjects {
+			if strings.TrimSpace(sub) == "" {
+				ve.Add("WithClientCertificateSubjects.subjects["+strconv.Itoa(i)+"]", "must not be empty")
+			}
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		if s.certSubjects == nil {
 			s.certSubjects = map[string]bool{}
 		}
 		for _, sub := range subjects {
-			if strings.TrimSpace(sub) == "" {
-				return errors.New("notifica: WithClientCertificateSubjects: empty subject")
-			}
 			s.certSubjects[sub] = true
 		}
 		return nil
@@ -124,10 +187,16 @@ func WithClientCertificateSubjects(subjects ...string) Option {
 // to validate the token (a JWT verification, an introspection call…); a
 // non-nil error refuses the request with 401. check must be safe for
 // concurrent use; its error is logged, never sent.
+//
+// A violation names "WithBearerCheck.check" when it is nil, and
+// "WithBearerCheck" when [WithBasicAuth] is given too (both need the
+// Authorization header).
 func WithBearerCheck(check func(ctx context.Context, token string) error) Option {
 	return func(s *settings) error {
 		if check == nil {
-			return errors.New("notifica: WithBearerCheck: nil check")
+			ve := invalid()
+			ve.Add("WithBearerCheck.check", "must not be nil")
+			return ve
 		}
 		s.bearer = check
 		return nil
@@ -137,7 +206,9 @@ func WithBearerCheck(check func(ctx context.Context, token string) error) Option
 // WithNoAuthentication accepts requests without any credential. NewHandler
 // refuses to build a handler without authentication unless this option is
 // given: use it only when something in front of the handler (a proxy doing
-// mTLS, a private network) authenticates GovPay.
+// mTLS, a private network) authenticates GovPay. Given with an
+// authentication option, NewHandler refuses it with the violation
+// "WithNoAuthentication".
 func WithNoAuthentication() Option {
 	return func(s *settings) error {
 		s.noAuth = true
@@ -147,22 +218,30 @@ func WithNoAuthentication() Option {
 
 // WithDeduplicator makes duplicate deliveries of a notification answer 2xx
 // without calling the Receiver again (see [Deduplicator]).
-func WithDeduplicator(d Deduplicator) Option {
+//
+// A violation names "WithDeduplicator.dedup" when it is nil.
+func WithDeduplicator(dedup Deduplicator) Option {
 	return func(s *settings) error {
-		if d == nil {
-			return errors.New("notifica: WithDeduplicator: nil deduplicator")
+		if dedup == nil {
+			ve := invalid()
+			ve.Add("WithDeduplicator.dedup", "must not be nil")
+			return ve
 		}
-		s.dedup = d
+		s.dedup = dedup
 		return nil
 	}
 }
 
 // WithMaxBodyBytes sets the largest request body accepted (default
 // [DefaultMaxBodyBytes]); a larger body is answered 413.
+//
+// A violation names "WithMaxBodyBytes.n" when it is not positive.
 func WithMaxBodyBytes(n int64) Option {
 	return func(s *settings) error {
 		if n <= 0 {
-			return fmt.Errorf("notifica: WithMaxBodyBytes: %d is not a positive size", n)
+			ve := invalid()
+			ve.Add("WithMaxBodyBytes.n", "must be a positive number of bytes")
+			return ve
 		}
 		s.maxBody = n
 		return nil
