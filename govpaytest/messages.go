@@ -98,15 +98,14 @@ func causaleVersamento(iuv string, p *pendenza, vc *voce) string {
 	return truncate("/RFB/"+iuv+"/"+vc.importo.String()+"/TXT/"+d, 140)
 }
 
+// datiSpecificiRiscossione is the accounting of a voce in pagoPA's
+// messages: that of the receipt (codiceTassonomico), with pagoPA's
+// taxonomy code for a marca da bollo.
 func (s *Server) datiSpecificiRiscossione(p *pendenza, vc *voce) string {
-	switch {
-	case vc.codEntrata != "":
-		return "9/" + vc.codEntrata
-	case vc.isBollo():
+	if vc.isBollo() {
 		return "9/0201133IM/"
-	default:
-		return "9/" + vc.codiceContabilita
 	}
+	return codiceTassonomico(vc)
 }
 
 func (s *Server) ibanOf(p *pendenza, vc *voce) string {

@@ -110,7 +110,11 @@ func TestNotificationV2RetriesUntilDelivered(t *testing.T) {
 	assert.EqualValues(t, 10, h.body["importo"])
 	assert.Equal(t, "Pagamento ad iniziativa Ente", h.body["modello"])
 	voce := h.body["pendenza"].(map[string]any)["voci"].([]any)[0].(map[string]any)
-	assert.Equal(t, "RISCOSSA", voce["riscossione"].(map[string]any)["stato"])
+	assert.Equal(t, "9/SEGRETERIA", voce["codiceTassonomicoPagoPA"])
+	ris := voce["riscossione"].(map[string]any)
+	assert.Equal(t, "ENTRATA", ris["tipo"])
+	assert.NotContains(t, ris, "stato", "API Ente v2 RiscossioneVocePagata has no stato")
+	assert.NotContains(t, ris, "commissioni", "API Ente v2 RiscossioneVocePagata has no commissioni")
 }
 
 func TestNotificationV1ActivationThenOutcome(t *testing.T) {

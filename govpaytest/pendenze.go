@@ -549,7 +549,7 @@ func (s *Server) handleListRpp(c *call) {
 			!match(q.Get("idPagamento"), r.pagamento) {
 			continue
 		}
-		items = append(items, s.viewRpp(r, true))
+		items = append(items, s.viewRpp(r, true, apiPendenze))
 	}
 	c.writeJSON(http.StatusOK, page(items, pagina, perPagina, c))
 }
@@ -574,7 +574,7 @@ func (s *Server) findRpp(c *call) (*rpp, bool) {
 
 func (s *Server) handleGetRpp(c *call) {
 	if r, ok := s.findRpp(c); ok {
-		c.writeJSON(http.StatusOK, s.viewRpp(r, true))
+		c.writeJSON(http.StatusOK, s.viewRpp(r, true, apiPendenze))
 	}
 }
 

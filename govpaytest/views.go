@@ -40,10 +40,14 @@ type vVoce struct {
 	IbanAppoggio          string          `json:"ibanAppoggio,omitempty"`
 	TipoContabilita       string          `json:"tipoContabilita,omitempty"`
 	CodiceContabilita     string          `json:"codiceContabilita,omitempty"`
-	TipoBollo             string          `json:"tipoBollo,omitempty"`
-	HashDocumento         string          `json:"hashDocumento,omitempty"`
-	ProvinciaResidenza    string          `json:"provinciaResidenza,omitempty"`
-	Riscossione           *vRiscossione   `json:"riscossione,omitempty"`
+	// CodiceTassonomicoPagoPA replaces tipoContabilita and
+	// codiceContabilita in the voci of a receipt (API Ente v2, API
+	// Ragioneria v3).
+	CodiceTassonomicoPagoPA string                  `json:"codiceTassonomicoPagoPA,omitempty"`
+	TipoBollo               string                  `json:"tipoBollo,omitempty"`
+	HashDocumento           string                  `json:"hashDocumento,omitempty"`
+	ProvinciaResidenza      string                  `json:"provinciaResidenza,omitempty"`
+	Riscossione             *vRiscossioneVocePagata `json:"riscossione,omitempty"`
 }
 
 type vPendenza struct {
@@ -94,6 +98,9 @@ func (s *Server) viewPendenza(p *pendenza, api apiFlavor, detail bool) vPendenza
 		TassonomiaAvviso: p.tassonomiaAvviso, Direzione: p.direzione, Divisione: p.divisione, Documento: p.documento,
 		Tipo: "dovuto", UUID: p.uuid, Proprieta: p.proprieta,
 	}
+	if api == apiPagamento {
+		v.Documento = nil // API Pagamento v2 has no documento
+	}
 	if p.spontanea {
 		v.Tipo = "spontaneo"
 	}
@@ -112,7 +119,7 @@ func (s *Server) viewPendenza(p *pendenza, api apiFlavor, detail bool) vPendenza
 	}
 	rpps := make([]vRpp, 0, len(p.rpps))
 	for _, k := range p.rpps {
-		rpps = append(rpps, s.viewRpp(s.st.rpps[k], false))
+		rpps = append(rpps, s.viewRpp(s.st.rpps[k], false, api))
 	}
 	v.Rpp = rpps
 	if api == apiPagamento {
@@ -219,14 +226,16 @@ type vRpp struct {
 	Pendenza       *vPendenza      `json:"pendenza,omitempty"`
 }
 
-func (s *Server) viewRpp(r *rpp, withPendenza bool) vRpp {
+// viewRpp renders a transaction; withPendenza adds the index of its
+// pendenza in the dialect of api.
+func (s *Server) viewRpp(r *rpp, withPendenza bool, api apiFlavor) vRpp {
 	v := vRpp{Stato: r.stato, Rpt: mustJSON(s.rptJSON(r))}
 	if r.hasReceipt() {
 		v.Rt = mustJSON(s.rtJSON(r))
 	}
 	if withPendenza {
 		if p := s.st.pendenze[r.pend]; p != nil {
-			idx := s.viewPendenza(p, apiPendenze, false)
+			idx := s.viewPendenza(p, api, false)
 			v.Pendenza = &idx
 		}
 	}
@@ -282,7 +291,7 @@ func (s *Server) viewPagamento(pg *pagamento, detail bool) vPagamento {
 	}
 	rpps := make([]vRpp, 0, len(pg.rpps))
 	for _, k := range pg.rpps {
-		rpps = append(rpps, s.viewRpp(s.st.rpps[k], true))
+		rpps = append(rpps, s.viewRpp(s.st.rpps[k], true, apiPagamento))
 	}
 	v.Rpp = rpps
 	pends := make([]vPendenza, 0, len(pg.pendenze))
@@ -311,6 +320,20 @@ type vRiscossione struct {
 	Data           string          `json:"data"`
 	Commissioni    *govpay.Importo `json:"commissioni"`
 	Allegato       json.RawMessage `json:"allegato"`
+}
+
+// vRiscossioneVocePagata is the collection of a voce in a receipt (API
+// Ente v2, API Ragioneria v3): unlike API Ente v1's riscossione it has
+// neither stato nor commissioni, nor links.
+type vRiscossioneVocePagata struct {
+	IDDominio string          `json:"idDominio,omitempty"`
+	IUV       string          `json:"iuv"`
+	IUR       string          `json:"iur"`
+	Indice    int             `json:"indice"`
+	Tipo      string          `json:"tipo"`
+	Importo   govpay.Importo  `json:"importo"`
+	Data      string          `json:"data"`
+	Allegato  json.RawMessage `json:"allegato"`
 }
 
 type vIstituto struct {
@@ -412,15 +435,39 @@ func (s *Server) viewPendenzaPagata(p *pendenza, r *rpp) vPendenza {
 	for i := range p.voci {
 		vc := s.viewVoce(p, i, apiEnte)
 		vc.Importo, vc.Indice, vc.Stato = nil, 0, ""
+		vc.CodiceTassonomicoPagoPA = codiceTassonomico(&p.voci[i])
+		vc.TipoContabilita, vc.CodiceContabilita = "", ""
 		if r.esito == pagEseguito {
 			rs := s.riscossione(p, r, i)
-			rs.Pendenza, rs.IDVocePendenza, rs.Rpp, rs.Commissioni = "", "", "", nil
-			rs.Data = fmtDate(r.conclusa)
-			vc.Riscossione = &rs
+			vc.Riscossione = &vRiscossioneVocePagata{
+				IDDominio: rs.IDDominio, IUV: rs.IUV, IUR: rs.IUR, Indice: rs.Indice, Tipo: rs.Tipo,
+				Importo: rs.Importo, Data: fmtDate(r.conclusa), Allegato: rs.Allegato,
+			}
 		}
 		v.Voci = append(v.Voci, vc)
 	}
 	return v
+}
+
+// codiciContabilita are the pagoPA digits of API Pendenze's tipoContabilita.
+var codiciContabilita = map[string]string{"CAPITOLO": "0", "SPECIALE": "1", "SIOPE": "2", "ALTRO": "9"}
+
+// codiceTassonomico is the accounting of a voce as a receipt writes it,
+// "{0|1|2|9}/{codice}": the voce's tipoContabilita and codiceContabilita;
+// "9/MBT" for a marca da bollo; "9/{codEntrata}" for an entrata configured
+// in GovPay (the fake knows no accounting of its entrate).
+func codiceTassonomico(vc *voce) string {
+	switch {
+	case vc.isBollo():
+		return "9/MBT"
+	case vc.codEntrata != "":
+		return "9/" + vc.codEntrata
+	}
+	digit, ok := codiciContabilita[vc.tipoContabilita]
+	if !ok {
+		digit = "9"
+	}
+	return digit + "/" + vc.codiceContabilita
 }
 
 // riscossione returns the riscossione of voce i of p paid by r.
