@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Rome must resolve on minimal images (scratch, distroless)
+	"unicode/utf8"
 )
 
 // Rome is the Europe/Rome time zone, in which GovPay writes every timestamp
@@ -61,6 +62,15 @@ func Today() Date { return DateOf(time.Now().In(Rome)) }
 // [ParseDateTime] (then the day in Europe/Rome is kept).
 func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(s)
+	if d, ok := parseDateFast(s); ok {
+		return d, nil
+	}
+	return parseDateSlow(s)
+}
+
+// parseDateSlow is ParseDate with time.ParseInLocation only: the fallback
+// of the fast path, and its reference in tests. s is trimmed.
+func parseDateSlow(s string) (Date, error) {
 	if len(s) == len("2006-01-02") {
 		t, err := time.ParseInLocation("2006-01-02", s, Rome)
 		if err != nil {
@@ -68,7 +78,7 @@ func ParseDate(s string) (Date, error) {
 		}
 		return DateOf(t), nil
 	}
-	dt, err := ParseDateTime(s)
+	dt, err := parseDateTimeSlow(s)
 	if err != nil {
 		return Date{}, err
 	}
@@ -170,6 +180,16 @@ func (d Date) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a JSON string in any form [ParseDate] accepts;
 // null and "" leave the zero Date.
 func (d *Date) UnmarshalJSON(b []byte) error {
+	if c, ok := quoted(b); ok {
+		if len(c) == 0 {
+			*d = Date{}
+			return nil
+		}
+		if v, ok := parseDateFast(c); ok {
+			*d = v
+			return nil
+		}
+	}
 	s, ok, err := jsonString(b)
 	if err != nil || !ok {
 		return err
@@ -259,6 +279,16 @@ var dateTimeLayouts = []string{
 // written back.
 func ParseDateTime(s string) (DateTime, error) {
 	s = strings.TrimSpace(s)
+	if t, ok := parseDateTimeFast(s); ok {
+		return DateTime{t: t}, nil
+	}
+	return parseDateTimeSlow(s)
+}
+
+// parseDateTimeSlow is ParseDateTime trying each layout with
+// time.ParseInLocation: the fallback of the fast path, and its reference in
+// tests. s is trimmed.
+func parseDateTimeSlow(s string) (DateTime, error) {
 	if len(s) >= 10 && len(s) <= 40 {
 		for _, layout := range dateTimeLayouts {
 			if t, err := time.ParseInLocation(layout, s, Rome); err == nil {
@@ -316,6 +346,16 @@ func (t DateTime) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes any form [ParseDateTime] accepts; null and "" leave
 // the zero DateTime.
 func (t *DateTime) UnmarshalJSON(b []byte) error {
+	if c, ok := quoted(b); ok {
+		if len(c) == 0 {
+			*t = DateTime{}
+			return nil
+		}
+		if v, ok := parseDateTimeFast(c); ok {
+			*t = DateTime{t: v}
+			return nil
+		}
+	}
 	s, ok, err := jsonString(b)
 	if err != nil || !ok {
 		return err
@@ -366,9 +406,181 @@ func jsonString(b []byte) (string, bool, error) {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return "", false, fmt.Errorf("%w: want a JSON string, got %s", ErrDate, truncate(string(b), 40))
 	}
+	if c := b[1 : len(b)-1]; plainJSONString(c) && utf8.Valid(c) {
+		return string(c), true, nil // what json.Unmarshal would return
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return "", false, fmt.Errorf("%w: malformed JSON string", ErrDate)
 	}
 	return s, true, nil
+}
+
+// The fast path of date decoding. GovPay writes its dates and timestamps
+// in a few fixed layouts, read here digit by digit, without
+// time.ParseInLocation and (from JSON) without unquoting. Whatever the fast
+// path does not accept goes to the slow path (the layouts of
+// dateTimeLayouts tried in order), which also produces every error. The
+// fast path accepts only inputs the slow path accepts, with the same
+// result, down to the time.Time's location: tests and a fuzz target compare
+// the two.
+
+// quoted returns the bytes between the quotes of the JSON string b, when b
+// (blanks around it aside) is a quoted string; the content may still hold
+// escapes (the fast parsers refuse them).
+func quoted(b []byte) ([]byte, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return nil, false
+	}
+	return b[1 : len(b)-1], true
+}
+
+// text is what the fast parsers read: a string, or the bytes of a JSON
+// string's content.
+type text interface{ ~string | ~[]byte }
+
+// digits2 reads two decimal digits at s[i:i+2].
+func digits2[T text](s T, i int) (int, bool) {
+	a, b := s[i]-'0', s[i+1]-'0'
+	if a > 9 || b > 9 {
+		return 0, false
+	}
+	return int(a)*10 + int(b), true
+}
+
+// parseDay reads "2006-01-02" at the start of s: a day that exists, as
+// time.Parse checks it.
+func parseDay[T text](s T) (y int, m time.Month, d int, ok bool) {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	y1, ok1 := digits2(s, 0)
+	y2, ok2 := digits2(s, 2)
+	mm, ok3 := digits2(s, 5)
+	dd, ok4 := digits2(s, 8)
+	if !ok1 || !ok2 || !ok3 || !ok4 || mm < 1 || mm > 12 {
+		return 0, 0, 0, false
+	}
+	y = y1*100 + y2
+	if dd < 1 || dd > daysIn(time.Month(mm), y) {
+		return 0, 0, 0, false
+	}
+	return y, time.Month(mm), dd, true
+}
+
+func daysIn(m time.Month, y int) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// parseDateFast is ParseDate for trimmed inputs in the fast layouts.
+func parseDateFast[T text](s T) (Date, bool) {
+	if len(s) == len("2006-01-02") {
+		y, m, d, ok := parseDay(s)
+		return Date{y, m, d}, ok
+	}
+	t, ok := parseDateTimeFast(s)
+	if !ok {
+		return Date{}, false
+	}
+	return DateOf(t.In(Rome)), true
+}
+
+// parseDateTimeFast is ParseDateTime for trimmed inputs in the layouts
+// GovPay writes: "2006-01-02" (midnight in Rome), or the day, 'T' or ' ',
+// "15:04:05", an optional fraction of 1 to 9 digits after '.', then
+// nothing (Rome), "Z", "±07:00" or "±0700". Hours and minutes of the
+// offset are at most 23 and 59 (time.Parse allows 24 and 60: the slow path
+// reads those). It refuses instants whose year in Rome ParseDateTime
+// refuses.
+func parseDateTimeFast[T text](s T) (time.Time, bool) {
+	y, mo, d, ok := parseDay(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	if len(s) == len("2006-01-02") {
+		return checkFastYear(time.Date(y, mo, d, 0, 0, 0, 0, Rome), y)
+	}
+	if len(s) < len("2006-01-02T15:04:05") || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	h, ok1 := digits2(s, 11)
+	mi, ok2 := digits2(s, 14)
+	sec, ok3 := digits2(s, 17)
+	if !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	rest := s[19:]
+	ns := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n]-'0' <= 9 {
+			if n > 9 {
+				return time.Time{}, false // more digits than nanoseconds: the slow path truncates them
+			}
+			ns = ns*10 + int(rest[n]-'0')
+			n++
+		}
+		if n == 1 {
+			return time.Time{}, false
+		}
+		for k := n; k <= 9; k++ {
+			ns *= 10
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case len(rest) == 0:
+		return checkFastYear(time.Date(y, mo, d, h, mi, sec, ns, Rome), y)
+	case len(rest) == 1 && rest[0] == 'Z':
+		return checkFastYear(time.Date(y, mo, d, h, mi, sec, ns, time.UTC), y)
+	}
+	var oh, om int
+	switch {
+	case len(rest) == len("+07:00") && rest[3] == ':':
+		oh, ok1 = digits2(rest, 1)
+		om, ok2 = digits2(rest, 4)
+	case len(rest) == len("+0700"):
+		oh, ok1 = digits2(rest, 1)
+		om, ok2 = digits2(rest, 3)
+	default:
+		return time.Time{}, false
+	}
+	if !ok1 || !ok2 || oh > 23 || om > 59 || (rest[0] != '+' && rest[0] != '-') {
+		return time.Time{}, false
+	}
+	off := (oh*60 + om) * 60
+	if rest[0] == '-' {
+		off = -off
+	}
+	// As time.ParseInLocation does: the instant, in Rome when Rome has
+	// that offset then, in an unnamed fixed zone otherwise.
+	t := time.Date(y, mo, d, h, mi, sec, ns, time.UTC).Add(-time.Duration(off) * time.Second)
+	if _, o := t.In(Rome).Zone(); o == off {
+		t = t.In(Rome)
+	} else {
+		t = t.In(time.FixedZone("", off))
+	}
+	return checkFastYear(t, y)
+}
+
+// checkFastYear applies ParseDateTime's rule (the year in Rome within
+// 0000–9999) to t, written with year y. The offsets the fast path reads
+// move the day by less than two days, so only years 0 and 9999 need the
+// conversion.
+func checkFastYear(t time.Time, y int) (time.Time, bool) {
+	if y >= 1 && y <= 9998 {
+		return t, true
+	}
+	ry := t.In(Rome).Year()
+	return t, ry >= 0 && ry <= 9999
 }
