@@ -187,7 +187,11 @@ type Debito struct {
 	PagamentiURL string `json:"pagamenti,omitempty"`
 }
 
-// Dominio is a creditor as GovPay describes it.
+// Dominio is a creditor as API Pagamento v2 describes it: GovPay's full
+// Dominio, with address, contacts, GLN, CBILL, logo and the links to its
+// offices and tipi pendenza. It is not pendenze.Dominio, which is the
+// creditor of API Pendenze v2 and of the receipts (idDominio and
+// ragioneSociale only).
 type Dominio struct {
 	IDDominio      string `json:"idDominio"`
 	RagioneSociale string `json:"ragioneSociale,omitempty"`

@@ -44,7 +44,9 @@ const (
 	TipologiaSpontaneo Tipologia = "spontaneo"
 )
 
-// Dominio is a creditor as GovPay describes it in answers.
+// Dominio is a creditor as API Pendenze v2 and the receipts (API Ente v2,
+// API Ragioneria v3) describe it: its fiscal code and name. API Pagamento
+// v2 describes it in full (pagamenti.Dominio).
 type Dominio struct {
 	IDDominio      string `json:"idDominio"`
 	RagioneSociale string `json:"ragioneSociale,omitempty"`
