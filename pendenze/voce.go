@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/govpaygo/govpay"
 )
@@ -254,9 +255,16 @@ func (v Voce) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
+// voceWhat is the What of the error of a voce whose kind cannot be told.
+const voceWhat = "voce"
+
 // UnmarshalJSON reads the flat wire form and sets Kind from the fields
-// present. It fails when the fields of no kind, or of more than one kind,
-// are present.
+// present. When the fields of no kind, or of more than one kind, are
+// present, it returns a *govpay.ValidationError (What "voce", matching
+// govpay.ErrInvalid) with one violation of the field "kind", the field
+// [Pendenza.Validate] names too; decoding a [Pendenza] prefixes it with
+// the voce's position ("voci[2].kind"). Other failures (a wrong JSON
+// type, an amount with three decimals) are encoding/json's own errors.
 func (v *Voce) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		return nil
@@ -267,7 +275,7 @@ func (v *Voce) UnmarshalJSON(b []byte) error {
 	}
 	k, err := w.kind()
 	if err != nil {
-		return fmt.Errorf("pendenze: voce %q: %w", w.IDVocePendenza, err)
+		return err
 	}
 	v.fromWire(&w, k)
 	return nil
@@ -287,22 +295,32 @@ func (v *Voce) fromWire(w *voceWire, k VoceKind) {
 	}
 }
 
-// kind tells the voce's kind from the fields present.
+// kind tells the voce's kind from the fields present; its error is a
+// *govpay.ValidationError of the field "kind".
 func (w *voceWire) kind() (VoceKind, error) {
 	entrata := w.IBANAccredito != "" || w.IBANAppoggio != "" || w.TipoContabilita != "" || w.CodiceContabilita != ""
 	riferita := w.CodEntrata != ""
 	bollo := w.TipoBollo != "" || w.HashDocumento != "" || w.ProvinciaResidenza != ""
-	n := 0
-	for _, b := range []bool{entrata, riferita, bollo} {
-		if b {
-			n++
+	var mixed []string
+	for _, k := range []struct {
+		set    bool
+		fields string
+	}{
+		{entrata, "Entrata (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita)"},
+		{riferita, "EntrataRiferita (codEntrata)"},
+		{bollo, "Bollo (tipoBollo, hashDocumento, provinciaResidenza)"},
+	} {
+		if k.set {
+			mixed = append(mixed, k.fields)
 		}
 	}
 	switch {
-	case n == 0:
-		return nil, errors.New("voce has none of ibanAccredito, codEntrata, tipoBollo")
-	case n > 1:
-		return nil, errors.New("voce mixes the fields of several kinds (ibanAccredito, codEntrata, tipoBollo)")
+	case len(mixed) == 0:
+		return nil, &govpay.ValidationError{What: voceWhat, Violations: []govpay.Violation{{Field: "kind",
+			Rule: "required: exactly one of ibanAccredito (Entrata), codEntrata (EntrataRiferita), tipoBollo (Bollo)"}}}
+	case len(mixed) > 1:
+		return nil, &govpay.ValidationError{What: voceWhat, Violations: []govpay.Violation{{Field: "kind",
+			Rule: "must be exactly one kind, not the fields of " + strings.Join(mixed, " and ") + " together"}}}
 	case entrata:
 		return Entrata{IBANAccredito: w.IBANAccredito, IBANAppoggio: w.IBANAppoggio,
 			TipoContabilita: w.TipoContabilita, CodiceContabilita: w.CodiceContabilita}, nil
