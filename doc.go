@@ -41,7 +41,14 @@
 //
 //   - [*ValidationError]: the input breaks a rule and nothing was sent. It
 //     lists every violation with the field path of GovPay's JSON
-//     ("voci[2].importo") and matches [ErrInvalid].
+//     ("voci[2].importo") and matches [ErrInvalid]. The arguments of a
+//     constructor are named in one stable form instead (see [Option]):
+//     What is "options" (for notifica.NewHandler, "notifica options"), and
+//     each Field is the option, a dot and its parameter
+//     ("WithBasicAuth.user"), or the field of its struct argument
+//     ("WithRetry.MaxAttempts"); the option alone when it conflicts with
+//     another ("WithBearerToken"); "baseURL" and "opts[i]" for New's own
+//     arguments. No violation ever shows the value given.
 //   - [*Error]: GovPay (or pagoPA Checkout) answered with an error status.
 //     It carries GovPay's FaultBean (Categoria, Codice, Descrizione,
 //     Dettaglio), the HTTP status and GovPay's transaction id. Match its kind
@@ -55,6 +62,12 @@
 //     before trying again.
 //   - [*DecodeError]: the answer had the expected status but its body could
 //     not be decoded.
+//
+// Decoding JSON that the SDK's types refuse as a matter of rules, not of
+// syntax, gives a [*ValidationError] too: a pendenze.Voce whose fields are
+// of no kind or of several kinds is refused with What "voce" and the field
+// "kind", and in a pendenze.Pendenza with What "pendenza" and the voce's
+// position ("voci[2].kind").
 //
 // For example:
 //
