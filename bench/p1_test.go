@@ -324,9 +324,13 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 
 // BenchmarkP1StartBody isolates most of what Start does before the
 // network: the SDK builds and validates the cart (a full pendenza and a
-// notice), validates the options and encodes the cart (json.Marshal of a
-// Cart, the "pendenze" part of the body); the raw baseline encodes its
-// whole hand-written body.
+// notice), validates the options and encodes the cart (Cart.MarshalJSON,
+// the "pendenze" part of the body, written the way Start writes it: the
+// items encoded when added, copied into one buffer); the raw baseline
+// encodes its whole hand-written body. json.Marshal(cart) gives the same
+// bytes but adds encoding/json's own pass over MarshalJSON's output, which
+// Start does not pay; TestStartBodyIsCartJSON (package pagamenti) checks
+// that both agree with the body Start sends.
 func BenchmarkP1StartBody(b *testing.B) {
 	sdk := func() error {
 		cart := pagamenti.NewCart().
@@ -335,7 +339,7 @@ func BenchmarkP1StartBody(b *testing.B) {
 		if err := (pagamenti.StartOptions{URLRitorno: urlRitorno, IDSessionePortale: "sess-2026-0001", Lingua: pagamenti.LinguaItaliano}).Validate(); err != nil {
 			return err
 		}
-		_, err := json.Marshal(cart)
+		_, err := cart.MarshalJSON()
 		return err
 	}
 	raw := func() error {

@@ -10,15 +10,27 @@ package pendenze
 // sdk and baseline give allocs/op; paired alternates the two in one loop so
 // that both see the same machine load, and reports sdk/baseline (ns).
 //
-// BenchmarkLoad: Load at concurrency 16 against a loopback server that adds
-// 2 ms of latency to every request. sdk/items=1000 and items=10000 give
-// peak-heap-MB, the largest live heap seen while loading (sampled every
-// 5 ms after a GC at start): it must not grow with the number of items.
-// vs-rawpool alternates a Load of 10,000 items (1,000 with -short) with an
-// ideal raw worker pool of 16 goroutines doing the hand-written request,
-// and reports sdk/rawpool-throughput. sequential is a plain loop of Puts,
-// run on a tenth of the items (it is linear; 10,000 × 2 ms would take
-// 20 s): compare its items/s with sdk-items/s.
+// BenchmarkLoad (P2): Load against a loopback server that adds 2 ms of
+// latency to every request. One SDK client and one raw http.Client serve
+// every sample (idle keep-alive connections are reused, not piled up, and
+// closed when the benchmark ends). Heap figures are growth: the largest
+// HeapInuse sampled every 2 ms during the load, minus HeapInuse after a GC
+// just before it.
+//
+//   - conc=C/vs-rawpool/items=N, C = 1, 4, 16, 64: alternates a Load at
+//     concurrency C with an ideal raw worker pool of C goroutines doing the
+//     hand-written request, over the same N items, so that both see the
+//     same machine load; reports sdk-items/s, rawpool-items/s, their ratio
+//     sdk/rawpool-throughput and the heap growth of each. N is 10,000 at
+//     concurrency 16 and 64, 4,000 at 4 and 1,000 at 1 (a rate does not
+//     need 10,000 items × 2 ms one at a time).
+//   - sdk/conc=16/items=1000 and items=10000: Load alone, for allocations
+//     and heap growth against N (it must not grow with the number of
+//     items).
+//   - sequential/items=500: a plain loop of Puts; compare its items/s with
+//     the loads' (a rate: 10,000 × 2 ms would take 20 s).
+//
+// With -short the item counts are divided by 10.
 
 import (
 	"bytes"
@@ -206,38 +218,41 @@ func BenchmarkPut(b *testing.B) {
 	})
 }
 
-// heapSampler records the peak live heap while running.
+// heapSampler records the largest live heap (HeapInuse) seen while a load
+// runs, above the level measured after a GC at its start.
 type heapSampler struct {
-	stop chan struct{}
-	done chan struct{}
-	peak uint64
+	stop, done chan struct{}
+	base, peak uint64
 }
 
 func startHeapSampler() *heapSampler {
 	runtime.GC()
-	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{}), base: ms.HeapInuse, peak: ms.HeapInuse}
 	go func() {
 		defer close(s.done)
-		t := time.NewTicker(5 * time.Millisecond)
+		t := time.NewTicker(2 * time.Millisecond)
 		defer t.Stop()
 		var ms runtime.MemStats
 		for {
-			runtime.ReadMemStats(&ms)
-			s.peak = max(s.peak, ms.HeapAlloc)
 			select {
 			case <-s.stop:
 				return
 			case <-t.C:
+				runtime.ReadMemStats(&ms)
+				s.peak = max(s.peak, ms.HeapInuse)
 			}
 		}
 	}()
 	return s
 }
 
+// finish stops the sampler and returns the peak growth in MiB.
 func (s *heapSampler) finish() float64 {
 	close(s.stop)
 	<-s.done
-	return float64(s.peak) / (1 << 20)
+	return float64(s.peak-s.base) / (1 << 20)
 }
 
 func benchItems(n int) iter.Seq[Item] {
@@ -252,79 +267,79 @@ func benchItems(n int) iter.Seq[Item] {
 }
 
 func BenchmarkLoad(b *testing.B) {
-	const conc = 16
 	const latency = 2 * time.Millisecond
-	n := 10_000
-	sizes := []int{1_000, 10_000}
+	div := 1
 	if testing.Short() {
-		n, sizes = 1_000, []int{100, 1_000}
+		div = 10
 	}
 	base, hits := benchServer(b, latency)
 	ctx := context.Background()
 
-	for _, size := range sizes {
-		b.Run(fmt.Sprintf("sdk/items=%d", size), func(b *testing.B) {
-			c, err := New(base)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var peak float64
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				s := startHeapSampler()
-				rep, err := c.Load(ctx, benchItems(size), LoadOptions{Concurrency: conc, Total: size})
-				peak = max(peak, s.finish())
-				if err != nil || rep.Created != size {
-					b.Fatalf("%v %+v", err, rep)
+	// One client of each kind for every sample.
+	c, err := New(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hc := baselineClient()
+	b.Cleanup(func() {
+		c.tc.CloseIdleConnections()
+		hc.CloseIdleConnections()
+	})
+	load := func(b *testing.B, conc, n int) {
+		rep, err := c.Load(ctx, benchItems(n), LoadOptions{Concurrency: conc, Total: n})
+		if err != nil || rep.Created != n {
+			b.Fatalf("%v %+v", err, rep)
+		}
+	}
+
+	for _, sweep := range []struct{ conc, items int }{{1, 1_000}, {4, 4_000}, {16, 10_000}, {64, 10_000}} {
+		conc, n := sweep.conc, sweep.items/div
+		b.Run(fmt.Sprintf("conc=%d/vs-rawpool/items=%d", conc, n), func(b *testing.B) {
+			var sdk, raw time.Duration
+			var sdkHeap, rawHeap float64
+			for i := 0; b.Loop(); i++ {
+				for k := range 2 {
+					s := startHeapSampler()
+					start := time.Now()
+					if (i+k)%2 == 0 {
+						load(b, conc, n)
+						sdk += time.Since(start)
+						sdkHeap = max(sdkHeap, s.finish())
+					} else {
+						rawPool(b, ctx, hc, base, conc, n)
+						raw += time.Since(start)
+						rawHeap = max(rawHeap, s.finish())
+					}
 				}
 			}
-			b.ReportMetric(float64(size)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
-			b.ReportMetric(peak, "peak-heap-MB")
+			b.ReportMetric(float64(n)*float64(b.N)/sdk.Seconds(), "sdk-items/s")
+			b.ReportMetric(float64(n)*float64(b.N)/raw.Seconds(), "rawpool-items/s")
+			b.ReportMetric(raw.Seconds()/sdk.Seconds(), "sdk/rawpool-throughput")
+			b.ReportMetric(sdkHeap, "sdk-heap-growth-MiB")
+			b.ReportMetric(rawHeap, "rawpool-heap-growth-MiB")
 		})
 	}
 
-	// vs-rawpool alternates a Load and an ideal raw worker pool over the same
-	// number of items, so that both see the same machine load.
-	b.Run(fmt.Sprintf("vs-rawpool/items=%d", n), func(b *testing.B) {
-		c, err := New(base)
-		if err != nil {
-			b.Fatal(err)
-		}
-		hc := baselineClient()
-		var sdk, raw time.Duration
-		var peak float64
-		for i := 0; b.Loop(); i++ {
-			for k := range 2 {
+	for _, size := range []int{1_000 / div, 10_000 / div} {
+		b.Run(fmt.Sprintf("sdk/conc=16/items=%d", size), func(b *testing.B) {
+			var heap float64
+			var elapsed time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				s := startHeapSampler()
 				start := time.Now()
-				if (i+k)%2 == 0 {
-					rep, err := c.Load(ctx, benchItems(n), LoadOptions{Concurrency: conc, Total: n})
-					if err != nil || rep.Created != n {
-						b.Fatalf("%v %+v", err, rep)
-					}
-					sdk += time.Since(start)
-				} else {
-					s := startHeapSampler()
-					rawPool(b, ctx, hc, base, conc, n)
-					peak = max(peak, s.finish())
-					raw += time.Since(start)
-				}
+				load(b, 16, size)
+				elapsed += time.Since(start)
+				heap = max(heap, s.finish())
 			}
-		}
-		b.ReportMetric(float64(n)*float64(b.N)/sdk.Seconds(), "sdk-items/s")
-		b.ReportMetric(float64(n)*float64(b.N)/raw.Seconds(), "rawpool-items/s")
-		b.ReportMetric(raw.Seconds()/sdk.Seconds(), "sdk/rawpool-throughput")
-		b.ReportMetric(peak, "rawpool-peak-heap-MB")
-	})
+			b.ReportMetric(float64(size)*float64(b.N)/elapsed.Seconds(), "items/s")
+			b.ReportMetric(heap, "heap-growth-MiB")
+		})
+	}
 
-	seq := n / 10
+	seq := 500 / div
 	b.Run(fmt.Sprintf("sequential/items=%d", seq), func(b *testing.B) {
-		c, err := New(base)
-		if err != nil {
-			b.Fatal(err)
-		}
 		b.ReportAllocs()
-		b.ResetTimer()
 		for b.Loop() {
 			for it := range benchItems(seq) {
 				if _, err := c.Put(ctx, it.IDA2A, it.IDPendenza, it.Pendenza); err != nil {
