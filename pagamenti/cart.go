@@ -128,20 +128,19 @@ func (c *Cart) prefix(i int) string { return "pendenze[" + strconv.Itoa(i) + "]"
 // add appends it, checking the size limit and duplicates.
 func (c *Cart) add(it cartItem, v *govpay.ValidationError) *Cart {
 	i := len(c.items)
-	p := c.prefix(i)
 	if i == MaxItems {
-		c.verr.Addf(p, "a cart holds at most %d items", MaxItems)
+		c.verr.Addf(c.prefix(i), "a cart holds at most %d items", MaxItems)
 	}
 	if it.key != "" {
 		for j, o := range c.items {
 			if o.key == it.key {
-				c.verr.Addf(p, "duplicate of pendenze[%d] (%s)", j, it.key)
+				c.verr.Addf(c.prefix(i), "duplicate of pendenze[%d] (%s)", j, it.key)
 				break
 			}
 		}
 	}
 	if len(v.Violations) > 0 {
-		c.verr.Merge(p, v)
+		c.verr.Merge(c.prefix(i), v)
 		it.wire = nil
 	}
 	c.items = append(c.items, it)
@@ -340,6 +339,9 @@ func (c *Cart) Items() []Item {
 func (c *Cart) Validate() error {
 	if c == nil {
 		return &govpay.ValidationError{What: "cart", Violations: []govpay.Violation{{Field: "pendenze", Rule: "required: a cart with 1 to 5 items"}}}
+	}
+	if len(c.verr.Violations) == 0 && len(c.items) > 0 {
+		return nil
 	}
 	v := &govpay.ValidationError{What: "cart"}
 	v.Violations = append(v.Violations, c.verr.Violations...)

@@ -493,11 +493,12 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 	if ctx == nil {
 		return nil, errors.New("pagamenti: nil context")
 	}
-	v := &govpay.ValidationError{What: "pagamento"}
+	v := govpay.ValidationError{What: "pagamento"}
 	v.Merge("", cart.Validate())
-	opts.check(v)
-	if err := v.Err(); err != nil {
-		return nil, err
+	opts.check(&v)
+	if len(v.Violations) > 0 {
+		ve := v // on the heap only when returned
+		return nil, &ve
 	}
 	body, err := startBody(cart, &opts)
 	if err != nil {
@@ -521,7 +522,8 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 	if !ambiguous(err) {
 		return nil, err
 	}
-	return c.reconcile(ctx, &opts, err)
+	o := opts // a copy on the heap, and only on this path: reconcile keeps its argument
+	return c.reconcile(ctx, &o, err)
 }
 
 // started reads a successful answer of POST /pagamenti.
