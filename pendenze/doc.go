@@ -43,7 +43,9 @@
 // ids and one kind each, importo equal to the sum of the voci to the cent,
 // amounts up to 999,999,999.99, accounting quotas summing to their voce,
 // IBAN format, the payer's fields, causale ≤ 140 characters, metadata,
-// documento, numeroAvviso with valid check digits) and returns a
+// documento, numeroAvviso with valid check digits and none on a pendenza of
+// several voci one of which is a marca da bollo (GovPay's VER_031), texts
+// in valid UTF-8 without control characters) and returns a
 // *govpay.ValidationError listing every violation with its field path as in
 // the JSON ("voci[2].importo", "soggettoPagatore.tipo").
 //

@@ -93,8 +93,13 @@ const (
 // kind each, amounts within 0 … 999,999,999.99 and importo equal to the sum
 // of the voci, accounting quotas summing to their voce, IBAN format,
 // marca da bollo fields, metadata (1–5 entries), documento (rata or soglia),
-// proprieta and allegati lengths, datiAllegati being JSON objects, and the
-// numeroAvviso (18 digits with valid check digits: a pagoPA rule).
+// proprieta and allegati lengths, datiAllegati being JSON objects, the
+// numeroAvviso (18 digits with valid check digits: a pagoPA rule; and none
+// on a pendenza of several voci one of which is a marca da bollo, which
+// GovPay refuses with VER_031), and the texts (causale, the descrizione and
+// descrizioneCausaleRPT of every voce, the payer's fields) being valid
+// UTF-8 without control characters U+0000–U+001F: json.Marshal would
+// silently replace invalid bytes, so GovPay would store another text.
 //
 // Validate accepts what GovPay accepts even when it is not a real
 // identifier: GovPay's demo domain 01234567890, demo IBANs, ANONIMO and
@@ -129,6 +134,7 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 		v.Add("causale", "required")
 	} else {
 		maxLen(v, at("causale"), p.Causale, 140)
+		checkText(v, at("causale"), p.Causale)
 	}
 	checkSoggetto(v, "soggettoPagatore", p.SoggettoPagatore, strict)
 	checkImporto(v, at("importo"), p.Importo)
@@ -212,6 +218,10 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 	if sumOK && len(p.Voci) > 0 && p.Importo.Valid() == nil && sum != p.Importo.Centesimi() {
 		v.Addf("importo", "must equal the sum of the voci (%s), is %s", govpay.Centesimi(sum), p.Importo)
 	}
+	if p.NumeroAvviso != "" && len(p.Voci) > 1 && hasBollo(p.Voci) {
+		// GovPay's VER_031.
+		v.Add("numeroAvviso", "must be empty when the pendenza has several voci and one of them is a marca da bollo (GovPay refuses it with VER_031)")
+	}
 
 	for i, a := range p.Allegati {
 		prefix := "allegati[" + strconv.Itoa(i) + "]"
@@ -239,7 +249,9 @@ func (voce *Voce) validate(v *govpay.ValidationError, idx int, strict bool) {
 	checkLen(v, f("idVocePendenza"), voce.IDVocePendenza, 1, 35)
 	checkImporto(v, f("importo"), voce.Importo)
 	checkLen(v, f("descrizione"), voce.Descrizione, 1, 140)
+	checkText(v, f("descrizione"), voce.Descrizione)
 	maxLen(v, f("descrizioneCausaleRPT"), voce.DescrizioneCausaleRPT, 140)
+	checkText(v, f("descrizioneCausaleRPT"), voce.DescrizioneCausaleRPT)
 	if voce.IDDominio != "" {
 		checkDominio(v, f("idDominio"), voce.IDDominio, false, strict)
 	}
@@ -426,8 +438,49 @@ func checkIBAN(v *govpay.ValidationError, field path, s string, required, strict
 	}
 }
 
+// hasBollo reports whether one of voci is a marca da bollo.
+func hasBollo(voci []Voce) bool {
+	for i := range voci {
+		if _, ok := kindOf(voci[i].Kind).(Bollo); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// checkText refuses text that json.Marshal would not send as it is:
+// invalid UTF-8 (replaced by U+FFFD) and C0 control characters (U+0000 to
+// U+001F, tab and newline included), which GovPay's texts (causale, voci,
+// payer) never hold.
+func checkText(v *govpay.ValidationError, field path, s string) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20:
+			v.Add(field.String(), "must not contain control characters (U+0000 to U+001F)")
+			if !utf8.ValidString(s) {
+				v.Add(field.String(), "must be valid UTF-8")
+			}
+			return
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	if !ascii && !utf8.ValidString(s) {
+		v.Add(field.String(), "must be valid UTF-8")
+	}
+}
+
 func checkSoggetto(v *govpay.ValidationError, field string, s Soggetto, strict bool) {
 	v.Merge(field, s.Validate())
+	// nazione is two capital letters (s.Validate); tipo an enumeration.
+	for _, f := range [...]struct{ name, val string }{
+		{"identificativo", s.Identificativo}, {"anagrafica", s.Anagrafica}, {"indirizzo", s.Indirizzo},
+		{"civico", s.Civico}, {"cap", s.CAP}, {"localita", s.Localita}, {"provincia", s.Provincia},
+		{"email", s.Email}, {"cellulare", s.Cellulare},
+	} {
+		checkText(v, path{voce: -1, prefix: field, name: f.name}, f.val)
+	}
 	if !strict || s.Identificativo == "" || s.Identificativo == "ANONIMO" {
 		return
 	}

@@ -50,6 +50,34 @@ func TestValidPendenzeValidate(t *testing.T) {
 	soglia := validPendenza()
 	soglia.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 5}}
 	require.NoError(t, soglia.Validate())
+
+	// VER_031 concerns a numeroAvviso next to a bollo among several voci
+	// only: several voci without a bollo, or a bollo alone, may have one.
+	avviso := validPendenza()
+	withoutBollo(&avviso)
+	avviso.NumeroAvviso = "301000000000001861"
+	require.NoError(t, avviso.Validate())
+	bollo := validPendenza()
+	bollo.Voci = bollo.Voci[2:]
+	bollo.Importo = bollo.Voci[0].Importo
+	bollo.NumeroAvviso = "301000000000001861"
+	require.NoError(t, bollo.Validate())
+	require.NoError(t, validPendenza().Validate(), "no numeroAvviso: GovPay accepts the bollo among several voci")
+
+	// Any valid UTF-8 text without control characters is sent as it is.
+	text := validPendenza()
+	text.Causale = "Tariffa rifiuti – Città di Forlì € 2026 «rata» 😀"
+	text.Voci[0].Descrizione = "Diritti di segreteria: Ä Ö Ü ß ñ"
+	text.Voci[0].DescrizioneCausaleRPT = "Prestação nº 1"
+	text.SoggettoPagatore.Anagrafica = "Nicolò D'Annunzio"
+	text.SoggettoPagatore.Indirizzo = "Via dell'Università"
+	text.SoggettoPagatore.Localita = "Forlì"
+	require.NoError(t, text.Validate())
+	b, err := json.Marshal(text)
+	require.NoError(t, err)
+	var back Pendenza
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, text.Causale, back.Causale, "the causale travels unchanged")
 }
 
 func TestStrictFailsDemoData(t *testing.T) {
@@ -111,12 +139,38 @@ var invalidCases = []struct {
 	{"soggetto email", "", "", func(p *Pendenza) { p.SoggettoPagatore.Email = "mario.rossi" }, "soggettoPagatore.email"},
 	{"soggetto nazione", "", "", func(p *Pendenza) { p.SoggettoPagatore.Nazione = "it" }, "soggettoPagatore.nazione"},
 	{"soggetto anagrafica too long", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = strings.Repeat("a", 71) }, "soggettoPagatore.anagrafica"},
+	{"causale invalid UTF-8", "", "", func(p *Pendenza) { p.Causale = "TARI \xff 2026" }, "causale"},
+	{"causale truncated UTF-8", "", "", func(p *Pendenza) { p.Causale = "Citt\xc3" }, "causale"},
+	{"causale newline", "", "", func(p *Pendenza) { p.Causale = "TARI\n2026" }, "causale"},
+	{"causale NUL", "", "", func(p *Pendenza) { p.Causale = "TARI\x002026" }, "causale"},
+	{"causale tab", "", "", func(p *Pendenza) { p.Causale = "TARI\t2026" }, "causale"},
+	{"voce descrizione control", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = "Diritti\x07" }, "voci[1].descrizione"},
+	{"voce descrizione invalid UTF-8", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = "Diritti \xc3\x28" }, "voci[1].descrizione"},
+	{"voce descrizioneCausaleRPT control", "", "", func(p *Pendenza) { p.Voci[0].DescrizioneCausaleRPT = "\x1b[31mTARI" }, "voci[0].descrizioneCausaleRPT"},
+	{"voce descrizioneCausaleRPT invalid UTF-8", "", "", func(p *Pendenza) { p.Voci[2].DescrizioneCausaleRPT = "\xed\xa0\x80" }, "voci[2].descrizioneCausaleRPT"},
+	{"soggetto anagrafica control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = "Mario\rRossi" }, "soggettoPagatore.anagrafica"},
+	{"soggetto anagrafica invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = "Nicol\xf2 Rossi" }, "soggettoPagatore.anagrafica"},
+	{"soggetto identificativo control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "RSSMRA30A01H50\x00I" }, "soggettoPagatore.identificativo"},
+	{"soggetto indirizzo invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Indirizzo = "Via Citt\xe0" }, "soggettoPagatore.indirizzo"},
+	{"soggetto civico control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Civico = "1\n" }, "soggettoPagatore.civico"},
+	{"soggetto cap control", "", "", func(p *Pendenza) { p.SoggettoPagatore.CAP = "00100\x1f" }, "soggettoPagatore.cap"},
+	{"soggetto localita invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Localita = "Forl\xec" }, "soggettoPagatore.localita"},
+	{"soggetto provincia control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Provincia = "F\tC" }, "soggettoPagatore.provincia"},
+	{"soggetto email control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Email = "mario\x01rossi@testmail.it" }, "soggettoPagatore.email"},
+	{"soggetto cellulare invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Cellulare = "+39 000\x80" }, "soggettoPagatore.cellulare"},
 	{"importo not the sum", "", "", func(p *Pendenza) { p.Importo = govpay.Centesimi(12598) }, "importo"},
 	{"importo above max", "", "", func(p *Pendenza) { p.Importo = govpay.MaxImporto + 1 }, "importo"},
 	{"importo negative", "", "", func(p *Pendenza) { p.Importo = -1 }, "importo"},
-	{"numeroAvviso 17 digits", "", "", func(p *Pendenza) { p.NumeroAvviso = "30100000000000186" }, "numeroAvviso"},
-	{"numeroAvviso check digits", "", "", func(p *Pendenza) { p.NumeroAvviso = "301000000000001862" }, "numeroAvviso"},
-	{"numeroAvviso aux digit", "", "", func(p *Pendenza) { p.NumeroAvviso = "901000000000001861" }, "numeroAvviso"},
+	{"numeroAvviso 17 digits", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "30100000000000186" }, "numeroAvviso"},
+	{"numeroAvviso check digits", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "301000000000001862" }, "numeroAvviso"},
+	{"numeroAvviso aux digit", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "901000000000001861" }, "numeroAvviso"},
+	{"numeroAvviso with several voci and a bollo (VER_031)", "", "", func(p *Pendenza) { p.NumeroAvviso = "301000000000001861" }, "numeroAvviso"},
+	{"numeroAvviso with a bollo given by pointer (VER_031)", "", "", func(p *Pendenza) {
+		p.NumeroAvviso = "301000000000001861"
+		p.Voci = p.Voci[1:]
+		p.Importo = govpay.Euro(26)
+		p.Voci[1].Kind = &Bollo{HashDocumento: "h", ProvinciaResidenza: "RO"}
+	}, "numeroAvviso"},
 	{"tassonomia too long", "", "", func(p *Pendenza) { p.Tassonomia = strings.Repeat("t", 36) }, "tassonomia"},
 	{"tassonomiaAvviso unknown", "", "", func(p *Pendenza) { p.TassonomiaAvviso = "Altro" }, "tassonomiaAvviso"},
 	{"direzione too long", "", "", func(p *Pendenza) { p.Direzione = strings.Repeat("d", 36) }, "direzione"},
@@ -213,6 +267,13 @@ var invalidCases = []struct {
 	{"allegato contenuto", "", "", func(p *Pendenza) { p.Allegati = []Allegato{{Nome: "a"}} }, "allegati[0].contenuto"},
 }
 
+// withoutBollo drops the marca da bollo (the last voce) of validPendenza,
+// so that a numeroAvviso is allowed (VER_031).
+func withoutBollo(p *Pendenza) {
+	p.Importo -= p.Voci[2].Importo
+	p.Voci = p.Voci[:2]
+}
+
 func TestPutRefusesInvalidPendenzeBeforeSending(t *testing.T) {
 	require.GreaterOrEqual(t, len(invalidCases), 40)
 	h := setup(t)
@@ -265,6 +326,32 @@ func TestValidateListsEveryViolation(t *testing.T) {
 		assert.True(t, ve.Has(f), "missing %s in %v", f, ve.Violations)
 	}
 	assert.Contains(t, err.Error(), "voci[2].provinciaResidenza")
+}
+
+// TestTextViolations: a text with both faults gets both rules, and a text
+// json.Marshal would alter is refused before it is sent.
+func TestTextViolations(t *testing.T) {
+	p := validPendenza()
+	p.Causale = "TARI\n\xff"
+	p.Voci[0].Descrizione = "ok"
+	var ve *govpay.ValidationError
+	require.ErrorAs(t, p.Validate(), &ve)
+	var rules []string
+	for _, vi := range ve.Violations {
+		if vi.Field == "causale" {
+			rules = append(rules, vi.Rule)
+		}
+	}
+	assert.Equal(t, []string{"must not contain control characters (U+0000 to U+001F)", "must be valid UTF-8"}, rules)
+
+	// What json.Marshal would send instead: the reason for the rule.
+	b, err := json.Marshal("TARI \xff")
+	require.NoError(t, err)
+	assert.Equal(t, `"TARI \ufffd"`, string(b))
+
+	err = Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\x00b", Kind: EntrataRiferita{CodEntrata: "X"}}.Validate()
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("descrizione"), "%v", ve.Violations)
 }
 
 func TestVoceValidateAlone(t *testing.T) {

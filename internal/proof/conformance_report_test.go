@@ -520,7 +520,9 @@ func conformancePendenze() []pendenze.Pendenza {
 	}}
 	conContabilita.Metadata = &pendenze.Metadata{MapEntries: []pendenze.MapEntry{{Key: "PROTOCOLLO", Value: "2026/42"}}}
 	conContabilita.DatiAllegati = json.RawMessage(`{"pratica":"42"}`)
-	multi := base(conContabilita, entrata, bollo)
+	// No bollo here: GovPay refuses a numeroAvviso on several voci one of
+	// which is a marca da bollo (VER_031); base(bollo) covers the bollo.
+	multi := base(conContabilita, entrata)
 	multi.NumeroAvviso = "301000000000001861"
 	multi.TassonomiaAvviso = pendenze.TassonomiaServiziComune
 	multi.Tassonomia = "Segreteria"
