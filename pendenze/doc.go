@@ -35,6 +35,27 @@
 // [Dettaglio] (Get), [Sintesi] (List), [RPP] (payment attempts, with the
 // opaque RPT and RT JSON).
 //
+// # Receipts
+//
+// [Ricevuta] is a pagoPA receipt as GovPay describes it: the outcome and
+// amount, the PSP that issued it, the pendenza paid ([PendenzaPagata]) with
+// what was collected for each voce, and the original pagoPA messages (the
+// request RPT and the receipt RT, as XML and as GovPay's JSON). It is the
+// one receipt model of the SDK, shared by two APIs with the same schema:
+// package notifica receives it from GovPay through API Ente v2 (PUT
+// /ricevute/…, notifica.Ricevuta) and package pagamenti reads it from API
+// Ragioneria v3 (GET /ricevute, pagamenti.Ricevuta); both names are aliases
+// of this type. [Ricevuta.Paid] tells whether it proves a full payment, and
+// [Ricevuta.Chiave] is its idempotency key.
+//
+// The RPT and RT come in two shapes: those of the old pagoPA model
+// (RPT/RT) and those of the current one (paymentPA/receipt). [LeggiRT] and
+// [LeggiRPT] read the fields every shape has ([DatiRT]: outcome, exact
+// amount paid and fees, payment date, PSP, single payments; [DatiRPT]) from
+// either; they read the rt and rpt of a Ricevuta ([Ricevuta.DatiRT],
+// [Ricevuta.DatiRPT]), of an [RPP] and of an API Ente v1 notification alike.
+// [Client.RT] fetches the receipt of a payment attempt in JSON, XML or PDF.
+//
 // # Validation
 //
 // Every call validates its input before anything is sent: an invalid
