@@ -172,6 +172,10 @@ func TestCartValidation(t *testing.T) {
 	withDocumento.DataNotificaAvviso = govpay.NewDate(2026, 1, 1)
 	dupNAV := testPendenza()
 	dupNAV.NumeroAvviso = nav
+	// No bollo: GovPay refuses a numeroAvviso on several voci one of which
+	// is a marca da bollo (VER_031).
+	dupNAV.Voci = dupNAV.Voci[:1]
+	dupNAV.Importo = dupNAV.Voci[0].Importo
 
 	tests := []struct {
 		name string
