@@ -372,5 +372,10 @@ func BenchmarkP4Fields(b *testing.B) {
 				}
 			})
 		}
+		// paired: the two alternated in one loop (the clock reads add the
+		// same small cost to both sides).
+		b.Run("field="+tc.field+"/impl=paired", func(b *testing.B) {
+			paired(b, func() error { return json.Unmarshal(in, tc.sdk()) }, func() error { return json.Unmarshal(in, tc.raw()) })
+		})
 	}
 }
