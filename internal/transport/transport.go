@@ -226,6 +226,10 @@ type Request struct {
 	Header http.Header
 	// NoRetry forbids retries even for a GET or PUT.
 	NoRetry bool
+	// Secrets are per-request secrets (a payer's credenzialiPagatore, a
+	// one-time code): redacted, like the configured credentials, from every
+	// error and log line this request produces.
+	Secrets []string
 }
 
 // Path joins segments, escaping each with url.PathEscape.
