@@ -8,21 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome must resolve on minimal images (scratch, distroless)
 	"unicode/utf8"
+
+	"github.com/govpaygo/govpay/internal/tzrome"
 )
 
 // Rome is the Europe/Rome time zone, in which GovPay writes every timestamp
 // that carries no offset.
-var Rome = mustLoadRome()
-
-func mustLoadRome() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil { // cannot happen: time/tzdata is embedded
-		panic("govpay: Europe/Rome time zone unavailable: " + err.Error())
-	}
-	return loc
-}
+// It is embedded in the SDK (internal/tzrome, under 1 KB), so it resolves
+// on minimal images (scratch, distroless) without time/tzdata.
+var Rome = tzrome.Location()
 
 // ErrDate is matched (with errors.Is) by every error that reports a date or
 // timestamp GovPay's formats do not cover.
