@@ -54,4 +54,7 @@ type Config struct {
 	Headers http.Header
 	// Secrets are extra values redacted from every error and log line.
 	Secrets []string
+	// Endpoints are the base URLs given with govpay.WithEndpoint, by API
+	// name ("pendenze"), without a trailing slash.
+	Endpoints map[string]string
 }
