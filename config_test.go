@@ -110,7 +110,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"https://govpay.example.it#" + secret, nil, []string{"host"}},
 		{"https://govpay.example.it", []govpay.Option{nil}, []string{"opts[0]"}},
 		{"https://govpay.example.it", []govpay.Option{govpay.WithEndpoint("cassa", "https://x.example.it")}, []string{"WithEndpoint.api"}},
-		{"https://govpay.example.it", []govpay.Option{govpay.WithEndpoint(govpay.APIPendenze, "/pendenze/" + secret)}, []string{"WithEndpoint.baseURL"}},
+		{"https://govpay.example.it", []govpay.Option{govpay.WithEndpoint(govpay.APIPendenze, "/pendenze/"+secret)}, []string{"WithEndpoint.baseURL"}},
 		{"", []govpay.Option{govpay.WithBasicAuth("", secret), nil}, []string{"host", "WithBasicAuth.user", "opts[1]"}},
 	} {
 		cfg, err := govpay.NewConfig(c.host, c.opts...)
