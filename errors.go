@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Categoria is the category GovPay puts in every FaultBean. The values below
@@ -48,11 +49,21 @@ type Error struct {
 	// ID is set when GovPay created a payment anyway (a 502 FaultBeanEsteso
 	// on POST /pagamenti): the payment can still be tracked.
 	ID string
-	// Location is the path of that payment, when GovPay gave it.
+	// Location is the path of that payment, when GovPay gave it; for an
+	// unexpected redirect (a 3xx the operation does not accept), the
+	// redirect's Location header. Like every text field it never holds a
+	// credential.
 	Location string
 	// Body is a short excerpt of an answer that was not a FaultBean (an HTML
 	// page from a proxy, for example).
 	Body string
+	// RetryAfter is the delay the server asked for with a Retry-After header
+	// (either form: seconds or an HTTP date, a past date giving 0) on a 429
+	// or 503 answer; 0 when it gave none. The SDK honours it between
+	// retries up to the policy's MaxRetryAfter; a longer delay ends the
+	// retries with this error, so that the caller can wait that long before
+	// trying again.
+	RetryAfter time.Duration
 }
 
 // Error returns one human sentence.
@@ -91,6 +102,16 @@ func (e *Error) Error() string {
 	if e.Descrizione == "" && e.Dettaglio == "" && e.Body != "" {
 		b.WriteString(": ")
 		b.WriteString(strconv.Quote(e.Body))
+	}
+	if e.StatusCode >= 300 && e.StatusCode < 400 && e.Location != "" {
+		b.WriteString(" (redirect to ")
+		b.WriteString(strconv.Quote(e.Location))
+		b.WriteString(", not followed)")
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString(" (retry after ")
+		b.WriteString(e.RetryAfter.String())
+		b.WriteString(")")
 	}
 	if e.ID != "" {
 		b.WriteString(" (payment ")

@@ -384,18 +384,20 @@ func (c *Checkout) send(ctx context.Context, req *CheckoutRequest) (location, re
 	if err != nil {
 		return "", "", err
 	}
-	treq := &transport.Request{Operation: op, Method: http.MethodPost, Path: "carts", Body: body, NoRetry: true}
+	treq := &transport.Request{Operation: op, Method: http.MethodPost, Path: "carts", Body: body, NoRetry: true, AcceptRedirect: true}
 	resp, err := c.tc.Do(ctx, treq)
 	if err != nil {
 		return "", "", err
 	}
 	defer transport.Drain(resp)
 	decodeErr := func(format string, args ...any) error {
-		return &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Err: errors.New(c.redact(fmt.Sprintf(format, args...)))}
+		return transport.DecodeFailure(op, resp, errors.New(c.redact(fmt.Sprintf(format, args...))))
 	}
+	// pagoPA Checkout's specs (v1 and v2, POST /carts) document one success:
+	// 302 with the payment page in Location. Any other 3xx (a proxy's) is
+	// never read as a success.
 	switch resp.StatusCode {
-	case http.StatusFound, http.StatusSeeOther, http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	case http.StatusFound:
 	default:
 		return "", "", decodeErr("unexpected status %d: pagoPA Checkout answers a cart with 302 and the Location of its payment page", resp.StatusCode)
 	}

@@ -228,7 +228,7 @@ func (c *Ricevute) PDF(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRice
 		return nil, err
 	}
 	if !bytes.Contains(b[:min(len(b), 1024)], []byte("%PDF-")) {
-		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: errors.New("the body is not a PDF document (no %PDF- header in its first 1024 bytes)")}
+		return nil, transport.DecodeFailure(op, resp, errors.New("the body is not a PDF document (no %PDF- header in its first 1024 bytes)"))
 	}
 	return b, nil
 }

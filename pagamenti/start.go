@@ -505,12 +505,13 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 		return nil, fmt.Errorf("pagamenti: encoding the payment: %w", err)
 	}
 	resp, err := c.tc.Do(ctx, &transport.Request{
-		Operation: op,
-		Method:    http.MethodPost,
-		Path:      "pagamenti",
-		Query:     opts.query(),
-		Body:      body,
-		NoRetry:   true,
+		Operation:      op,
+		Method:         http.MethodPost,
+		Path:           "pagamenti",
+		Query:          opts.query(),
+		Body:           body,
+		NoRetry:        true,
+		AcceptRedirect: true, // the checkout bridge answers 302
 	})
 	if err == nil {
 		var a *Avvio
@@ -534,19 +535,17 @@ func (c *Client) started(op string, resp *http.Response) (*Avvio, error) {
 		transport.Drain(resp)
 		a := &Avvio{Mode: ModeCheckoutBridge, Location: loc}
 		if loc == "" {
-			return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-				IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: errors.New("redirect without a Location header")}
+			return nil, transport.DecodeFailure(op, resp, errors.New("redirect without a Location header"))
 		}
 		if reason := safeRedirect(loc, allowHTTP); reason != "" {
-			return nil, &RedirectError{Avvio: a, URL: excerpt(loc), Reason: reason}
+			return nil, &RedirectError{Avvio: a, URL: excerpt(transport.Redact(resp, loc)), Reason: reason}
 		}
 		a.Redirect = loc
 		return a, nil
 	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		transport.Drain(resp)
-		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: fmt.Errorf("unexpected status %d, want 201 or 302", resp.StatusCode)}
+		return nil, transport.DecodeFailure(op, resp, fmt.Errorf("unexpected status %d, want 201 or 302", resp.StatusCode))
 	}
 	var w pagamentoCreatoWire
 	if err := transport.DecodeJSON(op, resp, &w); err != nil {
@@ -557,8 +556,7 @@ func (c *Client) started(op string, resp *http.Response) (*Avvio, error) {
 		// answer with neither a redirect nor a payment id is not a start we
 		// can use, and the payment may exist all the same (the caller
 		// reconciles it). With an id, the RedirectError below names it.
-		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			IDTransazione: resp.Header.Get(transport.HeaderIDTransazione), Err: errors.New("the answer has no redirect")}
+		return nil, transport.DecodeFailure(op, resp, errors.New("the answer has no redirect"))
 	}
 	a := &Avvio{Mode: ModeLegacy, ID: w.ID, Location: w.Location, IDSession: w.IDSession}
 	if w.ID == "" || w.ID == "0" {
@@ -568,7 +566,7 @@ func (c *Client) started(op string, resp *http.Response) (*Avvio, error) {
 		a.IDSession = ""
 	}
 	if reason := safeRedirect(w.Redirect, allowHTTP); reason != "" {
-		return nil, &RedirectError{Avvio: a, URL: excerpt(w.Redirect), Reason: reason}
+		return nil, &RedirectError{Avvio: a, URL: excerpt(transport.Redact(resp, w.Redirect)), Reason: reason}
 	}
 	a.Redirect = w.Redirect
 	return a, nil

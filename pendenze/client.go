@@ -172,8 +172,7 @@ func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []b
 		UUID         string `json:"UUID"`
 		PDF          []byte `json:"pdf"`
 	}
-	status, idTx := resp.StatusCode, resp.Header.Get(transport.HeaderIDTransazione)
-	ct := resp.Header.Get("Content-Type")
+	status := resp.StatusCode
 	if err := transport.DecodeJSON(op, resp, &w); err != nil {
 		return nil, err
 	}
@@ -184,7 +183,7 @@ func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []b
 	if w.NumeroAvviso != "" {
 		n, err := avvisi.ParseNumeroAvviso(w.NumeroAvviso)
 		if err != nil {
-			return nil, &govpay.DecodeError{Operation: op, StatusCode: status, ContentType: ct, IDTransazione: idTx, Err: err}
+			return nil, transport.DecodeFailure(op, resp, err)
 		}
 		out.NumeroAvviso = n
 	}

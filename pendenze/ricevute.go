@@ -60,9 +60,7 @@ func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) 
 	ct := resp.Header.Get("Content-Type")
 	if mt, _, _ := mime.ParseMediaType(ct); !formatoOK(f, mt) {
 		transport.Drain(resp)
-		return nil, &govpay.DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: ct,
-			IDTransazione: resp.Header.Get(transport.HeaderIDTransazione),
-			Err:           fmt.Errorf("unexpected content type %q, want %s", ct, f)}
+		return nil, transport.DecodeFailure(op, resp, fmt.Errorf("unexpected content type %q, want %s", ct, f))
 	}
 	return transport.ReadBody(op, resp, "")
 }

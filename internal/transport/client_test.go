@@ -162,9 +162,9 @@ func TestExtraRequestHeaders(t *testing.T) {
 	assert.Equal(t, http.Header{"X-Custom": {"1"}}, hdr, "the caller's header map is not modified")
 }
 
-// TestRedirectNotFollowed: a 302 is the caller's result; the target is
-// never fetched, whatever the caller's http.Client would do, and that
-// client is not modified.
+// TestRedirectNotFollowed: a 302 is the result of a request that accepts
+// redirects; the target is never fetched, whatever the caller's
+// http.Client would do, and that client is not modified.
 func TestRedirectNotFollowed(t *testing.T) {
 	var calls int
 	userCheck := func(req *http.Request, via []*http.Request) error { calls++; return nil }
@@ -195,7 +195,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 					opts = append(opts, govpay.WithHTTPClient(cl.hc))
 				}
 				c := newClient(t, baseURL, opts...)
-				resp, err := c.Do(t.Context(), &transport.Request{Method: http.MethodPost, Path: "pagamenti", Body: []byte(`{}`)})
+				resp, err := c.Do(t.Context(), &transport.Request{Method: http.MethodPost, Path: "pagamenti", Body: []byte(`{}`), AcceptRedirect: true})
 				require.NoError(t, err)
 				defer transport.Drain(resp)
 				assert.Equal(t, status, resp.StatusCode)

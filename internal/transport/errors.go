@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,35 +28,45 @@ var faultFields = []string{"categoria", "codice", "descrizione", "dettaglio", "i
 // ErrorFromResponse reads at most MaxErrorBody bytes of resp (it does not
 // close it) and builds the *govpay.Error it stands for, whatever its content
 // type: a FaultBean, a problem+json, an HTML page (kept as a short excerpt)
-// or nothing.
+// or nothing. Every text it keeps is redacted of the secrets of the request
+// resp answers (resp comes from Client.Do).
 func ErrorFromResponse(op string, resp *http.Response) *govpay.Error {
-	return errorFromResponse(op, resp, nil)
+	return errorFromResponse(op, resp, redactorOf(resp))
 }
 
+// errorFromResponse is the one constructor of the *govpay.Error of an
+// answer: every path that turns a status into an error goes through it.
 func errorFromResponse(op string, resp *http.Response, r *redactor) *govpay.Error {
 	var body []byte
 	if resp.Body != nil {
 		body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	}
-	return errorFromBody(op, resp.StatusCode, resp.Header, body, r)
-}
-
-// ErrorFromBody builds the *govpay.Error of an error answer already read.
-// A JSON object with any FaultBean or problem+json field fills the
-// FaultBean fields (non-string values are kept as their JSON text; each is
-// cut at [MaxFieldLen] characters); any other body is kept as an excerpt of
-// at most [ExcerptLen] characters in Body.
-func ErrorFromBody(op string, status int, h http.Header, body []byte) *govpay.Error {
-	return errorFromBody(op, status, h, body, nil)
+	e := errorFromBody(op, resp.StatusCode, resp.Header, body, r)
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
+			e.RetryAfter = d
+		}
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 && e.Location == "" {
+		// The target of an unexpected redirect, for the caller's
+		// diagnosis: redacted and clipped like any field.
+		e.Location = clip(r.str(resp.Header.Get("Location")), MaxFieldLen)
+	}
+	return e
 }
 
 // MaxFieldLen bounds, in characters, each text field of a FaultBean kept in
 // a *govpay.Error.
 const MaxFieldLen = 2000
 
-// errorFromBody is ErrorFromBody removing r's secrets from every field,
-// before anything is cut, so no fragment of a secret survives in an
-// excerpt.
+// errorFromBody builds the *govpay.Error of an error answer already read,
+// removing r's secrets from every field before anything is cut, so no
+// fragment of a secret survives in an excerpt. A JSON object with any
+// FaultBean or problem+json field fills the FaultBean fields (non-string
+// values are kept as their JSON text; each is cut at [MaxFieldLen]
+// characters); any other body is kept as an excerpt of at most [ExcerptLen]
+// characters in Body.
 func errorFromBody(op string, status int, h http.Header, body []byte, r *redactor) *govpay.Error {
 	e := &govpay.Error{Operation: op, StatusCode: status}
 	if h != nil {
@@ -130,10 +141,14 @@ const ExcerptLen = 200
 // comments, scripts and styles removed, entities decoded (when b has
 // markup), control characters and invalid UTF-8 dropped, white space
 // collapsed. "…" is appended when text was cut, so the result has at most
-// n+1 characters.
+// n+1 characters. It knows no secret: text from an answer goes into an
+// error through ErrorFromResponse or DecodeFailure, which redact it.
 func Excerpt(b []byte, n int) string { return excerpt(b, n, nil) }
 
-// excerpt is Excerpt removing r's secrets from the text before it is cut.
+// excerpt is Excerpt with r's secrets removed before anything is cut: HTML tags, comments, scripts and
+// styles removed, entities decoded (when b has markup), control characters
+// and invalid UTF-8 dropped, white space collapsed. "…" is appended when
+// text was cut, so the result has at most n+1 characters.
 func excerpt(b []byte, n int, r *redactor) string {
 	if n <= 0 {
 		return ""
@@ -259,25 +274,36 @@ func DecodeJSON(op string, resp *http.Response, v any) error {
 	defer Drain(resp)
 	ct := resp.Header.Get("Content-Type")
 	if err := expectJSON(ct); err != nil {
-		return decodeError(op, resp, err)
+		return DecodeFailure(op, resp, err)
 	}
 	dec := json.NewDecoder(io.LimitReader(resp.Body, MaxBody))
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return decodeError(op, resp, err)
+		return DecodeFailure(op, resp, err)
 	}
 	return nil
 }
 
-func decodeError(op string, resp *http.Response, err error) *govpay.DecodeError {
+// maxHeaderText bounds, in characters, a header value kept in an error
+// (content type, transaction id).
+const maxHeaderText = 200
+
+// DecodeFailure is the one constructor of the *govpay.DecodeError of an
+// answer whose status was expected but whose body or headers are not what
+// the operation needs. Its content type, transaction id and err's text are
+// redacted of the secrets of the request resp answers (resp comes from
+// Client.Do) and clipped; errors.Is and errors.As still see err. resp's
+// body may already be closed: only its status and headers are read.
+func DecodeFailure(op string, resp *http.Response, err error) *govpay.DecodeError {
+	r := redactorOf(resp)
 	return &govpay.DecodeError{
 		Operation:     op,
 		StatusCode:    resp.StatusCode,
-		ContentType:   resp.Header.Get("Content-Type"),
-		IDTransazione: resp.Header.Get(HeaderIDTransazione),
-		Err:           err,
+		ContentType:   clip(r.str(resp.Header.Get("Content-Type")), maxHeaderText),
+		IDTransazione: clip(r.str(resp.Header.Get(HeaderIDTransazione)), maxHeaderText),
+		Err:           r.err(err),
 	}
 }
 
@@ -287,7 +313,7 @@ func expectJSON(ct string) error {
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return fmt.Errorf("malformed content type %q", Excerpt([]byte(ct), 60))
+		return errors.New("malformed content type")
 	}
 	if mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "text/json" {
 		return nil
@@ -302,15 +328,15 @@ func ReadBody(op string, resp *http.Response, mediaType string) ([]byte, error) 
 	if mediaType != "" {
 		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		if mt != mediaType {
-			return nil, decodeError(op, resp, fmt.Errorf("unexpected content type, want %s", mediaType))
+			return nil, DecodeFailure(op, resp, fmt.Errorf("unexpected content type, want %s", mediaType))
 		}
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
-		return nil, decodeError(op, resp, err)
+		return nil, DecodeFailure(op, resp, err)
 	}
 	if len(b) > MaxBody {
-		return nil, decodeError(op, resp, fmt.Errorf("body larger than %d bytes", MaxBody))
+		return nil, DecodeFailure(op, resp, fmt.Errorf("body larger than %d bytes", MaxBody))
 	}
 	return b, nil
 }
@@ -331,11 +357,5 @@ func Drain(resp *http.Response) {
 // not pass for an empty resource. resp's body may already be closed; only
 // its status and headers are read.
 func Incomplete(op string, resp *http.Response, missing ...string) error {
-	return &govpay.DecodeError{
-		Operation:     op,
-		StatusCode:    resp.StatusCode,
-		ContentType:   resp.Header.Get("Content-Type"),
-		IDTransazione: resp.Header.Get(HeaderIDTransazione),
-		Err:           fmt.Errorf("the answer lacks required fields: %s", strings.Join(missing, ", ")),
-	}
+	return DecodeFailure(op, resp, fmt.Errorf("the answer lacks required fields: %s", strings.Join(missing, ", ")))
 }

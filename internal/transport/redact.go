@@ -2,8 +2,12 @@ package transport
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/json"
 	"html"
+	"io"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -31,38 +35,102 @@ func newRedactor(cfg config.Config) *redactor {
 		raw = append(raw, cfg.Auth.Secrets...)
 	}
 	raw = append(raw, cfg.Secrets...)
-	seen := map[string]bool{}
-	r := &redactor{}
-	for _, s := range raw {
+	return (*redactor)(nil).with(raw)
+}
+
+// with returns a redactor for r's secrets and extra, every one in all its
+// forms; r itself when extra adds nothing. r may be nil.
+func (r *redactor) with(extra []string) *redactor {
+	var have []string
+	if r != nil {
+		have = r.secrets
+	}
+	seen := make(map[string]bool, len(have))
+	for _, s := range have {
+		seen[s] = true
+	}
+	out := &redactor{secrets: append([]string(nil), have...)}
+	for _, s := range extra {
 		if len(s) < minSecretLen {
 			continue
 		}
 		for _, v := range secretForms(s) {
 			if len(v) >= minSecretLen && !seen[v] {
 				seen[v] = true
-				r.secrets = append(r.secrets, v)
+				out.secrets = append(out.secrets, v)
 			}
 		}
 	}
-	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
-	return r
+	if r != nil && len(out.secrets) == len(have) {
+		return r
+	}
+	sort.SliceStable(out.secrets, func(i, j int) bool { return len(out.secrets[i]) > len(out.secrets[j]) })
+	return out
 }
 
-// secretForms returns s as it may appear in text a server sends back.
+// pemLine is the width of the lines of a PEM block (RFC 7468).
+const pemLine = 64
+
+// secretForms returns s as it may appear in text a server sends back: raw,
+// HTML-escaped, JSON-escaped (with and without HTML escaping), URL-encoded
+// (query and path), base64-encoded (standard and URL alphabets, padded or
+// not) and the URL-encoded standard base64 (what a filter that URL-decodes
+// then base64-decodes a header expects). For a PEM value sent on one line
+// (govpay.WithSSLHeader) the base64 body between the markers is a form too,
+// as are its 64-character PEM lines, so a server that re-wraps the
+// certificate does not echo it.
 func secretForms(s string) []string {
 	js, _ := json.Marshal(s) // escapes <, >, & as \u003c…, and quotes
 	var jsNoHTML bytes.Buffer
 	enc := json.NewEncoder(&jsNoHTML)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
-	return []string{
+	b64 := base64.StdEncoding.EncodeToString([]byte(s))
+	forms := []string{
 		s,
 		html.EscapeString(s),
 		strings.Trim(string(js), `"`),
 		strings.Trim(strings.TrimSpace(jsNoHTML.String()), `"`),
 		url.QueryEscape(s),
 		url.PathEscape(s),
+		b64,
+		strings.TrimRight(b64, "="),
+		base64.URLEncoding.EncodeToString([]byte(s)),
+		base64.RawURLEncoding.EncodeToString([]byte(s)),
+		url.QueryEscape(b64),
 	}
+	if body, ok := pemBody(s); ok {
+		forms = append(forms, body, url.QueryEscape(body))
+		for i := 0; i+pemLine <= len(body); i += pemLine {
+			forms = append(forms, body[i:i+pemLine])
+		}
+		if rest := len(body) % pemLine; rest >= 16 {
+			forms = append(forms, body[len(body)-rest:])
+		}
+	}
+	return forms
+}
+
+// pemBody returns the text between the BEGIN and END markers of a PEM
+// value written on one line, without white space.
+func pemBody(s string) (string, bool) {
+	const begin, end = "-----BEGIN ", "-----END "
+	i := strings.Index(s, begin)
+	if i < 0 {
+		return "", false
+	}
+	rest := s[i+len(begin):]
+	j := strings.Index(rest, "-----")
+	if j < 0 {
+		return "", false
+	}
+	rest = rest[j+5:]
+	k := strings.Index(rest, end)
+	if k < 0 {
+		return "", false
+	}
+	body := strings.Join(strings.Fields(rest[:k]), "")
+	return body, len(body) >= minSecretLen
 }
 
 func (r *redactor) active() bool { return r != nil && len(r.secrets) > 0 }
@@ -127,3 +195,45 @@ func (e *redactedError) Error() string { return e.msg }
 
 // Unwrap returns the original error.
 func (e *redactedError) Unwrap() error { return e.err }
+
+// redactorKey is the context key under which Do passes a request's
+// redactor (configured and per-request secrets) to the logging transport.
+type redactorKey struct{}
+
+// redactorFrom returns the redactor Do put in ctx, or fallback.
+func redactorFrom(ctx context.Context, fallback *redactor) *redactor {
+	if r, ok := ctx.Value(redactorKey{}).(*redactor); ok {
+		return r
+	}
+	return fallback
+}
+
+// answer is the body of every response Do returns: it carries the
+// redactor of the request (configured and per-request secrets), so that
+// every error built from the response (ErrorFromResponse, DecodeJSON,
+// ReadBody, Incomplete, DecodeFailure, Redact) redacts the same secrets
+// without the caller passing anything.
+type answer struct {
+	io.ReadCloser
+	red *redactor
+}
+
+// redactorOf returns the redactor of a response Do returned. A response
+// from anywhere else carries no secrets the SDK knows of: nil, which
+// redacts nothing.
+func redactorOf(resp *http.Response) *redactor {
+	if resp == nil {
+		return nil
+	}
+	if a, ok := resp.Body.(*answer); ok {
+		return a.red
+	}
+	return nil
+}
+
+// Redact returns s without the secrets of the request resp answers (resp
+// must come from Client.Do): for text taken from the answer that goes into
+// an error or a log line, such as a Location header.
+func Redact(resp *http.Response, s string) string {
+	return redactorOf(resp).str(s)
+}

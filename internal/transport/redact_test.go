@@ -87,7 +87,7 @@ func TestRedaction(t *testing.T) {
 		{name: "connection dropped", kind: "network", handler: func(w http.ResponseWriter, r *http.Request) {
 			testutil.DropConnection(t, w)
 		}},
-		{name: "redirect answer", kind: "ok", handler: func(w http.ResponseWriter, r *http.Request) {
+		{name: "redirect answer", kind: "redirect", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Location", "https://checkout.example/?k="+url.QueryEscape(r.Header.Get("Authorization")))
 			w.WriteHeader(http.StatusFound)
 		}},
@@ -120,6 +120,15 @@ func TestRedaction(t *testing.T) {
 						s.AssertErrorClean(t, err)
 						s.AssertAbsent(t, "%#v of *govpay.Error", fmt.Sprintf("%#v", *gerr))
 						assert.True(t, gerr.Descrizione != "" || gerr.Body != "", "the error keeps its text")
+					case "redirect":
+						// A 3xx the request does not accept is an error, its
+						// Location kept redacted.
+						var gerr *govpay.Error
+						require.ErrorAs(t, err, &gerr)
+						assert.Equal(t, http.StatusFound, gerr.StatusCode)
+						assert.Contains(t, gerr.Location, "https://checkout.example/?k=")
+						s.AssertErrorClean(t, err)
+						s.AssertAbsent(t, "%#v of *govpay.Error", fmt.Sprintf("%#v", *gerr))
 					case "network":
 						var ne *govpay.NetworkError
 						require.ErrorAs(t, err, &ne)

@@ -155,8 +155,9 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 		if c.log != nil {
 			c.rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, attempt int) {
 				if attempt > 0 {
+					red := redactorFrom(r.Context(), c.redactor)
 					c.log.LogAttrs(r.Context(), slog.LevelInfo, "govpay: retrying request",
-						slog.String("method", r.Method), slog.String("url", c.redactor.url(r.URL)), slog.Int("attempt", attempt+1))
+						slog.String("method", r.Method), slog.String("url", red.url(r.URL)), slog.Int("attempt", attempt+1))
 				}
 			}
 		}
@@ -227,9 +228,18 @@ type Request struct {
 	// NoRetry forbids retries even for a GET or PUT.
 	NoRetry bool
 	// Secrets are per-request secrets (a payer's credenzialiPagatore, a
-	// one-time code): redacted, like the configured credentials, from every
-	// error and log line this request produces.
+	// one-time code): redacted, like the configured credentials and in the
+	// same forms, from every error and log line this request produces,
+	// including the errors built later from its response (ErrorFromResponse,
+	// DecodeJSON, ReadBody, Incomplete, DecodeFailure, Redact). Values
+	// shorter than 4 bytes are not redacted.
 	Secrets []string
+	// AcceptRedirect lets a 3xx answer through to the caller, for the
+	// operations answered with a redirect (GovPay's POST /pagamenti in
+	// bridge mode, pagoPA Checkout's POST /carts). Without it a 3xx is a
+	// *govpay.Error, so that no caller decodes a redirect as a success.
+	// Redirects are never followed either way.
+	AcceptRedirect bool
 }
 
 // Path joins segments, escaping each with url.PathEscape.
@@ -278,15 +288,25 @@ func (c *Client) URL(r *Request) string {
 	return c.base
 }
 
-// Do sends r and returns the answer when its status is below 400 (a 3xx is
-// returned as is: redirects are never followed). The caller closes the body.
-// An answer of 400 or more becomes a *govpay.Error; a failure to exchange the
-// request becomes a *govpay.NetworkError, which wraps ctx.Err() when the
-// context ended.
+// Do sends r and returns the answer when its status is 2xx, or 3xx when
+// r.AcceptRedirect is set (redirects are never followed). The caller closes
+// the body. Any other answer (a 3xx not accepted, 400 or more) becomes a
+// *govpay.Error; a failure to exchange the request becomes a
+// *govpay.NetworkError, which wraps ctx.Err() when the context ended. Every
+// text an error keeps is redacted of the configured credentials and of
+// r.Secrets, and so are the errors later built from the returned response
+// by this package's helpers.
 //
 // GET, HEAD, PUT, DELETE and OPTIONS requests are retried per the client's
 // policy unless r.NoRetry is set; POST and PATCH requests are sent once.
 // The body is sent in full on every attempt.
+//
+// The body of a 2xx answer to a GET is read in full (at most MaxBody+1
+// bytes) before Do returns, inside the retry loop: an answer whose body is
+// cut mid-read (connection reset, premature EOF) is retried like a
+// connection error, and when no attempt is left (or retries are off) it is
+// a *govpay.NetworkError with Sent set. The body of an answer to any other
+// method is streamed to the caller and never causes a new attempt.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if ctx == nil {
 		return nil, errors.New("govpay: nil context")
@@ -294,9 +314,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if r == nil {
 		return nil, errors.New("govpay: nil request")
 	}
+	red := c.redactor
+	if len(r.Secrets) > 0 {
+		red = c.redactor.with(r.Secrets)
+		if red != c.redactor {
+			// For the log lines of authTransport and of the retry hook.
+			ctx = context.WithValue(ctx, redactorKey{}, red)
+		}
+	}
 	target := c.URL(r)
 	netErr := func(err error, sent bool) error {
-		return &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: c.redactor.str(target), Sent: sent, Err: c.redactor.err(err)}
+		return &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: red.str(target), Sent: sent, Err: red.err(err)}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, netErr(err, false) // nothing was sent
@@ -306,6 +334,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		accept = "application/json"
 	}
 	retry := c.rc != nil && !r.NoRetry && Idempotent(r.Method)
+	readFirst := r.Method == http.MethodGet
 
 	var (
 		resp *http.Response
@@ -323,6 +352,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		}
 		setHeaders(req.Header, r, accept)
 		c.auth.set(req.Header)
+		if readFirst {
+			// A read failure goes through checkRetry like a connection
+			// error: the attempt is repeated while the policy allows.
+			req.SetResponseHandler(readSuccess)
+		}
 		resp, err = c.rc.Do(req)
 	} else {
 		var body io.Reader
@@ -337,6 +371,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		setHeaders(req.Header, r, accept)
 		c.auth.set(req.Header)
 		resp, err = c.doHC.Do(req)
+		if err == nil && readFirst {
+			err = readSuccess(resp)
+		}
 	}
 	if err != nil {
 		if resp != nil && resp.Body != nil {
@@ -348,11 +385,34 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		}
 		return nil, netErr(err, sent)
 	}
-	if resp.StatusCode >= 400 {
+	resp.Body = &answer{ReadCloser: resp.Body, red: red}
+	if resp.StatusCode >= 400 || resp.StatusCode >= 300 && !r.AcceptRedirect {
 		defer resp.Body.Close()
-		return nil, errorFromResponse(r.Operation, resp, c.redactor)
+		return nil, errorFromResponse(r.Operation, resp, red)
 	}
 	return resp, nil
+}
+
+// readSuccess reads the body of a 2xx answer in full, at most MaxBody+1
+// bytes (a larger body is cut there, for the decoder to refuse), and puts
+// it back as an in-memory body. On a read failure the body is closed and
+// replaced by an empty one, and the failure is returned.
+func readSuccess(resp *http.Response) error {
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 || resp.Body == nil || resp.Body == http.NoBody {
+		return nil
+	}
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= MaxBody+1 {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxBody+1))
+	resp.Body.Close()
+	if err != nil {
+		resp.Body = http.NoBody
+		return err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
+	return nil
 }
 
 func setHeaders(h http.Header, r *Request, accept string) {
@@ -438,20 +498,21 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.log == nil {
 		return t.next.RoundTrip(r)
 	}
+	red := redactorFrom(r.Context(), t.redactor)
 	start := time.Now()
 	resp, err := t.next.RoundTrip(r)
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),
-		slog.String("url", t.redactor.url(r.URL)),
+		slog.String("url", red.url(r.URL)),
 		slog.Duration("duration", time.Since(start)),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", t.redactor.str(err.Error())))
+		attrs = append(attrs, slog.String("error", red.str(err.Error())))
 		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request failed", attrs...)
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		if id := resp.Header.Get(HeaderIDTransazione); id != "" {
-			attrs = append(attrs, slog.String("idTransazione", t.redactor.str(id)))
+			attrs = append(attrs, slog.String("idTransazione", red.str(id)))
 		}
 		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request", attrs...)
 	}
