@@ -3,13 +3,15 @@ package pagamenti
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -232,26 +234,43 @@ type UnitaOperativa struct {
 }
 
 // Get returns the payment id (GET /pagamenti/{id}, operation getPagamento).
-// An unknown id gives a *govpay.Error matching govpay.ErrNotFound. Reads are
-// retried according to the client's retry policy.
+// An unknown id gives a *govpay.Error matching govpay.ErrNotFound; an
+// answer describing another payment (another id) is a *govpay.DecodeError.
+// Reads are retried according to the client's retry policy.
 func (c *Client) Get(ctx context.Context, id string) (*Pagamento, error) {
 	if err := checkPathID("id", id); err != nil {
 		return nil, err
 	}
-	return c.getPagamento(ctx, "pagamenti.Get", transport.Path("pagamenti", id))
+	return c.getPagamento(ctx, "pagamenti.Get", transport.Path("pagamenti", id), func(p *Pagamento) string {
+		if p.ID != id {
+			return "id"
+		}
+		return ""
+	})
 }
 
 // GetByIDSession returns the payment of a legacy session
 // (GET /pagamenti/byIdSession/{idSession}, operation getPagamentoByIdSession):
-// idSession is what Avvio.IDSession and Return.IDSession hold.
+// idSession is what Avvio.IDSession and Return.IDSession hold. An answer
+// describing a payment of another session (idSessionePsp) is a
+// *govpay.DecodeError.
 func (c *Client) GetByIDSession(ctx context.Context, idSession string) (*Pagamento, error) {
 	if err := checkPathID("idSession", idSession); err != nil {
 		return nil, err
 	}
-	return c.getPagamento(ctx, "pagamenti.GetByIDSession", transport.Path("pagamenti", "byIdSession", idSession))
+	// GovPay reads the payment whose idSessionePsp is idSession
+	// (api-pagamento v2 PagamentiController.java:226).
+	return c.getPagamento(ctx, "pagamenti.GetByIDSession", transport.Path("pagamenti", "byIdSession", idSession), func(p *Pagamento) string {
+		if p.IDSessionePsp != idSession {
+			return "idSessionePsp"
+		}
+		return ""
+	})
 }
 
-func (c *Client) getPagamento(ctx context.Context, op, path string) (*Pagamento, error) {
+// getPagamento reads one payment; check names the field by which it is not
+// the payment asked ("" when it is).
+func (c *Client) getPagamento(ctx context.Context, op, path string, check func(*Pagamento) string) (*Pagamento, error) {
 	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path})
 	if err != nil {
 		return nil, err
@@ -263,6 +282,9 @@ func (c *Client) getPagamento(ctx context.Context, op, path string) (*Pagamento,
 	if p.ID == "" || p.Stato == "" {
 		// Every payment GovPay returns has an id and a state.
 		return nil, transport.Incomplete(op, resp, "id", "stato")
+	}
+	if f := check(&p); f != "" {
+		return nil, notAsked(op, resp, f)
 	}
 	return &p, nil
 }
@@ -349,82 +371,81 @@ func (o *ListOptions) query() (url.Values, error) {
 // findPagamenti), page after page; see the package documentation on
 // pagination. Stop early by breaking out of the loop. An error ends the
 // iteration: it is yielded once, with a zero Sintesi.
+//
+// The answer is never trusted to be filtered: a page is read in full and
+// checked before any of its items is yielded, and a page holding more items
+// than RisultatiPerPagina, or a payment whose idSessionePortale,
+// idSessionePsp (IDSessione), id (IDCarrello) or stato differs from the one
+// asked, is a *govpay.DecodeError naming the page, the item's index and the
+// field: such a payment is never yielded nor skipped. GovPay compares these
+// exactly (jars/orm …/bd/pagamento/filters/PagamentoPortaleFilter.java:109,
+// 121, 127, 186; api-pagamento v2 PagamentiController.java:408-410) and
+// shows the state as stored (PagamentiPortaleConverter.java:395). IDDebitore
+// and IDVersante are not checked: a listed payment shows no debtor, and its
+// soggettoVersante echoes the request rather than what GovPay filtered on.
 func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
 	q, err := o.query()
-	return paginate[Sintesi](ctx, c.tc, "pagamenti.List", "pagamenti", q, err)
+	return walk(ctx, c.tc, "pagamenti.List", "pagamenti", q, o.RisultatiPerPagina, err, o.check)
 }
 
-// lista is a page of a GovPay list. API Pagamento v2 puts the items under
-// risultati (its spec says items for some lists: both are read).
-type lista[T any] struct {
-	NumRisultati       int    `json:"numRisultati"`
-	NumPagine          int    `json:"numPagine"`
-	RisultatiPerPagina int    `json:"risultatiPerPagina"`
-	Pagina             int    `json:"pagina"`
-	ProssimiRisultati  string `json:"prossimiRisultati"`
-	Risultati          []T    `json:"risultati"`
-	Items              []T    `json:"items"`
+// check returns the name of the first filter of o that s does not match.
+func (o *ListOptions) check(s *Sintesi) string {
+	switch {
+	case o.IDSessionePortale != "" && s.IDSessionePortale != o.IDSessionePortale:
+		return "idSessionePortale"
+	case o.IDSessione != "" && s.IDSessionePsp != o.IDSessione:
+		return "idSessionePsp"
+	case o.IDCarrello != "" && s.ID != o.IDCarrello:
+		return "id"
+	case o.Stato != "" && s.Stato != o.Stato:
+		return "stato"
+	}
+	return ""
 }
 
-// maxPages stops a list whose server never says it is over.
-const maxPages = 100_000
+// DefaultRisultatiPerPagina is the page size List and Posizione ask for
+// when RisultatiPerPagina is 0: GovPay's own default (api-pagamento v2
+// Pagamenti.java:89), sent explicitly so that the bound on every page is
+// known.
+const DefaultRisultatiPerPagina = 25
 
-// paginate walks the pages of a GovPay list.
-func paginate[T any](ctx context.Context, tc *transport.Client, op, path string, q url.Values, qerr error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		if qerr != nil {
+// walk pages path with q through the SDK's one paginator
+// (internal/paginate): per items per page at most (DefaultRisultatiPerPagina
+// when 0), every item passed through check before it counts. API Pagamento
+// v2 puts the items under risultati (its spec says items for some lists:
+// both are read).
+func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q url.Values, per int, qerr error, check func(*T) string) iter.Seq2[T, error] {
+	if qerr != nil {
+		return func(yield func(T, error) bool) {
+			var zero T
 			yield(zero, qerr)
-			return
 		}
-		for pagina := 1; pagina <= maxPages; pagina++ {
-			pq := url.Values{}
-			for k, vs := range q {
-				pq[k] = vs
-			}
+	}
+	if per == 0 {
+		per = DefaultRisultatiPerPagina
+	}
+	return paginate.Seq(ctx, paginate.Spec[T]{
+		Operation: op,
+		PerPage:   per,
+		Keys:      []string{"risultati", "items"},
+		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
+			pq := maps.Clone(q)
 			pq.Set("pagina", strconv.Itoa(pagina))
-			resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq})
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			var page lista[T]
-			if err := transport.DecodeJSON(op, resp, &page); err != nil {
-				yield(zero, err)
-				return
-			}
-			items := page.Risultati
-			if items == nil {
-				items = page.Items
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			perPage := page.RisultatiPerPagina
-			if perPage == 0 {
-				perPage, _ = strconv.Atoi(q.Get("risultatiPerPagina"))
-			}
-			switch {
-			case len(items) == 0:
-				return
-			case page.NumPagine > 0:
-				if pagina >= page.NumPagine {
-					return
-				}
-			case page.ProssimiRisultati != "":
-				// more pages announced
-			case perPage > 0 && len(items) < perPage:
-				return
-			case perPage == 0:
-				return
-			}
-			if err := ctx.Err(); err != nil {
-				yield(zero, err)
-				return
-			}
-		}
-		yield(zero, errors.New("pagamenti: list has more than 100000 pages"))
+			pq.Set("risultatiPerPagina", strconv.Itoa(per))
+			return tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq})
+		},
+		Check: check,
+	})
+}
+
+// notAsked is the *govpay.DecodeError of a successful answer that describes
+// another resource than the one asked: field is the first that differs.
+func notAsked(op string, resp *http.Response, field string) error {
+	return &govpay.DecodeError{
+		Operation:     op,
+		StatusCode:    resp.StatusCode,
+		ContentType:   resp.Header.Get("Content-Type"),
+		IDTransazione: resp.Header.Get(transport.HeaderIDTransazione),
+		Err:           fmt.Errorf("the answer is not the resource asked: %s differs", field),
 	}
 }

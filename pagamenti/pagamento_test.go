@@ -96,9 +96,12 @@ func TestGetPathEscaping(t *testing.T) {
 		got.Store(r.PathValue("idSession"))
 		serveBytes(pagamentoFixture(t))(w, r)
 	})
-	p, err := s.client(t).GetByIDSession(context.Background(), "a/b?c")
-	require.NoError(t, err)
-	assert.Equal(t, "c8be909b2feb4ffa", p.ID)
+	// The fixture's idSessionePsp is not "a/b?c": the answer is refused
+	// after the request went out with the id escaped.
+	_, err := s.client(t).GetByIDSession(context.Background(), "a/b?c")
+	var de *govpay.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "idSessionePsp differs")
 	assert.Equal(t, "a/b?c", got.Load())
 }
 
@@ -226,11 +229,8 @@ func TestList(t *testing.T) {
 		return sintesiJSON(fmt.Sprintf("p%d", i), "sess", "IN_CORSO", wispURL)
 	}))
 	c := s.client(t)
-	opts := ListOptions{IDSessionePortale: "sess", IDSessione: "psp-1", IDDebitore: "RSSMRA30A01H501I", IDVersante: "V",
-		IDCarrello: "car", Stato: StatoEseguito, DataDa: govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome)),
-		DataA: govpay.NewDateTime(time.Date(2026, 2, 1, 12, 30, 0, 0, govpay.Rome)), Ordinamento: "-dataRichiestaPagamento", RisultatiPerPagina: 3}
 	var ids []string
-	for p, err := range c.List(context.Background(), opts) {
+	for p, err := range c.List(context.Background(), ListOptions{IDSessionePortale: "sess", Stato: StatoInCorso, RisultatiPerPagina: 3}) {
 		require.NoError(t, err)
 		ids = append(ids, p.ID)
 		assert.Equal(t, "/pendenze?idPagamento="+p.ID, p.PendenzeURL)
@@ -238,9 +238,19 @@ func TestList(t *testing.T) {
 	}
 	assert.Equal(t, []string{"p0", "p1", "p2", "p3", "p4", "p5", "p6"}, ids)
 	assert.Equal(t, 3, s.count("GET /pagamenti"))
-	r, _ := s.last(t)
+
+	// Every filter is sent (the answer here is an empty page).
+	s2 := newPGServer(t)
+	s2.mux.HandleFunc("GET /pagamenti", pagedHandler(t, 0, "risultati", nil))
+	opts := ListOptions{IDSessionePortale: "sess", IDSessione: "psp-1", IDDebitore: "RSSMRA30A01H501I", IDVersante: "V",
+		IDCarrello: "car", Stato: StatoEseguito, DataDa: govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome)),
+		DataA: govpay.NewDateTime(time.Date(2026, 2, 1, 12, 30, 0, 0, govpay.Rome)), Ordinamento: "-dataRichiestaPagamento", RisultatiPerPagina: 3}
+	for _, err := range s2.client(t).List(context.Background(), opts) {
+		require.NoError(t, err)
+	}
+	r, _ := s2.last(t)
 	q := r.URL.Query()
-	assert.Equal(t, "3", q.Get("pagina"))
+	assert.Equal(t, "1", q.Get("pagina"))
 	assert.Equal(t, "sess", q.Get("idSessionePortale"))
 	assert.Equal(t, "psp-1", q.Get("idSessione"))
 	assert.Equal(t, "RSSMRA30A01H501I", q.Get("idDebitore"))
@@ -299,9 +309,8 @@ func TestPosizione(t *testing.T) {
 	}))
 	c := s.client(t)
 	var got []Debito
-	for d, err := range c.Posizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{IDDominio: testDominio,
-		Stato: PendenzaNonEseguita, MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2, IUV: "iuv", IDA2A: "A2A",
-		IDPendenza: "P", IDPagamento: "pay", Direzione: "D", Divisione: "V", Ordinamento: "+dataCaricamento"}) {
+	for d, err := range c.Posizione(context.Background(), "rssmra30a01h501i", PosizioneOptions{IDDominio: testDominio,
+		Stato: PendenzaNonEseguita, RisultatiPerPagina: 2, IDA2A: "A2A", IDPagamento: "pay", Ordinamento: "+dataCaricamento"}) {
 		require.NoError(t, err)
 		got = append(got, d)
 	}
@@ -311,9 +320,20 @@ func TestPosizione(t *testing.T) {
 	assert.Equal(t, govpay.NewDate(2026, 1, 10), got[0].DataCaricamento)
 	assert.Equal(t, "Comune", got[0].Dominio.RagioneSociale)
 	r, _ := s.last(t)
+	assert.Equal(t, "2", r.URL.Query().Get("pagina"))
+
+	// Every filter is sent (the answer here is an empty page).
+	s3 := newPGServer(t)
+	s3.mux.HandleFunc("GET /pendenze", pagedHandler(t, 0, "risultati", nil))
+	for _, err := range s3.client(t).Posizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{IDDominio: testDominio,
+		Stato: PendenzaNonEseguita, MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2, IUV: "iuv", IDA2A: "A2A",
+		IDPendenza: "P", IDPagamento: "pay", Direzione: "D", Divisione: "V", Ordinamento: "+dataCaricamento"}) {
+		require.NoError(t, err)
+	}
+	r, _ = s3.last(t)
 	q := r.URL.Query()
 	for k, v := range map[string]string{"idDebitore": "RSSMRA30A01H501I", "idDominio": testDominio, "stato": "NON_ESEGUITA",
-		"mostraSpontaneiNonPagati": "true", "risultatiPerPagina": "2", "pagina": "2", "iuv": "iuv", "idA2A": "A2A",
+		"mostraSpontaneiNonPagati": "true", "risultatiPerPagina": "2", "pagina": "1", "iuv": "iuv", "idA2A": "A2A",
 		"idPendenza": "P", "idPagamento": "pay", "direzione": "D", "divisione": "V", "ordinamento": "+dataCaricamento"} {
 		assert.Equal(t, v, q.Get(k), k)
 	}
@@ -321,7 +341,7 @@ func TestPosizione(t *testing.T) {
 	// The spec's "items" key is read too.
 	s2 := newPGServer(t)
 	s2.mux.HandleFunc("GET /pendenze", func(w http.ResponseWriter, _ *http.Request) {
-		pgJSON(w, http.StatusOK, map[string]any{"numPagine": 1, "items": []map[string]any{{"idA2A": "A", "idPendenza": "X", "stato": "ESEGUITA"}}})
+		pgJSON(w, http.StatusOK, map[string]any{"numPagine": 1, "pagina": 1, "risultatiPerPagina": 25, "items": []map[string]any{{"idA2A": "A", "idPendenza": "X", "stato": "ESEGUITA"}}})
 	})
 	n := 0
 	for d, err := range s2.client(t).Posizione(context.Background(), "", PosizioneOptions{}) {

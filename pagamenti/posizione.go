@@ -5,8 +5,10 @@ import (
 	"iter"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/avvisi"
 )
 
 // PosizioneOptions filters Client.Posizione. Zero fields filter nothing.
@@ -38,10 +40,52 @@ type PosizioneOptions struct {
 // (GET /pendenze, operation findPendenze, the list under "risultati"). An
 // empty idDebitore lists every debt the credentials may see (with SPID
 // authentication, GovPay shows the citizen their own). Pagination and errors
-// work as in List.
+// work as in List, and so does the check of every debt against the filters
+// asked (idDebitore ignoring case, IDDominio, IDA2A, IDPendenza, IUV,
+// Direzione, Divisione; a mismatch is a *govpay.DecodeError, never a debt
+// yielded or skipped).
 func (c *Client) Posizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[Debito, error] {
 	q, err := o.query(idDebitore)
-	return paginate[Debito](ctx, c.tc, "pagamenti.Posizione", "pendenze", q, err)
+	return walk(ctx, c.tc, "pagamenti.Posizione", "pendenze", q, o.RisultatiPerPagina, err, func(d *Debito) string { return o.check(idDebitore, d) })
+}
+
+// check returns the name of the first filter that d does not match. GovPay
+// compares idDominio, idA2A, idPendenza, direzione and divisione exactly,
+// idDebitore and iuv upper-cased (jars/orm …/bd/viste/filters/
+// VersamentoFilter.java:246, 309, 317, 325, 374, 382, 398); the IUV of a
+// debt is its notice's (iuvAvviso, or the IUV inside numeroAvviso). The state
+// is not checked: GovPay shows a NON_ESEGUITA debt past its due date as
+// SCADUTA (api-pendenze v2 PendenzeConverter.java:133, the same rendering in
+// API Pagamento).
+func (o *PosizioneOptions) check(idDebitore string, d *Debito) string {
+	switch {
+	case idDebitore != "" && !strings.EqualFold(d.SoggettoPagatore.Identificativo, idDebitore):
+		return "soggettoPagatore.identificativo"
+	case o.IDDominio != "" && (d.Dominio == nil || d.Dominio.IDDominio != o.IDDominio):
+		return "dominio.idDominio"
+	case o.IDA2A != "" && d.IDA2A != o.IDA2A:
+		return "idA2A"
+	case o.IDPendenza != "" && d.IDPendenza != o.IDPendenza:
+		return "idPendenza"
+	case o.IUV != "" && !strings.EqualFold(debitoIUV(d), o.IUV):
+		return "iuvAvviso"
+	case o.Direzione != "" && d.Direzione != o.Direzione:
+		return "direzione"
+	case o.Divisione != "" && d.Divisione != o.Divisione:
+		return "divisione"
+	}
+	return ""
+}
+
+// debitoIUV is the IUV of d's notice.
+func debitoIUV(d *Debito) string {
+	if d.IUVAvviso != "" {
+		return d.IUVAvviso
+	}
+	if n, err := avvisi.ParseNumeroAvviso(d.NumeroAvviso); err == nil {
+		return n.IUV()
+	}
+	return ""
 }
 
 func (o *PosizioneOptions) query(idDebitore string) (url.Values, error) {

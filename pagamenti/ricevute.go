@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -102,18 +104,18 @@ const (
 	findMaxPages     = 20
 )
 
-type ricevuteList struct {
-	NumRisultati      int        `json:"numRisultati"`
-	NumPagine         int        `json:"numPagine"`
-	Pagina            int        `json:"pagina"`
-	ProssimiRisultati string     `json:"prossimiRisultati"`
-	Risultati         []Ricevuta `json:"risultati"`
-}
-
 // Find returns the receipts of one notice of the creditor idDominio, newest
 // first (by the date GovPay acquired them). iuvOrNumeroAvviso is an IUV, or
 // an 18-digit numero avviso whose IUV is derived (avvisi.NumeroAvviso.IUV).
 // No receipt is not an error: the result is empty.
+//
+// The answer is never trusted to be filtered: every page is checked before
+// its receipts count, and a page with more receipts than asked, a receipt of
+// another domain, or one whose IUV does not contain the one asked is a
+// *govpay.DecodeError. GovPay matches the IUV as a substring, ignoring case:
+// receipts of longer IUVs containing the one asked are left out. A notice
+// with more than 2,000 receipts (20 pages) is an error, not a truncated
+// result.
 //
 // Only the summary fields are filled (see [Ricevuta]); use [Ricevute.Get]
 // for the full receipt.
@@ -127,25 +129,42 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	// GovPay matches iuv as a case-insensitive substring and idDominio
+	// exactly (jars/orm …/bd/viste/filters/RptFilter.java:111, 126): a
+	// receipt of another domain, or whose IUV does not even contain the one
+	// asked, is a server that ignored the filter (an error); a receipt of
+	// another IUV containing it is a legitimate GovPay answer about another
+	// notice, left out.
+	upper := strings.ToUpper(iuv)
+	q := url.Values{}
+	q.Set("idDominio", idDominio)
+	q.Set("iuv", iuv)
+	q.Set("risultatiPerPagina", strconv.Itoa(ricevutePageSize))
 	var all []Ricevuta
-	for pagina := 1; pagina <= findMaxPages; pagina++ {
-		q := url.Values{}
-		q.Set("idDominio", idDominio)
-		q.Set("iuv", iuv)
-		q.Set("pagina", strconv.Itoa(pagina))
-		q.Set("risultatiPerPagina", strconv.Itoa(ricevutePageSize))
-		resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: "ricevute", Query: q})
+	for r, err := range paginate.Seq(ctx, paginate.Spec[Ricevuta]{
+		Operation: op,
+		PerPage:   ricevutePageSize,
+		MaxPages:  findMaxPages,
+		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
+			pq := maps.Clone(q)
+			pq.Set("pagina", strconv.Itoa(pagina))
+			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: "ricevute", Query: pq})
+		},
+		Check: func(r *Ricevuta) string {
+			switch {
+			case r.Dominio.IDDominio != idDominio:
+				return "dominio.idDominio"
+			case !strings.Contains(strings.ToUpper(r.IUV), upper):
+				return "iuv"
+			}
+			return ""
+		},
+	}) {
 		if err != nil {
 			return nil, err
 		}
-		var page ricevuteList
-		if err := transport.DecodeJSON(op, resp, &page); err != nil {
-			return nil, err
-		}
-		all = append(all, page.Risultati...)
-		if len(page.Risultati) < ricevutePageSize || page.NumPagine > 0 && pagina >= page.NumPagine ||
-			page.NumRisultati > 0 && len(all) >= page.NumRisultati {
-			break
+		if strings.EqualFold(r.IUV, iuv) {
+			all = append(all, r)
 		}
 	}
 	// Newest first; receipts without a date last; ties keep GovPay's order.
@@ -186,7 +205,9 @@ func ricevutaPath(op, idDominio, iuvOrNumeroAvviso, idRicevuta string) (string, 
 
 // Get returns one receipt in full. iuvOrNumeroAvviso is an IUV or an
 // 18-digit numero avviso, as for [Ricevute.Find]; idRicevuta comes from
-// Find. An unknown receipt gives a *govpay.Error matching govpay.ErrNotFound.
+// Find. An unknown receipt gives a *govpay.Error matching govpay.ErrNotFound;
+// an answer about another receipt (another domain, IUV or idRicevuta) is a
+// *govpay.DecodeError.
 //
 // GET /ricevute/{idDominio}/{iuv}/{idRicevuta} with Accept: application/json
 // (API Ragioneria v3, operation getRicevuta).
@@ -203,6 +224,17 @@ func (c *Ricevute) Get(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRice
 	var r Ricevuta
 	if err := transport.DecodeJSON(op, resp, &r); err != nil {
 		return nil, err
+	}
+	// GovPay reads the receipt by its path (domain, IUV, receipt id): an
+	// answer about another one is not the receipt asked.
+	iuv := iuvFromArg(&govpay.ValidationError{}, "iuv", iuvOrNumeroAvviso)
+	switch {
+	case r.Dominio.IDDominio != idDominio:
+		return nil, notAsked(op, resp, "dominio.idDominio")
+	case r.IUV != iuv:
+		return nil, notAsked(op, resp, "iuv")
+	case r.IDRicevuta != idRicevuta:
+		return nil, notAsked(op, resp, "idRicevuta")
 	}
 	return &r, nil
 }

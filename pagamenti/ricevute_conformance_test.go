@@ -113,7 +113,7 @@ func TestRicevuteConformance(t *testing.T) {
 		require.NoError(t, err)
 		_, err = c.Find(ctx, dominio, rfIUV)
 		require.NoError(t, err)
-		_, err = c.Get(ctx, dominio, nav0, "a1b2c3d4e5")
+		_, err = c.Get(ctx, dominio, nav3, "a1b2c3d4e5") // the receipt ricevutaJSON describes
 		require.NoError(t, err)
 		_, err = c.PDF(ctx, dominio, nav3IUV, "ab12345")
 		require.NoError(t, err)

@@ -27,7 +27,10 @@ type WaitOptions struct {
 // read (nil if none) together with an error wrapping ctx.Err(). Temporary
 // failures (network errors, 429, 5xx, after the client's own retries) do
 // not end the wait; any other error (404, 401, an undecodable answer) is
-// returned at once.
+// returned at once. A 429 or 503 whose Retry-After asks for longer than the
+// next pause (beyond the client's RetryPolicy.MaxRetryAfter, which the
+// client's own retries do not wait) makes Wait pause that long, or until
+// ctx ends, before reading again.
 func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento, error) {
 	if ctx == nil {
 		return nil, errors.New("pagamenti: nil context")
@@ -74,7 +77,7 @@ func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento
 		default:
 			return last, err
 		}
-		t := time.NewTimer(transport.Backoff(minI, maxI, attempt))
+		t := time.NewTimer(pause(lastErr, transport.Backoff(minI, maxI, attempt)))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -82,6 +85,18 @@ func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento
 		case <-t.C:
 		}
 	}
+}
+
+// pause is the wait before the next read: backoff, or the Retry-After of
+// the last failure when it asks for longer (a 429 or 503 whose delay went
+// beyond the retry policy's MaxRetryAfter reaches Wait unretried, and
+// polling sooner than the server asked would only be refused again).
+func pause(lastErr error, backoff time.Duration) time.Duration {
+	var ge *govpay.Error
+	if errors.As(lastErr, &ge) && ge.RetryAfter > backoff {
+		return ge.RetryAfter
+	}
+	return backoff
 }
 
 // temporary reports whether a failed read may succeed later.

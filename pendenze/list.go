@@ -3,11 +3,14 @@ package pendenze
 import (
 	"context"
 	"iter"
+	mapspkg "maps"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -97,6 +100,15 @@ func (o *ListOptions) query() (url.Values, int, error) {
 //
 // An error (invalid options, network, GovPay) is yielded once and ends the
 // iteration.
+//
+// The answer is never trusted to be filtered: a page is read in full and
+// checked before any of its items is yielded, and a page holding more items
+// than RisultatiPerPagina, or an item that does not match IDDominio, IDA2A,
+// IDPendenza, IDDebitore (compared ignoring case, as GovPay does),
+// Direzione or Divisione, is a *govpay.DecodeError naming the page, the
+// item's index and the field: such an item is never yielded nor skipped.
+// (Stato is not checked: GovPay lists a NON_ESEGUITA pendenza past its due
+// date, asked with Stato NON_ESEGUITA, as SCADUTA.)
 func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
 	return func(yield func(Sintesi, error) bool) {
 		q, per, err := o.query()
@@ -104,7 +116,11 @@ func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, err
 			yield(Sintesi{}, err)
 			return
 		}
-		paginate(ctx, c, "pendenze.List", "pendenze", q, per, o.Pagina, yield)
+		for s, err := range walk(ctx, c, "pendenze.List", "pendenze", q, per, o.Pagina, func(s *Sintesi) string { return o.check(&s.Testata) }) {
+			if !yield(s, err) || err != nil {
+				return
+			}
+		}
 	}
 }
 
@@ -130,6 +146,9 @@ type RPPListOptions struct {
 // ListRPP iterates over the payment attempts (with their receipts)
 // matching o (GET /rpp), page after page, like List. The receipts of one
 // pendenza are ListRPP(ctx, RPPListOptions{IDA2A: a, IDPendenza: p}).
+// Every transaction is checked against IDDominio, IDA2A, IDPendenza and
+// IDDebitore (on its pendenza) as in List; GovPay matches IUV and CCP as
+// case-insensitive substrings, and they are not checked.
 func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, error] {
 	return func(yield func(RPP, error) bool) {
 		lo := ListOptions{RisultatiPerPagina: o.RisultatiPerPagina, Pagina: o.Pagina, SenzaConteggio: o.SenzaConteggio,
@@ -151,70 +170,74 @@ func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, e
 		set("dataRptA", o.DataRptA.String())
 		set("dataRtDa", o.DataRtDa.String())
 		set("dataRtA", o.DataRtA.String())
-		paginate(ctx, c, "pendenze.ListRPP", "rpp", q, per, o.Pagina, yield)
+		for r, err := range walk(ctx, c, "pendenze.ListRPP", "rpp", q, per, o.Pagina, o.check) {
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
 	}
 }
 
-// pagina is one page of a GovPay list (Lista + risultati).
-type pagina[T any] struct {
-	NumRisultati       *int   `json:"numRisultati"`
-	NumPagine          *int   `json:"numPagine"`
-	RisultatiPerPagina int    `json:"risultatiPerPagina"`
-	Pagina             int    `json:"pagina"`
-	ProssimiRisultati  string `json:"prossimiRisultati"`
-	Risultati          []T    `json:"risultati"`
+// walk pages path with q through the SDK's one paginator
+// (internal/paginate): per items per page at most, from page first, every
+// item passed through check before it counts.
+func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, per, first int, check func(*T) string) iter.Seq2[T, error] {
+	return paginate.Seq(ctx, paginate.Spec[T]{
+		Operation: op,
+		PerPage:   per,
+		First:     first,
+		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
+			pq := mapspkg.Clone(q)
+			pq.Set("pagina", strconv.Itoa(pagina))
+			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq})
+		},
+		Unexpected: func(resp *http.Response) error { return unexpected(op, resp) },
+		Check:      check,
+	})
 }
 
-// paginate walks the pages of path from page first (1 when 0), yielding
-// each result. It stops at an empty page, at the last page GovPay counted,
-// or (without counts) at the first page shorter than per.
-func paginate[T any](ctx context.Context, c *Client, op, path string, q url.Values, per, first int, yield func(T, error) bool) {
-	var zero T
-	page := max(first, 1)
-	for {
-		q.Set("pagina", strconv.Itoa(page))
-		resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: q})
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		if resp.StatusCode != http.StatusOK {
-			yield(zero, unexpected(op, resp))
-			return
-		}
-		var p pagina[T]
-		if err := transport.DecodeJSON(op, resp, &p); err != nil {
-			yield(zero, err)
-			return
-		}
-		for i := range p.Risultati {
-			if !yield(p.Risultati[i], nil) {
-				return
-			}
-			var z T
-			p.Risultati[i] = z // let the yielded value go
-		}
-		n := len(p.Risultati)
-		switch {
-		case n == 0:
-			return
-		case p.NumPagine != nil && *p.NumPagine > 0:
-			if page >= *p.NumPagine {
-				return
-			}
-		default:
-			size := per
-			if p.RisultatiPerPagina > 0 {
-				size = p.RisultatiPerPagina
-			}
-			if n < size {
-				return
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			yield(zero, err)
-			return
-		}
-		page++
+// check returns the name of the first filter of o that s does not match
+// ("" when it matches every one). GovPay's findPendenze compares idDominio,
+// idA2A, direzione and divisione exactly and idDebitore upper-cased
+// (jars/orm …/bd/viste/filters/VersamentoFilter.java:246, 317, 325, 374,
+// 382). The state is not checked: GovPay shows a NON_ESEGUITA pendenza past
+// its due date as SCADUTA although the filter stato=NON_ESEGUITA selects it
+// (api-pendenze v2 PendenzeConverter.java:133). IDPagamento is not shown in
+// a Sintesi.
+func (o *ListOptions) check(s *Testata) string {
+	switch {
+	case o.IDDominio != "" && s.Dominio.IDDominio != o.IDDominio:
+		return "dominio.idDominio"
+	case o.IDA2A != "" && s.IDA2A != o.IDA2A:
+		return "idA2A"
+	case o.IDPendenza != "" && s.IDPendenza != o.IDPendenza:
+		return "idPendenza"
+	case o.IDDebitore != "" && !strings.EqualFold(s.SoggettoPagatore.Identificativo, o.IDDebitore):
+		return "soggettoPagatore.identificativo"
+	case o.Direzione != "" && s.Direzione != o.Direzione:
+		return "direzione"
+	case o.Divisione != "" && s.Divisione != o.Divisione:
+		return "divisione"
 	}
+	return ""
+}
+
+// check returns the name of the first filter of o that r does not match.
+// GovPay's findRpps compares idDominio, idA2A, idPendenza exactly and
+// idDebitore upper-cased (jars/orm …/bd/pagamento/filters/RptFilter.java:124,
+// 212, 220, 251), all of them fields of the transaction's pendenza; its iuv
+// and ccp filters are case-insensitive substring matches (RptFilter.java:109,
+// 117) and are not checked here.
+func (o *RPPListOptions) check(r *RPP) string {
+	if o.IDDominio == "" && o.IDA2A == "" && o.IDPendenza == "" && o.IDDebitore == "" {
+		return ""
+	}
+	if r.Pendenza == nil {
+		return "pendenza"
+	}
+	lo := ListOptions{IDDominio: o.IDDominio, IDA2A: o.IDA2A, IDPendenza: o.IDPendenza, IDDebitore: o.IDDebitore}
+	if f := lo.check(&r.Pendenza.Testata); f != "" {
+		return "pendenza." + f
+	}
+	return ""
 }
