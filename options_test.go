@@ -267,8 +267,16 @@ func TestSoggettoValidate(t *testing.T) {
 
 	err = govpay.Soggetto{}.Validate()
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, []govpay.Violation{{"tipo", "required (F or G)"}, {"identificativo", "required"}}, ve.Violations)
+	// tipo is optional (SoggettoPagatoreValidator.java:96-98).
+	assert.Equal(t, []govpay.Violation{{"identificativo", "required"}}, ve.Violations)
 
-	// Lengths count characters, not bytes.
+	// Lengths count UTF-16 units as Java does: characters, not bytes, and
+	// two for a character outside the BMP.
 	require.NoError(t, govpay.Soggetto{Tipo: "F", Identificativo: "X", Anagrafica: rep(60) + "àèìòùàèìòù"}.Validate())
+	require.NoError(t, govpay.Soggetto{Identificativo: "X", Anagrafica: rep(68) + "😀"}.Validate())
+	require.Error(t, govpay.Soggetto{Identificativo: "X", Anagrafica: rep(69) + "😀"}.Validate())
+	// GovPay's patterns for e-mail and mobile number.
+	require.NoError(t, govpay.Soggetto{Identificativo: "X", Email: "admin@localhost", Cellulare: "+39 333-1234567"}.Validate())
+	require.Error(t, govpay.Soggetto{Identificativo: "X", Email: "mario.rossi@comune.it", Cellulare: "3331234567"}.Validate())
+	require.Error(t, govpay.Soggetto{Identificativo: "X", Email: "perù@comune.it"}.Validate())
 }

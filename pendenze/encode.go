@@ -139,8 +139,10 @@ func encodeBody(b []byte, p *Pendenza) ([]byte, bool) {
 	e.strField("idDominio", p.IDDominio, false)
 	e.strField("idUnitaOperativa", p.IDUnitaOperativa, true)
 	e.strField("causale", p.Causale, false)
-	e.key("soggettoPagatore")
-	e.soggetto(&p.SoggettoPagatore)
+	if p.SoggettoPagatore != (Soggetto{}) { // omitzero: no payer
+		e.key("soggettoPagatore")
+		e.soggetto(&p.SoggettoPagatore)
+	}
 	e.importo("importo", p.Importo)
 	e.strField("numeroAvviso", p.NumeroAvviso, true)
 	e.strField("tassonomia", p.Tassonomia, true)
@@ -162,7 +164,7 @@ func encodeBody(b []byte, p *Pendenza) ([]byte, bool) {
 			e.key("soglia")
 			e.open('{')
 			e.strField("tipo", string(s.Tipo), false)
-			e.intField("giorni", s.Giorni, false)
+			e.intField("giorni", s.Giorni, true)
 			e.close('}')
 		}
 		e.close('}')
@@ -214,7 +216,7 @@ func encodeBody(b []byte, p *Pendenza) ([]byte, bool) {
 
 func (e *encoder) soggetto(s *Soggetto) {
 	e.open('{')
-	e.strField("tipo", string(s.Tipo), false)
+	e.strField("tipo", string(s.Tipo), true)
 	e.strField("identificativo", s.Identificativo, false)
 	e.strField("anagrafica", s.Anagrafica, true)
 	e.strField("indirizzo", s.Indirizzo, true)

@@ -30,8 +30,14 @@ type Pendenza struct {
 	IDUnitaOperativa string `json:"idUnitaOperativa,omitempty"`
 	// Causale describes the debt to the payer (≤ 140 characters).
 	Causale string `json:"causale"`
-	// SoggettoPagatore is the debtor.
-	SoggettoPagatore Soggetto `json:"soggettoPagatore"`
+	// SoggettoPagatore is the debtor. It is optional, as in GovPay 3.9.1
+	// (NuovaPendenza.java:593-594): the zero Soggetto means "no payer" and
+	// is omitted on the wire, and GovPay then records the payer as ANONIMO
+	// (PendenzeConverter.java:533-540). A value rather than a pointer, so
+	// that the common case (a payer) stays a plain struct literal and
+	// existing code keeps compiling; a payer with every field empty is the
+	// same as no payer for GovPay too.
+	SoggettoPagatore Soggetto `json:"soggettoPagatore,omitzero"`
 	// Importo is the total; it must equal the sum of the voci exactly.
 	Importo govpay.Importo `json:"importo"`
 	// NumeroAvviso is the 18-digit payment notice number, when the vertical
@@ -54,8 +60,9 @@ type Pendenza struct {
 	AnnoRiferimento int `json:"annoRiferimento,omitempty"`
 	// CartellaPagamento groups pendenze in a payment folder (≤ 35).
 	CartellaPagamento string `json:"cartellaPagamento,omitempty"`
-	// DatiAllegati is opaque JSON (an object) kept by GovPay for the
-	// vertical system.
+	// DatiAllegati is opaque JSON kept by GovPay for the vertical system:
+	// any JSON value (object, array, string, number, boolean), as GovPay
+	// stores whatever it receives (an Object in NuovaPendenza.java:111-112).
 	DatiAllegati json.RawMessage `json:"datiAllegati,omitempty"`
 	// Documento groups pendenze into one document (instalments or
 	// payment-by-deadline options).
@@ -132,12 +139,13 @@ const (
 )
 
 // Documento groups several pendenze into one payment document: either
-// instalments (Rata) or alternatives by deadline (Soglia). Exactly one of
-// Rata and Soglia is set.
+// instalments (Rata) or alternatives by deadline (Soglia). One of Rata and
+// Soglia is normally set; GovPay 3.9.1 also accepts neither or both
+// (NuovoDocumento.java:179-183), which [Pendenza.ValidateStrict] refuses.
 type Documento struct {
 	// Identificativo of the document (1–35 characters).
 	Identificativo string `json:"identificativo"`
-	// Descrizione of the document (1–80 characters).
+	// Descrizione of the document (1–255 characters).
 	Descrizione string `json:"descrizione"`
 	// Rata is the instalment number (≥ 1); 0 means unset.
 	Rata int `json:"rata,omitempty"`
@@ -146,19 +154,26 @@ type Documento struct {
 }
 
 // Soglia says that the pendenza must be paid within (ENTRO) or after
-// (OLTRE) a number of days.
+// (OLTRE) a number of days, or that it is the discounted (SCONTATO) or
+// reduced (RIDOTTO) option of a document.
 type Soglia struct {
-	Tipo   TipoSoglia `json:"tipo"`
-	Giorni int        `json:"giorni"`
+	// Tipo is ENTRO, OLTRE, SCONTATO or RIDOTTO.
+	Tipo TipoSoglia `json:"tipo"`
+	// Giorni is the number of days: more than 1 for ENTRO and OLTRE, 0
+	// (omitted on the wire) for SCONTATO and RIDOTTO (VincoloPagamento.java:
+	// 146-171).
+	Giorni int `json:"giorni,omitempty"`
 }
 
-// TipoSoglia is ENTRO or OLTRE.
+// TipoSoglia is ENTRO, OLTRE, SCONTATO or RIDOTTO.
 type TipoSoglia string
 
-// The kinds of soglia.
+// The kinds of soglia (GovPay's TipoSogliaVincoloPagamento).
 const (
-	SogliaEntro TipoSoglia = "ENTRO"
-	SogliaOltre TipoSoglia = "OLTRE"
+	SogliaEntro    TipoSoglia = "ENTRO"
+	SogliaOltre    TipoSoglia = "OLTRE"
+	SogliaScontato TipoSoglia = "SCONTATO"
+	SogliaRidotto  TipoSoglia = "RIDOTTO"
 )
 
 // LinguaSecondaria selects the second language of a bilingual notice.

@@ -34,12 +34,15 @@ func TestValidPendenzeValidate(t *testing.T) {
 	piva.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723"}
 	require.NoError(t, piva.ValidateStrict())
 
+	// GovPay refuses 0 (minOrEquals(0), ValidatoreUtils.java:122): the
+	// smallest amount is 0.01.
 	zero := validPendenza()
-	zero.Importo = 0
-	for i := range zero.Voci {
-		zero.Voci[i].Importo = 0
-	}
-	require.NoError(t, zero.Validate(), "GovPay's minimum is 0.00")
+	zero.Voci = zero.Voci[:1]
+	zero.Voci[0].Importo = 1
+	zero.Importo = 1
+	require.NoError(t, zero.Validate(), "GovPay's minimum is 0.01")
+	zero.Voci[0].Importo, zero.Importo = 0, 0
+	require.Error(t, zero.Validate(), "GovPay refuses 0.00")
 
 	max := validPendenza()
 	max.Voci = max.Voci[:1]
@@ -51,8 +54,7 @@ func TestValidPendenzeValidate(t *testing.T) {
 	soglia.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 5}}
 	require.NoError(t, soglia.Validate())
 
-	// VER_031 concerns a numeroAvviso next to a bollo among several voci
-	// only: several voci without a bollo, or a bollo alone, may have one.
+	// GovPay 3.9 dropped VER_031: a numeroAvviso is allowed with any voci.
 	avviso := validPendenza()
 	withoutBollo(&avviso)
 	avviso.NumeroAvviso = "301000000000001861"
@@ -63,6 +65,15 @@ func TestValidPendenzeValidate(t *testing.T) {
 	bollo.NumeroAvviso = "301000000000001861"
 	require.NoError(t, bollo.Validate())
 	require.NoError(t, validPendenza().Validate(), "no numeroAvviso: GovPay accepts the bollo among several voci")
+	multi := validPendenza()
+	multi.NumeroAvviso = "301000000000001861"
+	require.NoError(t, multi.Validate(), "a numeroAvviso next to a bollo among several voci (VER_031 is gone)")
+
+	// No payer: GovPay records ANONIMO.
+	noPayer := validPendenza()
+	noPayer.SoggettoPagatore = Soggetto{}
+	require.NoError(t, noPayer.Validate())
+	require.NoError(t, func() error { p := strictPendenza(); p.SoggettoPagatore = Soggetto{}; return p.ValidateStrict() }())
 
 	// Any valid UTF-8 text without control characters is sent as it is.
 	text := validPendenza()
@@ -97,7 +108,7 @@ func TestStrictFailsDemoData(t *testing.T) {
 		"foreign id":         {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "DE123456789" }, "soggettoPagatore.identificativo"},
 		"voce idDominio":     {func(p *Pendenza) { p.Voci[0].IDDominio = "01234567890" }, "voci[0].idDominio"},
 		"iban appoggio checksum": {func(p *Pendenza) {
-			p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+			p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 		}, "voci[1].ibanAppoggio"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -131,9 +142,9 @@ var invalidCases = []struct {
 	{"idUnitaOperativa pattern", "", "", func(p *Pendenza) { p.IDUnitaOperativa = "UO 1" }, "idUnitaOperativa"},
 	{"causale missing", "", "", func(p *Pendenza) { p.Causale = "" }, "causale"},
 	{"causale too long", "", "", func(p *Pendenza) { p.Causale = strings.Repeat("c", 141) }, "causale"},
-	{"soggetto tipo missing", "", "", func(p *Pendenza) { p.SoggettoPagatore.Tipo = "" }, "soggettoPagatore.tipo"},
+	{"soggetto cellulare pattern", "", "", func(p *Pendenza) { p.SoggettoPagatore.Cellulare = "3331234567" }, "soggettoPagatore.cellulare"},
 	{"soggetto tipo X", "", "", func(p *Pendenza) { p.SoggettoPagatore.Tipo = "X" }, "soggettoPagatore.tipo"},
-	{"soggetto identificativo missing", "", "", func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "" }, "soggettoPagatore.identificativo"},
+	{"soggetto email not ASCII", "", "", func(p *Pendenza) { p.SoggettoPagatore.Email = "nicolò@example.it" }, "soggettoPagatore.email"},
 	{"soggetto identificativo 17 chars", "", "", func(p *Pendenza) { p.SoggettoPagatore.Identificativo = strings.Repeat("A", 17) }, "soggettoPagatore.identificativo"},
 	{"soggetto provincia too long", "", "", func(p *Pendenza) { p.SoggettoPagatore.Provincia = strings.Repeat("p", 36) }, "soggettoPagatore.provincia"},
 	{"soggetto email", "", "", func(p *Pendenza) { p.SoggettoPagatore.Email = "mario.rossi" }, "soggettoPagatore.email"},
@@ -141,21 +152,27 @@ var invalidCases = []struct {
 	{"soggetto anagrafica too long", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = strings.Repeat("a", 71) }, "soggettoPagatore.anagrafica"},
 	{"causale invalid UTF-8", "", "", func(p *Pendenza) { p.Causale = "TARI \xff 2026" }, "causale"},
 	{"causale truncated UTF-8", "", "", func(p *Pendenza) { p.Causale = "Citt\xc3" }, "causale"},
-	{"causale newline", "", "", func(p *Pendenza) { p.Causale = "TARI\n2026" }, "causale"},
-	{"causale NUL", "", "", func(p *Pendenza) { p.Causale = "TARI\x002026" }, "causale"},
-	{"causale tab", "", "", func(p *Pendenza) { p.Causale = "TARI\t2026" }, "causale"},
-	{"voce descrizione control", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = "Diritti\x07" }, "voci[1].descrizione"},
+	{"importo zero", "", "", func(p *Pendenza) { p.Importo = 0 }, "importo"},
+	{"voce importo zero", "", "", func(p *Pendenza) { p.Voci[2].Importo = 0; p.Importo -= govpay.Centesimi(1600) }, "voci[2].importo"},
+	{"causale 141 UTF-16 units", "", "", func(p *Pendenza) { p.Causale = strings.Repeat("c", 139) + "😀" }, "causale"},
+	{"idVocePendenza pattern", "", "", func(p *Pendenza) { p.Voci[1].IDVocePendenza = "voce 2" }, "voci[1].idVocePendenza"},
 	{"voce descrizione invalid UTF-8", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = "Diritti \xc3\x28" }, "voci[1].descrizione"},
-	{"voce descrizioneCausaleRPT control", "", "", func(p *Pendenza) { p.Voci[0].DescrizioneCausaleRPT = "\x1b[31mTARI" }, "voci[0].descrizioneCausaleRPT"},
+	{"direzione pattern", "", "", func(p *Pendenza) { p.Direzione = "Dir. Tributi" }, "direzione"},
 	{"voce descrizioneCausaleRPT invalid UTF-8", "", "", func(p *Pendenza) { p.Voci[2].DescrizioneCausaleRPT = "\xed\xa0\x80" }, "voci[2].descrizioneCausaleRPT"},
-	{"soggetto anagrafica control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = "Mario\rRossi" }, "soggettoPagatore.anagrafica"},
+	{"divisione pattern", "", "", func(p *Pendenza) { p.Divisione = "Div/1" }, "divisione"},
 	{"soggetto anagrafica invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = "Nicol\xf2 Rossi" }, "soggettoPagatore.anagrafica"},
-	{"soggetto identificativo control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "RSSMRA30A01H50\x00I" }, "soggettoPagatore.identificativo"},
+	{"documento identificativo pattern", "", "", func(p *Pendenza) { p.Documento = &Documento{Identificativo: "DOC 1", Descrizione: "d", Rata: 1} }, "documento.identificativo"},
 	{"soggetto indirizzo invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Indirizzo = "Via Citt\xe0" }, "soggettoPagatore.indirizzo"},
-	{"soggetto civico control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Civico = "1\n" }, "soggettoPagatore.civico"},
-	{"soggetto cap control", "", "", func(p *Pendenza) { p.SoggettoPagatore.CAP = "00100\x1f" }, "soggettoPagatore.cap"},
+	{"documento descrizione 256", "", "", func(p *Pendenza) {
+		p.Documento = &Documento{Identificativo: "D", Descrizione: strings.Repeat("d", 256), Rata: 1}
+	}, "documento.descrizione"},
+	{"soglia ENTRO 1 giorno", "", "", func(p *Pendenza) {
+		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 1}}
+	}, "documento.soglia.giorni"},
 	{"soggetto localita invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Localita = "Forl\xec" }, "soggettoPagatore.localita"},
-	{"soggetto provincia control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Provincia = "F\tC" }, "soggettoPagatore.provincia"},
+	{"soglia SCONTATO with giorni", "", "", func(p *Pendenza) {
+		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaScontato, Giorni: 5}}
+	}, "documento.soglia.giorni"},
 	{"soggetto email control", "", "", func(p *Pendenza) { p.SoggettoPagatore.Email = "mario\x01rossi@testmail.it" }, "soggettoPagatore.email"},
 	{"soggetto cellulare invalid UTF-8", "", "", func(p *Pendenza) { p.SoggettoPagatore.Cellulare = "+39 000\x80" }, "soggettoPagatore.cellulare"},
 	{"importo not the sum", "", "", func(p *Pendenza) { p.Importo = govpay.Centesimi(12598) }, "importo"},
@@ -164,22 +181,26 @@ var invalidCases = []struct {
 	{"numeroAvviso 17 digits", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "30100000000000186" }, "numeroAvviso"},
 	{"numeroAvviso check digits", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "301000000000001862" }, "numeroAvviso"},
 	{"numeroAvviso aux digit", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "901000000000001861" }, "numeroAvviso"},
-	{"numeroAvviso with several voci and a bollo (VER_031)", "", "", func(p *Pendenza) { p.NumeroAvviso = "301000000000001861" }, "numeroAvviso"},
-	{"numeroAvviso with a bollo given by pointer (VER_031)", "", "", func(p *Pendenza) {
-		p.NumeroAvviso = "301000000000001861"
-		p.Voci = p.Voci[1:]
-		p.Importo = govpay.Euro(26)
-		p.Voci[1].Kind = &Bollo{HashDocumento: "h", ProvinciaResidenza: "RO"}
-	}, "numeroAvviso"},
+	{"codiceContabilita 2 characters", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "XX"}
+	}, "voci[1].codiceContabilita"},
+	{"codiceContabilita with a space", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "XXX X"}
+	}, "voci[1].codiceContabilita"},
 	{"tassonomia too long", "", "", func(p *Pendenza) { p.Tassonomia = strings.Repeat("t", 36) }, "tassonomia"},
 	{"tassonomiaAvviso unknown", "", "", func(p *Pendenza) { p.TassonomiaAvviso = "Altro" }, "tassonomiaAvviso"},
 	{"direzione too long", "", "", func(p *Pendenza) { p.Direzione = strings.Repeat("d", 36) }, "direzione"},
 	{"annoRiferimento", "", "", func(p *Pendenza) { p.AnnoRiferimento = 26 }, "annoRiferimento"},
-	{"datiAllegati not an object", "", "", func(p *Pendenza) { p.DatiAllegati = json.RawMessage(`[1,2]`) }, "datiAllegati"},
-	{"documento without rata or soglia", "", "", func(p *Pendenza) { p.Documento = &Documento{Identificativo: "D", Descrizione: "d"} }, "documento"},
-	{"documento with both", "", "", func(p *Pendenza) {
-		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Rata: 1, Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 1}}
-	}, "documento"},
+	{"datiAllegati not JSON", "", "", func(p *Pendenza) { p.DatiAllegati = json.RawMessage(`{"a":`) }, "datiAllegati"},
+	{"quota importo zero", "", "", func(p *Pendenza) {
+		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{Capitolo: "c", AnnoEsercizio: 2026, Importo: 0}, {Capitolo: "d", AnnoEsercizio: 2026, Importo: govpay.Centesimi(9999)}}}
+	}, "voci[0].contabilita.quote[0].importo"},
+	{"metadata 16 entries", "", "", func(p *Pendenza) {
+		p.Voci[0].Metadata = &Metadata{MapEntries: make([]MapEntry, 16)}
+		for i := range p.Voci[0].Metadata.MapEntries {
+			p.Voci[0].Metadata.MapEntries[i] = MapEntry{Key: "k", Value: "v"}
+		}
+	}, "voci[0].metadata.mapEntries"},
 	{"documento identificativo", "", "", func(p *Pendenza) { p.Documento = &Documento{Descrizione: "d", Rata: 1} }, "documento.identificativo"},
 	{"documento soglia giorni", "", "", func(p *Pendenza) {
 		p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Soglia: &Soglia{Tipo: SogliaOltre}}
@@ -206,20 +227,22 @@ var invalidCases = []struct {
 	{"voce importo negative", "", "", func(p *Pendenza) { p.Voci[2].Importo = -1 }, "voci[2].importo"},
 	{"voce importo above max", "", "", func(p *Pendenza) { p.Voci[2].Importo = govpay.MaxImporto + 1 }, "voci[2].importo"},
 	{"voce descrizione missing", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = "" }, "voci[1].descrizione"},
-	{"voce descrizione too long", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = strings.Repeat("d", 141) }, "voci[1].descrizione"},
+	{"voce descrizione too long", "", "", func(p *Pendenza) { p.Voci[1].Descrizione = strings.Repeat("d", 256) }, "voci[1].descrizione"},
 	{"voce descrizioneCausaleRPT too long", "", "", func(p *Pendenza) { p.Voci[1].DescrizioneCausaleRPT = strings.Repeat("d", 141) }, "voci[1].descrizioneCausaleRPT"},
 	{"voce without kind", "", "", func(p *Pendenza) { p.Voci[1].Kind = nil }, "voci[1].kind"},
 	{"voce idDominio", "", "", func(p *Pendenza) { p.Voci[0].IDDominio = "123" }, "voci[0].idDominio"},
-	{"voce datiAllegati", "", "", func(p *Pendenza) { p.Voci[0].DatiAllegati = json.RawMessage(`"text"`) }, "voci[0].datiAllegati"},
-	{"ibanAccredito missing", "", "", func(p *Pendenza) { p.Voci[1].Kind = Entrata{TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"} }, "voci[1].ibanAccredito"},
+	{"voce datiAllegati not JSON", "", "", func(p *Pendenza) { p.Voci[0].DatiAllegati = json.RawMessage(`text`) }, "voci[0].datiAllegati"},
+	{"ibanAccredito missing", "", "", func(p *Pendenza) {
+		p.Voci[1].Kind = Entrata{TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
+	}, "voci[1].ibanAccredito"},
 	{"ibanAccredito format", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "1T60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+		p.Voci[1].Kind = Entrata{IBANAccredito: "1T60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAccredito"},
 	{"ibanAccredito too long", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60" + strings.Repeat("1", 31), TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60" + strings.Repeat("1", 31), TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAccredito"},
 	{"ibanAppoggio format", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = &Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT6", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}
+		p.Voci[1].Kind = &Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT6", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAppoggio"},
 	{"tipoContabilita missing", "", "", func(p *Pendenza) {
 		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", CodiceContabilita: "x"}
@@ -253,12 +276,6 @@ var invalidCases = []struct {
 		p.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{{Capitolo: "c", AnnoEsercizio: 2026, Importo: -5}}}
 	}, "voci[0].contabilita.quote[0].importo"},
 	{"metadata empty", "", "", func(p *Pendenza) { p.Voci[0].Metadata = &Metadata{} }, "voci[0].metadata.mapEntries"},
-	{"metadata six entries", "", "", func(p *Pendenza) {
-		p.Voci[0].Metadata = &Metadata{MapEntries: make([]MapEntry, 6)}
-		for i := range p.Voci[0].Metadata.MapEntries {
-			p.Voci[0].Metadata.MapEntries[i] = MapEntry{Key: "k", Value: "v"}
-		}
-	}, "voci[0].metadata.mapEntries"},
 	{"metadata key missing", "", "", func(p *Pendenza) { p.Voci[0].Metadata = &Metadata{MapEntries: []MapEntry{{Value: "v"}}} }, "voci[0].metadata.mapEntries[0].key"},
 	{"metadata value too long", "", "", func(p *Pendenza) {
 		p.Voci[0].Metadata = &Metadata{MapEntries: []MapEntry{{Key: "k", Value: strings.Repeat("v", 141)}}}
@@ -267,8 +284,7 @@ var invalidCases = []struct {
 	{"allegato contenuto", "", "", func(p *Pendenza) { p.Allegati = []Allegato{{Nome: "a"}} }, "allegati[0].contenuto"},
 }
 
-// withoutBollo drops the marca da bollo (the last voce) of validPendenza,
-// so that a numeroAvviso is allowed (VER_031).
+// withoutBollo drops the marca da bollo (the last voce) of validPendenza.
 func withoutBollo(p *Pendenza) {
 	p.Importo -= p.Voci[2].Importo
 	p.Voci = p.Voci[:2]
@@ -342,14 +358,24 @@ func TestTextViolations(t *testing.T) {
 			rules = append(rules, vi.Rule)
 		}
 	}
-	assert.Equal(t, []string{"must not contain control characters (U+0000 to U+001F)", "must be valid UTF-8"}, rules)
+	assert.Equal(t, []string{"must be valid UTF-8"}, rules, "GovPay accepts control characters")
+	require.ErrorAs(t, p.ValidateStrict(), &ve)
+	rules = nil
+	for _, vi := range ve.Violations {
+		if vi.Field == "causale" {
+			rules = append(rules, vi.Rule)
+		}
+	}
+	assert.Equal(t, []string{"must not contain control characters (U+0000 to U+001F) (strict mode)", "must be valid UTF-8"}, rules)
 
 	// What json.Marshal would send instead: the reason for the rule.
 	b, err := json.Marshal("TARI \xff")
 	require.NoError(t, err)
 	assert.Equal(t, `"TARI \ufffd"`, string(b))
 
-	err = Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\x00b", Kind: EntrataRiferita{CodEntrata: "X"}}.Validate()
+	require.NoError(t, Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\x00b", Kind: EntrataRiferita{CodEntrata: "X"}}.Validate(),
+		"GovPay accepts a NUL in a descrizione")
+	err = Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\xffb", Kind: EntrataRiferita{CodEntrata: "X"}}.Validate()
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("descrizione"), "%v", ve.Violations)
 }

@@ -32,21 +32,22 @@ import (
 // Marshalling a Voce whose Kind is nil fails; unmarshalling JSON that
 // carries the fields of no kind or of several kinds fails too.
 type Voce struct {
-	// IDVocePendenza identifies the voce in the pendenza (1–35 characters,
-	// unique in the pendenza).
+	// IDVocePendenza identifies the voce in the pendenza
+	// (^[a-zA-Z0-9\-_]{1,35}$, unique in the pendenza).
 	IDVocePendenza string
 	// Importo of the voce.
 	Importo govpay.Importo
-	// Descrizione of the voce (1–140 characters).
+	// Descrizione of the voce (1–255 characters).
 	Descrizione string
 	// DescrizioneCausaleRPT is free text for the payment's causale
 	// (≤ 140 characters).
 	DescrizioneCausaleRPT string
 	// Contabilita splits the amount into accounting quotas.
 	Contabilita *Contabilita
-	// Metadata goes into the receipt (1–5 entries).
+	// Metadata goes into the receipt (1–15 entries).
 	Metadata *Metadata
-	// DatiAllegati is opaque JSON (an object) kept for the vertical system.
+	// DatiAllegati is opaque JSON kept for the vertical system: any JSON
+	// value, as GovPay stores whatever it receives (NuovaVocePendenza.java:62).
 	DatiAllegati json.RawMessage
 	// IDDominio is the beneficiary of this voce when it differs from the
 	// pendenza's (multi-beneficiary pendenze); 11 digits.
@@ -70,7 +71,8 @@ type Entrata struct {
 	IBANAppoggio string
 	// TipoContabilita says how CodiceContabilita is coded.
 	TipoContabilita TipoContabilita
-	// CodiceContabilita is the budget chapter (1–135 characters).
+	// CodiceContabilita is the budget chapter: 3–138 characters without
+	// white space (GovPay's ^\S{3,138}$).
 	CodiceContabilita string
 }
 
@@ -143,7 +145,7 @@ type QuotaContabilita struct {
 
 // Metadata are key/value pairs copied into the receipt.
 type Metadata struct {
-	// MapEntries holds 1–5 entries.
+	// MapEntries holds 1–15 entries.
 	MapEntries []MapEntry `json:"mapEntries"`
 }
 

@@ -272,7 +272,7 @@ func badInputs() []badInput {
 		{area: "pendenza", name: "importo differs from the sum of the voci", call: put(pendenza(func(p *pendenze.Pendenza) { p.Importo++ })), field: "importo"},
 		{area: "pendenza", name: "duplicate idVocePendenza", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[1].IDVocePendenza = "1" })), field: "voci[1].idVocePendenza"},
 		{area: "pendenza", name: "voce without kind", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].Kind = nil })), field: "voci[0].kind"},
-		{area: "pendenza", name: "causale missing", call: put(pendenza(func(p *pendenze.Pendenza) { p.Causale = " " })), field: "causale"},
+		{area: "pendenza", name: "causale missing", call: put(pendenza(func(p *pendenze.Pendenza) { p.Causale = "" })), field: "causale"},
 		{area: "pendenza", name: "causale of 141 characters", call: put(pendenza(func(p *pendenze.Pendenza) { p.Causale = strings.Repeat("à", 141) })), field: "causale"},
 		{area: "pendenza", name: "idTipoPendenza with a space", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDTipoPendenza = "TARI 2026" })), field: "idTipoPendenza"},
 		{area: "pendenza", name: "soggetto tipo X", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Tipo = "X" })), field: "soggettoPagatore.tipo"},
@@ -295,16 +295,30 @@ func badInputs() []badInput {
 		{area: "pendenza", name: "contabilita quote do not sum to the voce", call: put(pendenza(func(p *pendenze.Pendenza) {
 			p.Voci[0].Contabilita = &pendenze.Contabilita{Quote: []pendenze.QuotaContabilita{{Capitolo: "1", AnnoEsercizio: 2026, Importo: govpay.Euro(50)}}}
 		})), field: "voci[0].contabilita.quote"},
-		{area: "pendenza", name: "six metadata entries", call: put(pendenza(func(p *pendenze.Pendenza) {
-			p.Voci[0].Metadata = &pendenze.Metadata{MapEntries: make([]pendenze.MapEntry, 6)}
+		{area: "pendenza", name: "sixteen metadata entries", call: put(pendenza(func(p *pendenze.Pendenza) {
+			p.Voci[0].Metadata = &pendenze.Metadata{MapEntries: make([]pendenze.MapEntry, 16)}
 			for i := range p.Voci[0].Metadata.MapEntries {
 				p.Voci[0].Metadata.MapEntries[i] = pendenze.MapEntry{Key: "k", Value: "v"}
 			}
 		})), field: "voci[0].metadata.mapEntries"},
-		{area: "pendenza", name: "datiAllegati not an object", call: put(pendenza(func(p *pendenze.Pendenza) { p.DatiAllegati = json.RawMessage(`[1]`) })), field: "datiAllegati"},
-		{area: "pendenza", name: "documento with rata and soglia", call: put(pendenza(func(p *pendenze.Pendenza) {
-			p.Documento = &pendenze.Documento{Identificativo: "D1", Descrizione: "Rate", Rata: 1, Soglia: &pendenze.Soglia{Tipo: pendenze.SogliaEntro, Giorni: 30}}
-		})), field: "documento"},
+		{area: "pendenza", name: "importo 0.00", call: put(pendenza(func(p *pendenze.Pendenza) {
+			p.Voci = p.Voci[:1]
+			p.Voci[0].Importo, p.Importo = 0, 0
+		})), field: "importo"},
+		{area: "pendenza", name: "documento soglia ENTRO of 1 day", call: put(pendenza(func(p *pendenze.Pendenza) {
+			p.Documento = &pendenze.Documento{Identificativo: "D1", Descrizione: "Rate", Soglia: &pendenze.Soglia{Tipo: pendenze.SogliaEntro, Giorni: 1}}
+		})), field: "documento.soglia.giorni"},
+		{area: "pendenza", name: "voce codiceContabilita of 2 characters", call: put(pendenza(func(p *pendenze.Pendenza) {
+			p.Voci[1].Kind = pendenze.Entrata{IBANAccredito: okIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "XX"}
+		})), field: "voci[1].codiceContabilita"},
+		{area: "pendenza", name: "idVocePendenza with a space", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[1].IDVocePendenza = "voce 2" })), field: "voci[1].idVocePendenza"},
+		{area: "pendenza", name: "soggetto cellulare not in GovPay's form", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Cellulare = "+390000000000" })), field: "soggettoPagatore.cellulare"},
+		{area: "pendenza", name: "idDominio invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDDominio = "0123456789\xff" })), field: "idDominio"},
+		{area: "pendenza", name: "idTipoPendenza invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDTipoPendenza = "LIBERO\xc3" })), field: "idTipoPendenza"},
+		{area: "pendenza", name: "idUnitaOperativa invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDUnitaOperativa = "UO\xed\xa0\x80" })), field: "idUnitaOperativa"},
+		{area: "pendenza", name: "idVocePendenza invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].IDVocePendenza = "1\x80" })), field: "voci[0].idVocePendenza"},
+		{area: "pendenza", name: "codEntrata invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].Kind = pendenze.EntrataRiferita{CodEntrata: "SEGRETERIA\xfe"} })), field: "voci[0].codEntrata"},
+		{area: "pendenza", name: "voce idDominio invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].IDDominio = "\xff1234567890" })), field: "voci[0].idDominio"},
 		{area: "pendenza", name: "tassonomiaAvviso unknown", call: put(pendenza(func(p *pendenze.Pendenza) { p.TassonomiaAvviso = "Tasse varie" })), field: "tassonomiaAvviso"},
 		{area: "pendenza", name: "annoRiferimento of 2 digits", call: put(pendenza(func(p *pendenze.Pendenza) { p.AnnoRiferimento = 26 })), field: "annoRiferimento"},
 		{area: "pendenza", name: "JSON voce with two kinds", call: local(unmarshalPendenza(`{"idDominio":"01234567890","causale":"c","importo":1,` +
@@ -333,6 +347,14 @@ func badInputs() []badInput {
 			_, err := e.pendenze.Put(ctx, "", "P-1", pendenza(nil))
 			return err
 		}, field: "idA2A"},
+		{area: "ids", name: "Put idA2A invalid UTF-8", call: func(ctx context.Context, e *env) error {
+			_, err := e.pendenze.Put(ctx, "PORTALE\xff", "P-1", pendenza(nil))
+			return err
+		}, field: "idA2A"},
+		{area: "ids", name: "Put idPendenza invalid UTF-8", call: func(ctx context.Context, e *env) error {
+			_, err := e.pendenze.Put(ctx, "PORTALE", "P-\xc3\x28", pendenza(nil))
+			return err
+		}, field: "idPendenza"},
 		{area: "ids", name: "Put idPendenza with a dot", call: func(ctx context.Context, e *env) error {
 			_, err := e.pendenze.Put(ctx, "PORTALE", "P.1", pendenza(nil))
 			return err
@@ -465,7 +487,7 @@ func badInputs() []badInput {
 		{area: "start", name: "urlRitorno with a fragment", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL + "#esito"}), field: "urlRitorno"},
 		{area: "start", name: "urlRitorno ftp", call: start(validCart(), pagamenti.StartOptions{URLRitorno: "ftp://portale.comune.it/r"}), field: "urlRitorno"},
 		{area: "start", name: "lingua xx", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, Lingua: "xx"}), field: "lingua"},
-		{area: "start", name: "soggettoVersante tipo missing", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, SoggettoVersante: &govpay.Soggetto{Identificativo: okCF}}), field: "soggettoVersante.tipo"},
+		{area: "start", name: "soggettoVersante cellulare without spaces", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, SoggettoVersante: &govpay.Soggetto{Identificativo: okCF, Anagrafica: "Mario Rossi", Cellulare: "+393331234567"}}), field: "soggettoVersante.cellulare"},
 		{area: "start", name: "PSP without canale", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, IDPSP: "PSP1", IDIntermediarioPSP: "INT1"}), field: "identificativoCanale"},
 		{area: "start", name: "idSessionePortale with a tab", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, IDSessionePortale: "a\tb"}), field: "idSessionePortale"},
 		{area: "start", name: "checkout returnOkUrl missing", call: func(ctx context.Context, e *env) error {
