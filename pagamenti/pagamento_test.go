@@ -396,3 +396,37 @@ func TestWaitTimeout(t *testing.T) {
 	assert.Contains(t, err.Error(), "IN_CORSO")
 	assert.Greater(t, s.count("GET /pagamenti/p1"), 2)
 }
+
+// TestWaitHonoursLongRetryAfter: a 429 whose Retry-After (2 s) exceeds the
+// retry policy's MaxRetryAfter reaches Wait unretried; Wait then pauses that
+// long before reading again (not its own 5–20 ms interval), and a context
+// ending sooner ends the pause at once.
+func TestWaitHonoursLongRetryAfter(t *testing.T) {
+	s := newPGServer(t)
+	var n atomic.Int32
+	s.mux.HandleFunc("GET /pagamenti/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "2")
+			pgFault(http.StatusTooManyRequests, "INTERNO", "429", "")(w, r)
+			return
+		}
+		pgJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "stato": "ESEGUITO", "importo": 1, "pendenze": []any{}})
+	})
+	policy := govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: time.Second})
+	c := s.client(t, policy)
+	start := time.Now()
+	p, err := c.Wait(context.Background(), "p1", WaitOptions{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	assert.Equal(t, StatoEseguito, p.Stato)
+	assert.EqualValues(t, 2, n.Load())
+	assert.GreaterOrEqual(t, time.Since(start), 1900*time.Millisecond, "the Retry-After was waited")
+
+	n.Store(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	_, err = c.Wait(ctx, "p1", WaitOptions{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.EqualValues(t, 1, n.Load(), "no read before the Retry-After passed")
+	assert.Less(t, time.Since(start), 1500*time.Millisecond, "the context ends the pause")
+}
