@@ -185,7 +185,7 @@ func TestSDKPaymentModes(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, pagamenti.EsitoOK, ret.Esito)
 
-			out, err := pagamenti.NewResolver(pc, rc).Resolve(ctx, ret, *avvio, cart)
+			out, err := pagamenti.NewResolver(pc, rc).Resolve(ctx, ret, *avvio)
 			require.NoError(t, err)
 			assert.Equal(t, pagamenti.OutcomePaid, out.State, out.Reason)
 

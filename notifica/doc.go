@@ -46,6 +46,10 @@
 // outcome, amount paid, payment date, PSP…), with [pendenze.LeggiRT] and
 // [pendenze.LeggiRPT].
 //
+// The timestamps data and dataPagamento of a v2 receipt arrive in UTC
+// without an offset (GovPay 3.9.1 formats them with Jackson's default zone)
+// and are decoded as such, with [pendenze.Ricevuta.UnmarshalEnteV2].
+//
 // The v2 receipt, [Ricevuta], is [pendenze.Ricevuta]: GovPay's schema
 // Ricevuta is the same in API Ente v2 and API Ragioneria v3, so a receipt
 // notified here and one read with pagamenti.Ricevute are the same type.
@@ -91,6 +95,15 @@
 // system's database, in the same transaction as the Receiver's effects
 // (see the package example).
 //
+// Notifications are never lost: the claim on a key is released on every
+// exit path (a Receiver error or panic, a panic with http.ErrAbortHandler,
+// which the handler re-panics once the claim is released, a failing or
+// panicking Release), and every claim is a lease that expires
+// ([DefaultLease], below GovPay's first redelivery interval of one
+// minute), so that a hung Receiver or a crashed replica never blocks a
+// redelivery: the Receiver's context ends with the lease, and the next
+// delivery takes the key over.
+//
 // # Security
 //
 // The handler treats every request as hostile until proven otherwise:
@@ -100,10 +113,15 @@
 // Allow; a body that is not application/json (or +json, UTF-8) answers 415;
 // a body that is not a JSON object of the expected shape answers 400, and
 // so does an amount with more than two decimals; path parameters are
-// validated (idDominio 11 digits, iuv and ids 1–35 letters, digits, '_',
-// '-', '.'), non-canonical paths ("//", "..") are refused rather than
-// redirected, and a v2 receipt whose body names another idDominio or iuv
-// than its path is refused. Panics in the Receiver, the Deduplicator or a
+// validated after percent-decoding exactly as strictly as raw ones
+// (idDominio 11 digits, iuv and ids 1–35 letters, digits, '_', '-', '.',
+// idRicevuta 1–35 characters without control characters, '%', or empty,
+// "." and ".." segments), non-canonical paths ("//", "..", also encoded as
+// "%2F%2F", "%2e%2e") are refused rather than redirected, invalid UTF-8
+// (overlong forms included) in a path, a query identifier or a body is
+// refused, and a v2 receipt whose body names another idDominio or iuv
+// than its path is refused, all with 400 before any claim is taken or the
+// Receiver is called. Panics in the Receiver, the Deduplicator or a
 // verifier are recovered, logged with their stack and answered 500. Error
 // answers never echo credentials or the Receiver's errors.
 //

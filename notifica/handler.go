@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
 )
@@ -199,8 +201,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeFault(sw, http.StatusUnauthorized, faultUnauthorized)
 		return
 	}
-	if !canonicalPath(r.URL.EscapedPath()) {
-		h.badRequest(sw, r, "path is not canonical (empty, '.' or '..' segments)")
+	// The raw path and the decoded one are held to the same rule: ServeMux
+	// would redirect a decoded path with empty, "." or ".." segments
+	// ("%2e%2e", "a%2F%2Fb"), and control characters or invalid UTF-8
+	// ("%00", "%C0%AE", "%FF") have no place in GovPay's identifiers.
+	if !canonicalPath(r.URL.EscapedPath()) || !canonicalPath(r.URL.Path) {
+		h.badRequest(sw, r, "path is not canonical (empty, '.' or '..' segments, also percent-encoded)")
+		return
+	}
+	if msg := checkText("path", r.URL.Path, 0); msg != "" {
+		h.badRequest(sw, r, msg)
 		return
 	}
 	h.mux.ServeHTTP(sw, r)
@@ -308,6 +318,10 @@ func (h *handler) servePagamento(w http.ResponseWriter, r *http.Request) {
 	}
 	p.IDDominio, p.IUV = idDominio, iuv
 	p.IDSession, p.IDSessionePortale, p.IDCarrello = q.Get("idSession"), q.Get("idSessionePortale"), q.Get("idCarrello")
+	if msg := checkSessionIDs(p.IDSession, p.IDSessionePortale, p.IDCarrello); msg != "" {
+		h.badRequest(w, r, msg)
+		return
+	}
 	key := p.Chiave()
 	if p.Attivazione() {
 		h.deliver(w, r, KindAttivazione, key, func(ctx context.Context) error { return h.recv.Attivazione(ctx, p) })
@@ -357,8 +371,14 @@ func (h *handler) serveRicevuta(w http.ResponseWriter, r *http.Request) {
 		h.badRequest(w, r, msg)
 		return
 	}
-	if idRicevuta == "" || len(idRicevuta) > 256 {
-		h.badRequest(w, r, "idRicevuta must be 1–256 characters")
+	if msg := checkIDRicevuta(idRicevuta); msg != "" {
+		h.badRequest(w, r, msg)
+		return
+	}
+	q := r.URL.Query()
+	idSession, idSessionePortale, idCarrello := q.Get("idSession"), q.Get("idSessionePortale"), q.Get("idCarrello")
+	if msg := checkSessionIDs(idSession, idSessionePortale, idCarrello); msg != "" {
+		h.badRequest(w, r, msg)
 		return
 	}
 	body, ok := h.readJSON(w, r)
@@ -367,7 +387,7 @@ func (h *handler) serveRicevuta(w http.ResponseWriter, r *http.Request) {
 	}
 	defer putBuffer(body)
 	ric := &Ricevuta{}
-	if err := decodeObject(body.Bytes(), ric); err != nil {
+	if err := decodeEnteV2(body.Bytes(), ric); err != nil {
 		h.badRequest(w, r, "malformed ricevuta: "+err.Error())
 		return
 	}
@@ -392,22 +412,30 @@ func (h *handler) serveRicevuta(w http.ResponseWriter, r *http.Request) {
 	case ric.IDRicevuta == "":
 		ric.IDRicevuta = idRicevuta
 	case ric.IDRicevuta != idRicevuta && strings.ReplaceAll(idRicevuta, "+", " ") != ric.IDRicevuta:
+		// The body's id becomes the key: it is held to the path's rule.
+		if msg := checkIDRicevuta(ric.IDRicevuta); msg != "" {
+			h.badRequest(w, r, "body "+msg)
+			return
+		}
 		h.log.WarnContext(r.Context(), "notifica: idRicevuta in the path differs from the body; using the body's",
 			"path", idRicevuta, "body", ric.IDRicevuta)
 	}
-	q := r.URL.Query()
-	ric.IDSession, ric.IDSessionePortale, ric.IDCarrello = q.Get("idSession"), q.Get("idSessionePortale"), q.Get("idCarrello")
+	ric.IDSession, ric.IDSessionePortale, ric.IDCarrello = idSession, idSessionePortale, idCarrello
 	h.deliver(w, r, KindRicevuta, ric.Chiave(), func(ctx context.Context) error { return h.recv.Ricevuta(ctx, ric) })
 }
 
 // deliver runs the receiver call under the deduplicator's claim and
 // answers: 201 on success or duplicate, 500 when the receiver failed, 503
-// when the deduplicator could not decide.
+// when the deduplicator could not decide. Everything that can refuse the
+// request (path, body, decoding) ran before: from Begin on, the only exits
+// are the receiver's outcome, and the claim is released on each of them,
+// also when the receiver panics with http.ErrAbortHandler (re-panicked
+// after the release, so that net/http still aborts the answer).
 func (h *handler) deliver(w http.ResponseWriter, r *http.Request, kind, key string, call func(context.Context) error) {
 	ctx := r.Context()
 	var claim Claim
 	if h.s.dedup != nil {
-		c, err := h.s.dedup.Begin(ctx, key)
+		c, err := h.begin(ctx, key)
 		if err != nil {
 			h.log.ErrorContext(ctx, "notifica: deduplicator failed", "kind", kind, "key", key, "error", err)
 			w.Header().Set("Retry-After", "60")
@@ -424,13 +452,28 @@ func (h *handler) deliver(w http.ResponseWriter, r *http.Request, kind, key stri
 			ctx = c.Context
 		}
 	}
-	err := h.invoke(ctx, kind, key, call)
+	released := false
 	if claim.Release != nil {
-		rerr := h.release(r.Context(), claim, err == nil)
-		if err == nil && rerr != nil {
-			h.log.ErrorContext(r.Context(), "notifica: recording the notification as processed failed", "kind", kind, "key", key, "error", rerr)
-			err = rerr
+		// The safety net of every exit path not foreseen below.
+		defer func() {
+			if !released {
+				_ = h.release(r.Context(), claim, false)
+			}
+		}()
+	}
+	abort, err := h.invoke(ctx, kind, key, call)
+	if claim.Release != nil {
+		released = true
+		if rerr := h.release(r.Context(), claim, err == nil); rerr != nil {
+			h.log.ErrorContext(r.Context(), "notifica: releasing the claim failed", "kind", kind, "key", key,
+				"success", err == nil, "error", rerr)
+			if err == nil {
+				err = rerr
+			}
 		}
+	}
+	if abort != nil {
+		panic(abort)
 	}
 	if err != nil {
 		writeFault(w, http.StatusInternalServerError, faultBean{Categoria: "INTERNO", Codice: "INTERNO", Descrizione: "Notifica non acquisita"})
@@ -440,12 +483,30 @@ func (h *handler) deliver(w http.ResponseWriter, r *http.Request, kind, key stri
 	w.WriteHeader(http.StatusCreated)
 }
 
-// invoke calls the receiver, turning a panic into an error.
-func (h *handler) invoke(ctx context.Context, kind, key string, call func(context.Context) error) (err error) {
+// errAborted is the receiver's outcome when it panicked with
+// http.ErrAbortHandler.
+var errAborted = errors.New("notifica: receiver aborted the request")
+
+// begin calls the deduplicator, turning a panic into an error.
+func (h *handler) begin(ctx context.Context, key string) (c Claim, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c, err = Claim{}, fmt.Errorf("notifica: deduplicator Begin panicked: %v", v)
+		}
+	}()
+	return h.s.dedup.Begin(ctx, key)
+}
+
+// invoke calls the receiver, turning a panic into an error. A panic with
+// http.ErrAbortHandler is returned as abort, for the caller to re-panic
+// once the claim is released.
+func (h *handler) invoke(ctx context.Context, kind, key string, call func(context.Context) error) (abort any, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
-				panic(v)
+				h.log.WarnContext(ctx, "notifica: the receiver aborted the request", "kind", kind, "key", key)
+				abort, err = v, errAborted
+				return
 			}
 			h.log.ErrorContext(ctx, "notifica: panic in the receiver", "kind", kind, "key", key,
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -454,9 +515,9 @@ func (h *handler) invoke(ctx context.Context, kind, key string, call func(contex
 	}()
 	if err := call(ctx); err != nil {
 		h.log.ErrorContext(ctx, "notifica: receiver failed", "kind", kind, "key", key, "error", err)
-		return err
+		return nil, err
 	}
-	return nil
+	return nil, nil
 }
 
 // release calls claim.Release with a context that survives GovPay hanging
@@ -535,12 +596,31 @@ func isJSON(ct string) bool {
 
 // decodeObject decodes a JSON object (not null, not an array) into v.
 func decodeObject(b []byte, v any) error {
+	if err := checkObject(b); err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// decodeEnteV2 decodes the body of an API Ente v2 receipt, whose
+// timestamps without an offset are UTC (see [pendenze.Ricevuta.UnmarshalEnteV2]).
+func decodeEnteV2(b []byte, r *Ricevuta) error {
+	if err := checkObject(b); err != nil {
+		return err
+	}
+	return r.UnmarshalEnteV2(b)
+}
+
+// checkObject refuses a body that is not a JSON object, or not UTF-8:
+// encoding/json would silently turn invalid bytes (in an identifier too)
+// into U+FFFD. GovPay's Jackson always writes UTF-8.
+func checkObject(b []byte) error {
 	t := bytes.TrimLeft(b, " \t\r\n")
 	if len(t) == 0 || t[0] != '{' {
 		return errors.New("the body must be a JSON object")
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return err
+	if !utf8.Valid(b) {
+		return errors.New("the body is not valid UTF-8")
 	}
 	return nil
 }
@@ -548,6 +628,68 @@ func decodeObject(b []byte, v any) error {
 func checkIDDominio(s string) string {
 	if len(s) != 11 || !allDigits(s) {
 		return "idDominio must be 11 digits"
+	}
+	return ""
+}
+
+// maxIDRicevuta is the longest idRicevuta, in characters: GovPay builds
+// the path from the RPT's ccp (NotificaClient.java:227), a VARCHAR(35)
+// (gov_pay.sql:798, PostgreSQL, the receiptId of a SANP 2 receipt is
+// stored there too).
+const maxIDRicevuta = 35
+
+// checkIDRicevuta checks an idRicevuta after percent-decoding. GovPay puts
+// the ccp in the path without escaping it (NotificaClient.java:227), so a
+// '/' may be part of it ("n/a"); a '%' cannot survive decoding unless the
+// id was encoded twice. Empty, "." and ".." segments, control characters,
+// invalid UTF-8 (also overlong forms) and U+FFFD (what a decoder puts in
+// place of invalid bytes) are refused, and so are more than 35 characters.
+func checkIDRicevuta(s string) string {
+	if s == "" || utf8.RuneCountInString(s) > maxIDRicevuta {
+		return "idRicevuta must be 1–35 characters"
+	}
+	if msg := checkText("idRicevuta", s, 0); msg != "" {
+		return msg
+	}
+	if strings.IndexByte(s, '%') >= 0 {
+		return "idRicevuta must not contain '%' after decoding (encoded twice)"
+	}
+	if !canonicalPath("/"+s) || strings.HasSuffix(s, "/") {
+		return "idRicevuta must not have empty, '.' or '..' segments"
+	}
+	return ""
+}
+
+// checkSessionIDs checks the query values of a notification, identifiers
+// of at most 255 characters (idSession, idSessionePortale: cod_sessione,
+// cod_sessione_portale VARCHAR(255), gov_pay.sql:807-808) or 35
+// (idCarrello: cod_carrello VARCHAR(35), gov_pay.sql:796).
+func checkSessionIDs(idSession, idSessionePortale, idCarrello string) string {
+	if msg := checkText("idSession", idSession, 255); msg != "" {
+		return msg
+	}
+	if msg := checkText("idSessionePortale", idSessionePortale, 255); msg != "" {
+		return msg
+	}
+	return checkText("idCarrello", idCarrello, 35)
+}
+
+// checkText refuses invalid UTF-8, U+FFFD, control characters (C0, DEL,
+// C1) and, when max > 0, more than max characters in s, the decoded value
+// named name.
+func checkText(name, s string, max int) string {
+	n := 0
+	for _, c := range s {
+		n++
+		switch {
+		case c == utf8.RuneError:
+			return name + " must be valid UTF-8"
+		case c < 0x20 || c >= 0x7f && c < 0xa0:
+			return name + " must not contain control characters"
+		}
+	}
+	if max > 0 && n > max {
+		return name + " must be at most " + strconv.Itoa(max) + " characters"
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
@@ -576,7 +577,8 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 		if r.IUV != iuv || r.Dominio.IDDominio != idDominio || r.IDRicevuta != "840596274" || r.IDSession != "S1" {
 			t.Errorf("ids: %q %q %q %q", r.IUV, r.Dominio.IDDominio, r.IDRicevuta, r.IDSession)
 		}
-		if r.Data.String() != "2024-05-17T10:20:30" || r.DataPagamento.IsZero() {
+		if !r.Data.Time().Equal(time.Date(2024, 5, 17, 10, 20, 30, 0, time.UTC)) || // API Ente v2 writes UTC
+			r.DataPagamento.IsZero() {
 			t.Errorf("data %v dataPagamento %v", r.Data, r.DataPagamento)
 		}
 		if r.RPT.Tipo != notifica.MessaggioRPT || r.RT.Tipo != notifica.MessaggioRT || r.RT.XML == "" {

@@ -41,9 +41,13 @@ func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutOptions) 
 	}
 	location, redirect, err := c.send(ctx, req)
 	if err != nil {
+		if re, ok := err.(*RedirectError); ok && re.Avvio != nil {
+			re.Avvio.IDCart, re.Avvio.Items = req.IDCart, checkoutItems(cart, req.PaymentNotices)
+		}
 		return nil, err
 	}
-	return &Avvio{Mode: ModeCheckout, Location: location, Redirect: redirect}, nil
+	return &Avvio{Mode: ModeCheckout, Location: location, Redirect: redirect, IDCart: req.IDCart,
+		Items: checkoutItems(cart, req.PaymentNotices)}, nil
 }
 
 // Prepare builds and validates the body [Checkout.Start] sends for cart,

@@ -82,7 +82,7 @@
 // paid, partly paid, or not known yet — in every mode:
 //
 //	res := pagamenti.NewResolver(client, ricevute)
-//	out, err := res.Resolve(ctx, ret, *avvio, cart)
+//	out, err := res.Resolve(ctx, ret, avvio) // the Avvio the portal stored
 //	switch out.State {
 //	case pagamenti.OutcomePaid: // show the receipt
 //	case pagamenti.OutcomePending: // ask the payer to come back later

@@ -102,64 +102,62 @@ func NewResolver(pagamenti *Client, ricevute *Ricevute) *Resolver {
 // a mode needs was not given to NewResolver.
 var ErrResolverClient = errors.New("pagamenti: the resolver lacks the client this mode needs")
 
-// Resolve tells whether the payment avvio started for cart was paid, given
-// what the payer's browser came back with (ret, from ParseReturn; a zero
-// Return when resolving later, without a return).
+// Resolve tells whether the payment avvio was paid, given what the payer's
+// browser came back with (ret, from ParseReturn; a zero Return when
+// resolving later, without a return).
 //
-// avvio is what Client.Start or Checkout.Start returned, as the portal kept
-// it in the payer's session. In legacy mode the answer is GovPay's state of
-// payment avvio.ID (GET /pagamenti/{id}): ESEGUITO is paid, NON_ESEGUITO,
-// ANNULLATO and FALLITO are not paid, ESEGUITO_PARZIALE is partial, and
-// IN_CORSO (or a state this SDK does not know) is pending. A return whose
-// idPagamento differs from avvio.ID is refused: it belongs to another
-// payment. When avvio has no mode (the portal lost it), a legacy return is
-// resolved with its own idPagamento or idSession: make sure that payment is
-// the payer's before showing it.
+// avvio is what Client.Start or Checkout.Start returned, as the portal
+// stored it (its JSON form, on any replica, after any restart): Resolve
+// needs nothing else. It is validated first (Avvio.Validate). In legacy
+// mode the answer is GovPay's state of payment avvio.ID
+// (GET /pagamenti/{id}): ESEGUITO is paid, NON_ESEGUITO, ANNULLATO and
+// FALLITO are not paid, ESEGUITO_PARZIALE is partial, and IN_CORSO (or a
+// state this SDK does not know) is pending. A return whose idPagamento
+// differs from avvio.ID is refused: it belongs to another payment. A zero
+// Avvio (the portal lost it) resolves a legacy return with its own
+// idPagamento or idSession: make sure that payment is the payer's before
+// showing it.
 //
 // In the checkout modes (ModeCheckoutBridge, ModeCheckout) the answer is the
-// receipts (Ricevute.Find) of every cart item's notice: an avviso
-// reference and a pendenza with its numeroAvviso name it; a pendenza
-// referenced by idA2A/idPendenza is looked up in GovPay first
-// (Client.Posizione). A spontaneous item has no notice the portal can know:
-// resolve such carts with ResolveNotices or wait for GovPay's notification.
-// Every notice with a positive receipt is paid; ret.Esito only tells "not
-// paid" (ERROR, CANCEL) from "pending" (OK, DIFFERITO, none) while
-// receipts are missing.
+// receipts (Ricevute.Find) of every item's notice: avvio.Items name it
+// (idDominio and numeroAvviso); an item that names its pendenza by
+// idA2A/idPendenza only is looked up in GovPay first (Client.Posizione). A
+// spontaneous item has no notice the portal can know: resolve such carts
+// with ResolveNotices or wait for GovPay's notification. Every notice with a
+// positive receipt is paid; ret.Esito only tells "not paid" (ERROR, CANCEL)
+// from "pending" (OK, DIFFERITO, none, or a value this SDK does not know)
+// while receipts are missing.
 //
 // Errors: a *govpay.ValidationError for unusable input (before any
 // request), or the first *govpay.Error, *govpay.NetworkError or
 // *govpay.DecodeError of the requests. A resolver error is never an answer:
 // ask again.
-func (r *Resolver) Resolve(ctx context.Context, ret Return, avvio Avvio, cart *Cart) (*Outcome, error) {
+func (r *Resolver) Resolve(ctx context.Context, ret Return, avvio Avvio) (*Outcome, error) {
 	if ctx == nil {
 		return nil, errors.New("pagamenti: Resolve: nil context")
 	}
-	switch avvio.Mode {
-	case ModeLegacy:
-		if avvio.ID == "" {
-			return nil, invalidOutcome("avvio.ID", "required in legacy mode")
-		}
+	if avvio.Mode == "" && avvio.ID == "" && len(avvio.Items) == 0 && ret.Legacy() {
+		// The portal lost the Avvio: the return names GovPay's payment.
+		return r.legacy(ctx, ret, ret.IDPagamento, ret.IDSession, nil)
+	}
+	if err := avvio.Validate(); err != nil {
+		return nil, err
+	}
+	items := make([]Item, len(avvio.Items))
+	for i, it := range avvio.Items {
+		items[i] = it.item()
+	}
+	if avvio.Mode == ModeLegacy {
 		if ret.IDPagamento != "" && ret.IDPagamento != avvio.ID {
 			return nil, invalidOutcome("idPagamento", fmt.Sprintf("the return names payment %q, not %q started in this session", excerpt(ret.IDPagamento), avvio.ID))
 		}
-		return r.legacy(ctx, ret, avvio.ID, "", cart)
-	case ModeCheckout, ModeCheckoutBridge:
-		targets, err := r.cartTargets(ctx, cart)
-		if err != nil {
-			return nil, err
-		}
-		return r.receipts(ctx, ret, avvio.Mode, targets)
-	case "":
-		if ret.Legacy() {
-			return r.legacy(ctx, ret, ret.IDPagamento, ret.IDSession, cart)
-		}
-		targets, err := r.cartTargets(ctx, cart)
-		if err != nil {
-			return nil, err
-		}
-		return r.receipts(ctx, ret, ModeCheckout, targets)
+		return r.legacy(ctx, ret, avvio.ID, "", items)
 	}
-	return nil, invalidOutcome("avvio.Mode", fmt.Sprintf("unknown mode %q", avvio.Mode))
+	targets, err := r.itemTargets(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	return r.receipts(ctx, ret, avvio.Mode, targets)
 }
 
 // ResolveNotices is Resolve for the checkout modes when the portal kept the
@@ -199,7 +197,7 @@ func invalidOutcome(field, rule string) error {
 }
 
 // legacy reads GovPay's payment, by id or by idSession.
-func (r *Resolver) legacy(ctx context.Context, ret Return, id, idSession string, cart *Cart) (*Outcome, error) {
+func (r *Resolver) legacy(ctx context.Context, ret Return, id, idSession string, items []Item) (*Outcome, error) {
 	if r.pagamenti == nil {
 		return nil, fmt.Errorf("%w: legacy mode reads GET /pagamenti/{id}: pass a *pagamenti.Client to NewResolver", ErrResolverClient)
 	}
@@ -232,30 +230,28 @@ func (r *Resolver) legacy(ctx context.Context, ret Return, id, idSession string,
 	} else if !p.Stato.Terminal() && p.Stato != StatoInCorso {
 		o.Reason += " (a state this SDK does not know: treated as pending)"
 	}
-	if cart != nil {
-		for i, it := range cart.Items() {
-			x := ItemOutcome{Index: i, Kind: it.Kind, IDDominio: it.IDDominio, State: o.State}
-			if !it.NumeroAvviso.IsZero() {
-				x.NumeroAvviso, x.IUV = it.NumeroAvviso.String(), it.NumeroAvviso.IUV()
-			}
-			if d := debitoOf(p, it); d != nil {
-				x.Debito = d
-				if x.IDDominio == "" && d.Dominio != nil {
-					x.IDDominio = d.Dominio.IDDominio
-				}
-				if x.NumeroAvviso == "" {
-					x.NumeroAvviso = d.NumeroAvviso
-				}
-				if x.IUV == "" {
-					x.IUV = d.IUVAvviso
-				}
-				// For a partial payment the debt's own state says which.
-				if o.State == OutcomePartial {
-					x.State = debitoState(d.Stato)
-				}
-			}
-			o.Items = append(o.Items, x)
+	for i, it := range items {
+		x := ItemOutcome{Index: i, Kind: it.Kind, IDDominio: it.IDDominio, State: o.State}
+		if !it.NumeroAvviso.IsZero() {
+			x.NumeroAvviso, x.IUV = it.NumeroAvviso.String(), it.NumeroAvviso.IUV()
 		}
+		if d := debitoOf(p, it); d != nil {
+			x.Debito = d
+			if x.IDDominio == "" && d.Dominio != nil {
+				x.IDDominio = d.Dominio.IDDominio
+			}
+			if x.NumeroAvviso == "" {
+				x.NumeroAvviso = d.NumeroAvviso
+			}
+			if x.IUV == "" {
+				x.IUV = d.IUVAvviso
+			}
+			// For a partial payment the debt's own state says which.
+			if o.State == OutcomePartial {
+				x.State = debitoState(d.Stato)
+			}
+		}
+		o.Items = append(o.Items, x)
 	}
 	return o, nil
 }
@@ -287,14 +283,13 @@ func debitoState(s StatoPendenza) OutcomeState {
 	return OutcomePending
 }
 
-// cartTargets names the notice of every cart item.
-func (r *Resolver) cartTargets(ctx context.Context, cart *Cart) ([]ItemOutcome, error) {
-	if err := cart.Validate(); err != nil {
-		return nil, err
-	}
-	items := cart.Items()
+// itemTargets names the notice of every item of a validated Avvio.
+func (r *Resolver) itemTargets(ctx context.Context, items []Item) ([]ItemOutcome, error) {
 	targets := make([]ItemOutcome, len(items))
-	v := &govpay.ValidationError{What: "cart"}
+	v := &govpay.ValidationError{What: "avvio"}
+	if len(items) == 0 {
+		v.Add("items", "required in the checkout modes: the receipts of the items' notices are the outcome")
+	}
 	for i, it := range items {
 		t := ItemOutcome{Index: i, Kind: it.Kind, IDDominio: it.IDDominio}
 		if !it.NumeroAvviso.IsZero() {
@@ -306,7 +301,7 @@ func (r *Resolver) cartTargets(ctx context.Context, cart *Cart) ([]ItemOutcome, 
 			}
 		}
 		if t.IUV == "" || t.IDDominio == "" {
-			p := "pendenze[" + strconv.Itoa(i) + "]"
+			p := "items[" + strconv.Itoa(i) + "]"
 			switch it.Kind {
 			case ItemSpontaneo:
 				v.Add(p, "a spontaneous item has no notice number the portal knows: use ResolveNotices, or wait for GovPay's notification")
@@ -412,7 +407,10 @@ func (r *Resolver) receipts(ctx context.Context, ret Return, mode Mode, items []
 	default:
 		o.State = OutcomePending
 		o.Reason = "no receipt yet"
-		if ret.Esito != "" {
+		switch {
+		case ret.Esito != "" && !ret.Esito.Known():
+			o.Reason += fmt.Sprintf(" (the payer came back with esito %q, a value this SDK does not know: treated as pending)", excerpt(string(ret.Esito)))
+		case ret.Esito != "":
 			o.Reason += " (the payer came back with esito " + string(ret.Esito) + ")"
 		}
 	}

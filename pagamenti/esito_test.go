@@ -2,6 +2,7 @@ package pagamenti_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -78,7 +79,11 @@ func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *pagamenti.R
 			faultBean(w, 500, "INTERNO", "500000")
 			return
 		}
-		writeJSON(w, 200, `{"numPagine":1,"risultati":[`+f.ricevute[key]+`]}`)
+		n := 0
+		if f.ricevute[key] != "" {
+			n = strings.Count(f.ricevute[key], `"idRicevuta"`)
+		}
+		writeJSON(w, 200, fmt.Sprintf(`{"numRisultati":%d,"numPagine":1,"risultatiPerPagina":25,"pagina":1,"risultati":[%s]}`, n, f.ricevute[key]))
 	})
 	outer := http.NewServeMux()
 	outer.Handle(pagamentoBase, http.StripPrefix(strings.TrimSuffix(pagamentoBase, "/"), pag))
@@ -172,8 +177,10 @@ func TestResolve(t *testing.T) {
 			want: X, wantItems: []pagamenti.OutcomeState{P, N}},
 		{name: "legacy without cart", ret: ok, avvio: legacy,
 			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "ESEGUITO")}}, want: P},
-		{name: "no avvio, legacy return by idSession", ret: pagamenti.Return{Esito: pagamenti.EsitoOK, IDSession: "S-9"}, cart: legacyCart,
-			fake: govpayFake{pagamenti: map[string]string{"session:S-9": pagamentoJSON("PAY-9", "ESEGUITO")}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}, wantAsked: []string{"pagamento session:S-9"}},
+		{name: "no avvio, legacy return by idSession", ret: pagamenti.Return{Esito: pagamenti.EsitoOK, IDSession: "S-9"},
+			fake: govpayFake{pagamenti: map[string]string{"session:S-9": strings.Replace(pagamentoJSON("PAY-9", "ESEGUITO"), `"idSessionePortale"`, `"idSessionePsp":"S-9","idSessionePortale"`, 1)}}, want: P, wantAsked: []string{"pagamento session:S-9"}},
+		{name: "legacy unknown esito, GovPay decides", ret: pagamenti.Return{Esito: "MAYBE"}, avvio: legacy, cart: legacyCart,
+			fake: govpayFake{pagamenti: map[string]string{"PAY-1": pagamentoJSON("PAY-1", "IN_CORSO")}}, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
 
 		// Checkout modes: the receipts decide; esito only tells not paid from pending.
 		{name: "bridge all receipts", ret: ok, avvio: bridge, cart: checkoutCart,
@@ -208,18 +215,27 @@ func TestResolve(t *testing.T) {
 			fake: govpayFake{posizione: map[string]string{"GESTIONALE/REF-8": strings.Replace(debitoJSON("GESTIONALE", "REF-8", "NON_ESEGUITA", ""), `"numeroAvviso":""`, `"iuvAvviso":"RF23567483937849450550875"`, 1)},
 				ricevute: map[string]string{dominio + "/" + rfIUV: receipt(rfIUV, "rf", "ESEGUITO", "2024-05-06T10:00:00")}},
 			want: P, wantItems: []pagamenti.OutcomeState{P}},
-		{name: "no avvio, no legacy ids: receipts", ret: pagamenti.Return{Esito: pagamenti.EsitoCancel}, cart: checkoutCart,
-			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK, dominio + "/" + iuvB: bOK}}, want: P, wantItems: []pagamenti.OutcomeState{P, P}},
+		{name: "bridge unknown esito no receipt is pending", ret: pagamenti.Return{Esito: "MAYBE"}, avvio: bridge, cart: checkoutCart, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "direct unknown esito no receipt is pending", ret: pagamenti.Return{Esito: "MAYBE"}, avvio: direct, cart: checkoutCart, want: W, wantItems: []pagamenti.OutcomeState{W, W}},
+		{name: "direct unknown esito one receipt of two is pending", ret: pagamenti.Return{Esito: "MAYBE"}, avvio: direct, cart: checkoutCart,
+			fake: govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: avOK}}, want: W, wantItems: []pagamenti.OutcomeState{P, W}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := tt.fake
 			pc, rc := newGovPayFake(t, &fake)
-			var cart *pagamenti.Cart
+			avvio := tt.avvio
 			if tt.cart != nil {
-				cart = tt.cart(t)
+				avvio = withItems(avvio, tt.cart(t))
 			}
-			o, err := pagamenti.NewResolver(pc, rc).Resolve(context.Background(), tt.ret, tt.avvio, cart)
+			if avvio.Mode != "" {
+				// What a portal stores is the JSON: resolve what it reads back.
+				b, err := json.Marshal(avvio)
+				require.NoError(t, err)
+				avvio, err = pagamenti.ParseAvvio(b)
+				require.NoError(t, err)
+			}
+			o, err := pagamenti.NewResolver(pc, rc).Resolve(context.Background(), tt.ret, avvio)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, o.State, o.Reason)
 			assert.NotEmpty(t, o.Reason)
@@ -268,21 +284,25 @@ func TestResolveErrors(t *testing.T) {
 		{name: "return of another payment", ret: pagamenti.Return{Esito: pagamenti.EsitoOK, IDPagamento: "PAY-2"}, avvio: legacy, cart: cart, wantNoCall: true,
 			check: func(t *testing.T, err error) { assert.Equal(t, []string{"idPagamento"}, violations(t, err)) }},
 		{name: "legacy without id", avvio: pagamenti.Avvio{Mode: pagamenti.ModeLegacy}, cart: cart, wantNoCall: true,
-			check: func(t *testing.T, err error) { assert.Equal(t, []string{"avvio.ID"}, violations(t, err)) }},
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"id"}, violations(t, err)) }},
 		{name: "unknown mode", avvio: pagamenti.Avvio{Mode: "carrier-pigeon"}, cart: cart, wantNoCall: true,
-			check: func(t *testing.T, err error) { assert.Equal(t, []string{"avvio.Mode"}, violations(t, err)) }},
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"mode"}, violations(t, err)) }},
+		{name: "no avvio, no legacy ids", ret: pagamenti.Return{Esito: pagamenti.EsitoCancel}, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"mode"}, violations(t, err)) }},
+		{name: "checkout avvio with a payment id", avvio: pagamenti.Avvio{Mode: pagamenti.ModeCheckout, ID: "PAY-1"}, cart: cart, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"id"}, violations(t, err)) }},
 		{name: "legacy payment not found", avvio: legacy, cart: cart,
 			check: func(t *testing.T, err error) { require.ErrorIs(t, err, govpay.ErrNotFound) }},
 		{name: "receipts server error", avvio: bridge, cart: cart, fake: govpayFake{ricevuteKO: true},
 			check: func(t *testing.T, err error) { require.ErrorIs(t, err, govpay.ErrServer) }},
-		{name: "checkout with invalid cart", avvio: bridge, cart: pagamenti.NewCart().AddAvviso("1", nav3), wantNoCall: true,
-			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[0].idDominio"}, violations(t, err)) }},
-		{name: "checkout with no cart", avvio: bridge, wantNoCall: true,
-			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze"}, violations(t, err)) }},
+		{name: "checkout with invalid item", avvio: bridge, cart: pagamenti.NewCart().AddAvviso("1", nav3), wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"items[0].idDominio"}, violations(t, err)) }},
+		{name: "checkout with no items", avvio: bridge, wantNoCall: true,
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"items"}, violations(t, err)) }},
 		{name: "spontaneous item has no notice", avvio: bridge, cart: pagamenti.NewCart().AddAvviso(dominio, nav3).AddSpontaneo(dominio, "DONAZIONE", nil), wantNoCall: true,
-			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[1]"}, violations(t, err)) }},
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"items[1]"}, violations(t, err)) }},
 		{name: "reference GovPay does not know", avvio: bridge, cart: pagamenti.NewCart().AddRiferimento("A", "B"),
-			check: func(t *testing.T, err error) { assert.Equal(t, []string{"pendenze[0]"}, violations(t, err)) }},
+			check: func(t *testing.T, err error) { assert.Equal(t, []string{"items[0]"}, violations(t, err)) }},
 		{name: "reference lookup fails", avvio: bridge, cart: pagamenti.NewCart().AddRiferimento("A", "B"), fake: govpayFake{posizioneKO: true},
 			check: func(t *testing.T, err error) { require.ErrorIs(t, err, govpay.ErrServer) }},
 		{name: "legacy without pagamenti client", avvio: legacy, cart: cart, noClients: true, wantNoCall: true,
@@ -300,7 +320,11 @@ func TestResolveErrors(t *testing.T) {
 			if tt.noClients {
 				r = pagamenti.NewResolver(nil, nil)
 			}
-			o, err := r.Resolve(context.Background(), tt.ret, tt.avvio, tt.cart)
+			avvio := tt.avvio
+			if tt.cart != nil {
+				avvio = withItems(avvio, tt.cart)
+			}
+			o, err := r.Resolve(context.Background(), tt.ret, avvio)
 			require.Error(t, err)
 			assert.Nil(t, o)
 			tt.check(t, err)
@@ -315,9 +339,9 @@ func TestResolveErrors(t *testing.T) {
 		pc, rc := newGovPayFake(t, &fake)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := pagamenti.NewResolver(pc, rc).Resolve(ctx, pagamenti.Return{}, bridge, cart)
+		_, err := pagamenti.NewResolver(pc, rc).Resolve(ctx, pagamenti.Return{}, withItems(bridge, cart))
 		require.ErrorIs(t, err, context.Canceled)
-		_, err = pagamenti.NewResolver(pc, rc).Resolve(ctx, pagamenti.Return{}, legacy, cart)
+		_, err = pagamenti.NewResolver(pc, rc).Resolve(ctx, pagamenti.Return{}, withItems(legacy, cart))
 		require.ErrorIs(t, err, context.Canceled)
 	})
 }
@@ -342,4 +366,20 @@ func TestResolveNotices(t *testing.T) {
 	_, err = r.ResolveNotices(context.Background(), pagamenti.Return{}, nil)
 	assert.Equal(t, []string{"paymentNotices"}, violations(t, err))
 	assert.True(t, errors.Is(err, govpay.ErrInvalid))
+}
+
+// withItems returns a with the items of cart, as Start records them: what a
+// portal stores and reads back. An item the cart could not read (an invalid
+// notice number) keeps the text it was given.
+func withItems(a pagamenti.Avvio, cart *pagamenti.Cart) pagamenti.Avvio {
+	a.Items = nil
+	for _, it := range cart.Items() {
+		x := pagamenti.AvvioItem{Kind: it.Kind, IDA2A: it.IDA2A, IDPendenza: it.IDPendenza, IDDominio: it.IDDominio,
+			IDTipoPendenza: it.IDTipoPendenza, Importo: it.Importo}
+		if !it.NumeroAvviso.IsZero() {
+			x.NumeroAvviso = it.NumeroAvviso.String()
+		}
+		a.Items = append(a.Items, x)
+	}
+	return a
 }

@@ -128,7 +128,7 @@ func Example_portalCheckout() {
 
 	// 4. Ask for the outcome: the esito is a hint, the receipts decide.
 	resolver := pagamenti.NewResolver(pagamentiClient, ricevute)
-	o, err := resolver.Resolve(ctx, ret, *avvio, cart)
+	o, err := resolver.Resolve(ctx, ret, *avvio)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -136,7 +136,7 @@ func Example_portalCheckout() {
 	fmt.Println("esito", ret.Esito, "→", o.State, "-", o.Reason)
 
 	receiptsArrive()
-	o, err = resolver.Resolve(ctx, ret, *avvio, cart)
+	o, err = resolver.Resolve(ctx, ret, *avvio)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -108,7 +108,7 @@ func Example_portalLegacyGovpaytest() {
 	fmt.Println("return:", u.Host+u.Path, "esito:", ret.Esito, "legacy:", ret.Legacy(), "same payment:", ret.IDPagamento == avvio.ID)
 
 	// 4. The esito is a hint: GovPay's payment says whether it was paid.
-	o, err := pagamenti.NewResolver(c, nil).Resolve(ctx, ret, *avvio, cart)
+	o, err := pagamenti.NewResolver(c, nil).Resolve(ctx, ret, *avvio)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func Example_portalBridgeGovpaytest() {
 		}
 		fmt.Println("return: esito:", ret.Esito, "legacy:", ret.Legacy())
 
-		o, err := pagamenti.NewResolver(c, ricevute).Resolve(ctx, ret, *avvio, cart)
+		o, err := pagamenti.NewResolver(c, ricevute).Resolve(ctx, ret, *avvio)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -274,7 +274,7 @@ func Example_portalCheckoutGovpaytest() {
 		}
 		fmt.Println("payer pressed", choice, "- esito:", ret.Esito)
 
-		o, err := resolver.Resolve(ctx, ret, *avvio, cart)
+		o, err := resolver.Resolve(ctx, ret, *avvio)
 		if err != nil {
 			log.Fatal(err)
 		}

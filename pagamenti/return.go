@@ -11,8 +11,20 @@ import (
 // Esito is the outcome hint GovPay (legacy mode) or pagoPA Checkout (checkout
 // modes) put in the query string of the return URL. It is a hint only: the
 // payment is paid when GovPay says so (Client.Get in legacy mode) or when a
-// receipt exists. Parsed values are always one of the constants below.
+// receipt exists. The set is open: ParseReturn keeps a value this SDK does
+// not know as received (Known reports false), and Resolve treats it as
+// pending.
 type Esito string
+
+// Known reports whether e is one of the constants below (OK, ERROR,
+// DIFFERITO, CANCEL).
+func (e Esito) Known() bool {
+	switch e {
+	case EsitoOK, EsitoError, EsitoDifferito, EsitoCancel:
+		return true
+	}
+	return false
+}
 
 // The outcomes a return URL can carry.
 const (
@@ -61,10 +73,14 @@ func (r Return) Legacy() bool { return r.IDPagamento != "" || r.IDSession != "" 
 // ParseReturn reads the query string of a return to urlRitorno (typically
 // r.URL.Query() in the portal's handler).
 //
+// An esito other than OK, ERROR, DIFFERITO and CANCEL (matched exactly, as
+// GovPay and pagoPA write them) is kept as received: Esito.Known reports
+// false and Resolve treats it as pending (the receipt is the truth, and a
+// payer who paid must not see an error because pagoPA added a value).
+//
 // It fails with a *govpay.ValidationError (matching govpay.ErrInvalid) naming
-// the parameter when esito is missing or not one of OK, ERROR, DIFFERITO,
-// CANCEL (matched exactly, as GovPay and pagoPA write them), when a parameter
-// is repeated with different values, when a value is longer than
+// the parameter when esito is missing or empty, when a parameter is
+// repeated with different values, when a value is longer than
 // MaxReturnValue bytes, or when it holds anything but printable ASCII
 // (control characters, spaces, invalid UTF-8). Other parameters are ignored:
 // they belong to the portal. An idSession of "0" is treated as absent.
@@ -79,14 +95,10 @@ func ParseReturn(q url.Values) (Return, error) {
 		r.IDSession = ""
 	}
 	if ok {
-		switch e := Esito(esito); e {
-		case EsitoOK, EsitoError, EsitoDifferito, EsitoCancel:
-			r.Esito = e
-		case "":
+		if esito == "" {
 			verr.Add(ParamEsito, "required")
-		default:
-			verr.Addf(ParamEsito, "unknown value %q, want OK, ERROR, DIFFERITO or CANCEL", excerpt(esito))
 		}
+		r.Esito = Esito(esito) // an unknown value is kept: see Esito.Known
 	}
 	if err := verr.Err(); err != nil {
 		return Return{}, err

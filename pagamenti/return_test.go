@@ -44,6 +44,11 @@ func TestParseReturn(t *testing.T) {
 		{name: "bridge echoes id 0 and idSession 0", query: "idPagamento=P-9&idSession=0&esito=CANCEL",
 			want: Return{Esito: EsitoCancel, IDPagamento: "P-9"}},
 		{name: "portal return with its own params", query: "ordine=77&esito=OK", want: Return{Esito: EsitoOK}},
+
+		// Open set: an esito this SDK does not know is kept as received.
+		{name: "esito unknown", query: "esito=MAYBE", want: Return{Esito: "MAYBE"}},
+		{name: "esito unknown legacy", query: "idPagamento=P-1&idSession=S-1&esito=PAGATO", want: Return{Esito: "PAGATO", IDPagamento: "P-1", IDSession: "S-1"}},
+		{name: "esito lower case is kept, not folded", query: "esito=ok", want: Return{Esito: "ok"}},
 		{name: "repeated with the same value", query: "esito=OK&esito=OK&idSession=S&idSession=S",
 			want: Return{Esito: EsitoOK, IDSession: "S"}},
 		{name: "value of exactly the maximum length", query: "esito=OK&idSession=" + long[:MaxReturnValue],
@@ -54,8 +59,6 @@ func TestParseReturn(t *testing.T) {
 		{name: "empty query", query: "", wantErr: []string{"esito"}},
 		{name: "esito missing (legacy ids only)", query: "idPagamento=P-1&idSession=S-1", wantErr: []string{"esito"}},
 		{name: "esito empty", query: "esito=", wantErr: []string{"esito"}},
-		{name: "esito lower case", query: "esito=ok", wantErr: []string{"esito"}},
-		{name: "esito unknown", query: "esito=PAGATO", wantErr: []string{"esito"}},
 		{name: "esito with spaces", query: "esito=%20OK", wantErr: []string{"esito"}},
 		{name: "esito repeated with different values", query: "esito=OK&esito=ERROR", wantErr: []string{"esito"}},
 		{name: "idSession repeated with different values", query: "esito=OK&idSession=A&idSession=B", wantErr: []string{"idSession"}},
@@ -64,7 +67,7 @@ func TestParseReturn(t *testing.T) {
 		{name: "oversized esito", query: "esito=" + long, wantErr: []string{"esito"}},
 		{name: "control character", query: "esito=OK&idPagamento=P%0A1", wantErr: []string{"idPagamento"}},
 		{name: "invalid utf-8", query: "esito=OK&idSession=%FF%FE", wantErr: []string{"idSession"}},
-		{name: "every violation listed", query: "esito=NO&idSession=A&idSession=B&idPagamento=" + long,
+		{name: "every violation listed", query: "esito=N%20O&idSession=A&idSession=B&idPagamento=" + long,
 			wantErr: []string{"esito", "idSession", "idPagamento"}},
 	}
 	for _, tc := range tests {
@@ -88,6 +91,15 @@ func TestParseReturn(t *testing.T) {
 			assert.Equal(t, Return{}, got)
 			assert.LessOrEqual(t, len(err.Error()), 600, "error echoes too much input")
 		})
+	}
+}
+
+func TestEsitoKnown(t *testing.T) {
+	for _, e := range []Esito{EsitoOK, EsitoError, EsitoDifferito, EsitoCancel} {
+		assert.True(t, e.Known(), e)
+	}
+	for _, e := range []Esito{"", "MAYBE", "ok", "PAGATO", "OK "} {
+		assert.False(t, e.Known(), e)
 	}
 }
 
@@ -127,10 +139,8 @@ func FuzzParseReturn(f *testing.F) {
 			}
 			return
 		}
-		switch r.Esito {
-		case EsitoOK, EsitoError, EsitoDifferito, EsitoCancel:
-		default:
-			t.Fatalf("unknown esito %q accepted", r.Esito)
+		if r.Esito == "" {
+			t.Fatal("empty esito accepted")
 		}
 		if r.IDSession == "0" {
 			t.Fatal(`idSession "0" not treated as absent`)

@@ -34,40 +34,6 @@ const (
 	ModeCheckout Mode = "checkout"
 )
 
-// Avvio is a started payment: where to send the payer's browser, and what to
-// track afterwards.
-type Avvio struct {
-	// Mode says how the payment was started.
-	Mode Mode
-	// ID is GovPay's payment id in legacy mode (use it with Client.Get and
-	// Client.Wait). It is "" when there is no GovPay payment to track:
-	// the "0" the checkout bridge answers is reported as "".
-	ID string
-	// Location is the payment's resource as GovPay wrote it
-	// ("/pagamenti/{id}"), or the Location header of a 302 from the
-	// checkout bridge or pagoPA Checkout.
-	Location string
-	// Redirect is where to send the payer's browser (WISP, or pagoPA
-	// Checkout). It has been checked to be an absolute https URL (http
-	// only with govpay.WithInsecureRedirect). It may be "" for a
-	// reconciled payment whose redirect GovPay did not record.
-	Redirect string
-	// IDSession is the session id of legacy mode ("" in the checkout
-	// modes, where GovPay answers "0"). The payer comes back with it.
-	IDSession string
-	// Reconciled is true when the start request failed ambiguously (a
-	// timeout, a lost connection, a 5xx) and this Avvio was found
-	// afterwards with GET /pagamenti?idSessionePortale=. Stato is then the
-	// payment's state when it was found.
-	Reconciled bool
-	// Stato is the state of a reconciled payment ("" otherwise).
-	Stato StatoPagamento
-}
-
-// Trackable reports whether GovPay holds a payment for this start (legacy
-// mode), so that Client.Get and Client.Wait can follow it.
-func (a *Avvio) Trackable() bool { return a != nil && a.ID != "" }
-
 // Lingua is the language of pagoPA's payment pages.
 type Lingua string
 
@@ -517,14 +483,15 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 		var a *Avvio
 		a, err = c.started(op, resp)
 		if err == nil {
-			return a, nil
+			return completeAvvio(a, nil, cart, opts.IDSessionePortale)
 		}
 	}
 	if !ambiguous(err) {
-		return nil, err
+		return completeAvvio(nil, err, cart, opts.IDSessionePortale)
 	}
 	o := opts // a copy on the heap, and only on this path: reconcile keeps its argument
-	return c.reconcile(ctx, &o, err)
+	a, err := c.reconcile(ctx, &o, err)
+	return completeAvvio(a, err, cart, opts.IDSessionePortale)
 }
 
 // started reads a successful answer of POST /pagamenti.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/govpaygo/govpay"
 )
@@ -19,7 +21,10 @@ import (
 // this one type serves both.
 //
 // json.Marshal of a Ricevuta is the body GovPay sent (the query values of a
-// notification travel outside the body and are not encoded). Decoding is
+// notification travel outside the body and are not encoded), except that it
+// writes Data and DataPagamento in Europe/Rome, where an API Ente v2
+// notification has them in UTC (see [Ricevuta.UnmarshalEnteV2], which
+// package notifica uses to decode them). Decoding is
 // lenient: null stands for an absent value, timestamps are read in every
 // form GovPay writes (plain dates in date-time fields, offsets without a
 // colon), enumerations keep values this SDK does not know, and fields GovPay
@@ -104,6 +109,78 @@ func (r *Ricevuta) Chiave() string {
 	b.WriteByte('/')
 	b.WriteString(id)
 	return b.String()
+}
+
+// UnmarshalEnteV2 decodes b, the body of an API Ente v2 notification (the
+// receipt GovPay PUTs to /ricevute/{idDominio}/{iuv}/{idRicevuta}), into
+// r. It is json.Unmarshal except for the receipt's two timestamps, Data
+// and DataPagamento: GovPay 3.9.1 writes them in UTC without an offset
+// ("2024-05-17T07:30:00" for 09:30 in Rome), not in Europe/Rome as its
+// other APIs do, so a value of data or dataPagamento without an offset is
+// read in UTC; a value with an offset (or a plain date) is read as
+// [govpay.ParseDateTime] reads it.
+//
+// Why UTC: the API Ente v2 bean it.govpay.ec.v2.beans.Ricevuta
+// (jars/client-api-ente, Ricevuta.java:291 and :310) annotates both
+// java.util.Date getters with @JsonFormat(pattern="yyyy-MM-dd'T'HH:mm:ss")
+// and no timezone; NotificaClient.java:291 serialises it with
+// ConverterUtils.toJSON, whose ObjectMapper (ConverterUtils.java:54-59)
+// never calls setTimeZone. Jackson then formats such a Date in the
+// mapper's time zone, UTC by default, whatever the JVM's default zone or
+// the mapper's DateFormat. API Ragioneria v3, served through
+// JacksonJsonProviderCustomized with the JVM's zone, writes local time:
+// decode its receipts with json.Unmarshal.
+func (r *Ricevuta) UnmarshalEnteV2(b []byte) error {
+	if err := json.Unmarshal(b, r); err != nil {
+		return err
+	}
+	var ts struct {
+		Data          json.RawMessage `json:"data"`
+		DataPagamento json.RawMessage `json:"dataPagamento"`
+	}
+	if err := json.Unmarshal(b, &ts); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		raw json.RawMessage
+		dst *govpay.DateTime
+	}{{ts.Data, &r.Data}, {ts.DataPagamento, &r.DataPagamento}} {
+		var s string
+		if isNull(f.raw) || json.Unmarshal(f.raw, &s) != nil {
+			continue // null, or a form json.Unmarshal already judged
+		}
+		t, ok, err := parseUTCWallClock(s)
+		if err != nil {
+			return err
+		}
+		if ok {
+			*f.dst = govpay.NewDateTime(t)
+		}
+	}
+	return nil
+}
+
+// wallClockLayouts are the timestamp forms without an offset and with a
+// time of day.
+var wallClockLayouts = []string{
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04",
+}
+
+// parseUTCWallClock reads s in UTC when it is a timestamp with a time of
+// day and no offset (ok true); other forms are left to govpay.DateTime.
+func parseUTCWallClock(s string) (time.Time, bool, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range wallClockLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			if y := t.In(govpay.Rome).Year(); y < 0 || y > 9999 {
+				return time.Time{}, false, fmt.Errorf("%w %q: year out of range 0000–9999 in Europe/Rome", govpay.ErrDate, s)
+			}
+			return t, true, nil
+		}
+	}
+	return time.Time{}, false, nil
 }
 
 // IstitutoAttestante is the PSP that handled a payment and issued the

@@ -302,3 +302,51 @@ func FuzzLeggiRT(f *testing.F) {
 		}
 	})
 }
+
+// TestRicevutaUnmarshalEnteV2Timestamps: GovPay 3.9.1 writes data and
+// dataPagamento of an API Ente v2 receipt in UTC without an offset
+// (it.govpay.ec.v2.beans.Ricevuta, Ricevuta.java:291 and :310:
+// @JsonFormat(pattern="yyyy-MM-dd'T'HH:mm:ss") without timezone,
+// serialised by ConverterUtils.toJSON, whose mapper sets no time zone,
+// ConverterUtils.java:54-59, so Jackson's default UTC applies).
+// UnmarshalEnteV2 reads them in UTC; json.Unmarshal (API Ragioneria v3,
+// local time) keeps reading them in Europe/Rome; an explicit offset wins.
+func TestRicevutaUnmarshalEnteV2Timestamps(t *testing.T) {
+	body := func(data, dataPagamento string) []byte {
+		return []byte(`{"dominio":{"idDominio":"01234567890"},"iuv":"01000000000012345","idRicevuta":"r1",` +
+			`"importo":10.00,"esito":"ESEGUITO","data":` + data + `,"dataPagamento":` + dataPagamento + `}`)
+	}
+	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time { return time.Date(y, mo, d, h, mi, s, 0, time.UTC) }
+	tests := []struct {
+		name            string
+		data, dataPag   string
+		wantData, wantP time.Time
+	}{
+		{"GovPay's form, summer", `"2024-05-17T07:30:00"`, `"2024-05-17T07:29:58"`, utc(2024, 5, 17, 7, 30, 0), utc(2024, 5, 17, 7, 29, 58)},
+		{"GovPay's form, winter", `"2024-01-10T23:30:00"`, `"2024-01-10T23:00:00"`, utc(2024, 1, 10, 23, 30, 0), utc(2024, 1, 10, 23, 0, 0)},
+		{"an hour that does not exist in Rome", `"2024-03-31T02:30:00"`, `"2024-03-31T02:30:00"`, utc(2024, 3, 31, 2, 30, 0), utc(2024, 3, 31, 2, 30, 0)},
+		{"an hour Rome repeats", `"2024-10-27T02:30:00"`, `"2024-10-27T01:30:00"`, utc(2024, 10, 27, 2, 30, 0), utc(2024, 10, 27, 1, 30, 0)},
+		{"space and milliseconds", `"2024-05-17 07:30:00.250"`, `"2024-05-17T07:30"`, time.Date(2024, 5, 17, 7, 30, 0, 250e6, time.UTC), utc(2024, 5, 17, 7, 30, 0)},
+		{"explicit offsets win", `"2024-05-17T09:30:00+0200"`, `"2024-05-17T07:30:00Z"`, utc(2024, 5, 17, 7, 30, 0), utc(2024, 5, 17, 7, 30, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r pendenze.Ricevuta
+			require.NoError(t, r.UnmarshalEnteV2(body(tt.data, tt.dataPag)))
+			assert.True(t, r.Data.Time().Equal(tt.wantData), "data %v, want %v", r.Data.Time().UTC(), tt.wantData)
+			assert.True(t, r.DataPagamento.Time().Equal(tt.wantP), "dataPagamento %v, want %v", r.DataPagamento.Time().UTC(), tt.wantP)
+			assert.Equal(t, "r1", r.IDRicevuta, "the rest decodes as json.Unmarshal does")
+		})
+	}
+
+	var ente, ragioneria pendenze.Ricevuta
+	b := body(`"2024-05-17T07:30:00"`, `null`)
+	require.NoError(t, ente.UnmarshalEnteV2(b))
+	require.NoError(t, json.Unmarshal(b, &ragioneria))
+	assert.Equal(t, 2*time.Hour, ente.Data.Time().Sub(ragioneria.Data.Time()), "the same text is two hours apart in May")
+	assert.True(t, ente.DataPagamento.IsZero(), "null stays absent")
+
+	var r pendenze.Ricevuta
+	assert.ErrorIs(t, r.UnmarshalEnteV2(body(`"9999-12-31T23:30:00"`, `null`)), govpay.ErrDate, "year 10000 in Rome cannot be written back")
+	assert.Error(t, r.UnmarshalEnteV2(body(`"not a date"`, `null`)))
+}

@@ -424,7 +424,7 @@ var operations = []operation{
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
-				o, err := c.resolver.Resolve(ctx, p.ret, *p.avvio, p.cart)
+				o, err := c.resolver.Resolve(ctx, p.ret, *p.avvio)
 				if err != nil {
 					return err
 				}
@@ -456,7 +456,7 @@ var operations = []operation{
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payCheckout(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
-				o, err := c.resolver.Resolve(ctx, p.ret, *p.avvio, p.cart)
+				o, err := c.resolver.Resolve(ctx, p.ret, *p.avvio)
 				if err != nil {
 					return err
 				}

@@ -40,6 +40,7 @@ type App struct {
 	avvisi    *avvisi.Client
 	checkout  *pagamenti.Checkout
 	resolver  *pagamenti.Resolver
+	avvii     AvvioStore
 	sessions  *store
 	// enti maps idDominio to the creditor's name, learnt from the debt
 	// positions read (a notice alone does not name its creditor).
@@ -55,7 +56,7 @@ func NewApp(cfg Config) (*App, error) {
 	if err := cfg.normalize(); err != nil {
 		return nil, fmt.Errorf("portale: %w", err)
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, sessions: newStore(cfg.SessionTTL, cfg.MaxSessions)}
+	a := &App{cfg: cfg, log: cfg.Logger, avvii: cfg.Avvii, sessions: newStore(cfg.SessionTTL, cfg.MaxSessions)}
 	var err error
 	if a.pagamenti, err = pagamenti.New(cfg.PagamentoURL, cfg.GovPayOptions...); err != nil {
 		return nil, fmt.Errorf("portale: API Pagamento: %w", err)

@@ -7,6 +7,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,20 +31,47 @@ type harness struct {
 	app    *portale.App
 	client *http.Client
 	csrf   string
+	dir    string // the DirStore's directory (newHarness)
 }
+
+var testCred = portale.FakeCredentials{User: "portale-test", Password: "segreto-di-prova", CheckoutKey: "chiave-checkout"}
 
 func newHarness(t *testing.T, mode portale.Mode) *harness {
 	t.Helper()
 	fm, err := portale.FakeMode(mode)
 	require.NoError(t, err)
-	cred := portale.FakeCredentials{User: "portale-test", Password: "segreto-di-prova", CheckoutKey: "chiave-checkout"}
 	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(fm),
-		govpaytest.WithBasicAuth(cred.User, cred.Password), govpaytest.WithSubscriptionKey(cred.CheckoutKey))
+		govpaytest.WithBasicAuth(testCred.User, testCred.Password), govpaytest.WithSubscriptionKey(testCred.CheckoutKey))
 	t.Cleanup(fake.Close)
+	dir := t.TempDir()
+	store, err := portale.NewDirStore(dir)
+	require.NoError(t, err)
+	h := newReplica(t, fake, mode, store)
+	h.dir = dir
+	return h
+}
 
+// attempts returns the ids of the payments stored by the portal.
+func (h *harness) attempts() []string {
+	h.t.Helper()
+	entries, err := os.ReadDir(h.dir)
+	require.NoError(h.t, err)
+	var ids []string
+	for _, e := range entries {
+		ids = append(ids, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	return ids
+}
+
+// newReplica runs one more portal on fake and store: another replica, or
+// the same portal after a restart (nothing shared but the store).
+func newReplica(t *testing.T, fake *govpaytest.Server, mode portale.Mode, store portale.AvvioStore) *harness {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	public := "http://" + srv.Listener.Addr().String()
-	app, err := portale.NewApp(portale.FakeConfig(fake, mode, public, cred))
+	cfg := portale.FakeConfig(fake, mode, public, testCred)
+	cfg.Avvii = store
+	app, err := portale.NewApp(cfg)
 	require.NoError(t, err)
 	srv.Config.Handler = app
 	srv.Start()
@@ -148,6 +177,15 @@ func cartSection(body string) string {
 }
 
 func TestNewAppRefusesIncompleteConfig(t *testing.T) {
+	store, err := portale.NewDirStore(t.TempDir())
+	require.NoError(t, err)
+	ok := portale.Config{PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r", PublicURL: "http://p", Avvii: store}
+	_, err = portale.NewApp(ok)
+	require.NoError(t, err, "the base of the cases below is valid")
+	noStore := ok
+	noStore.Avvii = nil
+	_, err = portale.NewApp(noStore)
+	require.ErrorContains(t, err, "Config.Avvii")
 	for name, cfg := range map[string]portale.Config{
 		"no urls":          {PublicURL: "http://127.0.0.1:8080"},
 		"no public url":    {PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r"},
@@ -157,6 +195,7 @@ func TestNewAppRefusesIncompleteConfig(t *testing.T) {
 		"bad pagamentoURL": {PagamentoURL: "::", RagioneriaURL: "http://x/r", PublicURL: "http://p"},
 	} {
 		t.Run(name, func(t *testing.T) {
+			cfg.Avvii = store
 			_, err := portale.NewApp(cfg)
 			assert.Error(t, err)
 		})
@@ -458,8 +497,8 @@ func TestOutcomeRefusals(t *testing.T) {
 	ret, err := h.fake.Pay(page, govpaytest.ChoicePaga)
 	require.NoError(t, err)
 
-	st, body := h.get(strings.Replace(ret, "esito=OK", "esito=PAGATO", 1))
-	assert.Equal(t, http.StatusBadRequest, st, "an esito GovPay never sends")
+	st, body := h.get(strings.Replace(ret, "esito=OK", "esito=OK&esito=ERROR", 1))
+	assert.Equal(t, http.StatusBadRequest, st, "two different esiti")
 	assert.Contains(t, body, "esito")
 
 	st, _ = h.get("/esito?t=" + strings.Repeat("a", 32) + "&esito=OK")
@@ -470,20 +509,33 @@ func TestOutcomeRefusals(t *testing.T) {
 	st, _ = h.get("/ricevuta?t=" + u.Query().Get("t") + "&i=7")
 	assert.Equal(t, http.StatusNotFound, st, "an index outside the attempt")
 
-	// Another browser (another session) sees nothing of it.
+	// A browser logged in as another payer sees nothing of it.
 	other := newHarness(t, portale.ModeLegacy)
 	other.srv, other.app = h.srv, h.app
-	other.login()
+	st, _, _ = other.do(http.MethodPost, "/accedi", url.Values{"cf": {otherCF}})
+	require.Equal(t, http.StatusSeeOther, st)
 	st, _ = other.get(ret)
 	assert.Equal(t, http.StatusNotFound, st)
 	st, _ = other.get("/ricevuta?t=" + u.Query().Get("t") + "&i=0")
 	assert.Equal(t, http.StatusNotFound, st)
 
-	// Without a session.
+	// Without a session (logged out, another replica, a restart) the
+	// attempt's id in the return URL (128 random bits) opens its outcome.
 	h.post("/esci")
-	st, _ = h.get(ret)
-	assert.Equal(t, http.StatusUnauthorized, st)
+	st, body = h.get(ret)
+	assert.Equal(t, http.StatusOK, st)
+	assert.Contains(t, body, `data-stato="PAID"`)
+	assert.NotContains(t, body, `id="riprova"`)
+
+	// Ids that are not the portal's never reach the store.
+	for _, bad := range []string{"../../etc/passwd", strings.Repeat("A", 32), "", strings.Repeat("a", 33)} {
+		st, _ = h.get("/esito?t=" + url.QueryEscape(bad) + "&esito=OK")
+		assert.Equal(t, http.StatusNotFound, st, bad)
+	}
 }
+
+// otherCF is a valid codice fiscale that is not the demo citizen's.
+const otherCF = "RSSMRA85T10A562S"
 
 func TestStartFailureKeepsTheCart(t *testing.T) {
 	h := newHarness(t, portale.ModeLegacy)
@@ -545,4 +597,146 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// TestOutcomeOnAnotherReplica starts a payment on one portal and brings the
+// payer back to another (a second replica behind the load balancer, or the
+// same portal after a restart): it shares only the AvvioStore, knows
+// neither the session nor anything of the payment in memory, and resolves
+// it.
+func TestOutcomeOnAnotherReplica(t *testing.T) {
+	for _, tc := range []struct {
+		mode portale.Mode
+		page string
+	}{
+		{portale.ModeLegacy, "/wisp/"},
+		{portale.ModeBridge, "/checkout/"},
+		{portale.ModeCheckout, "/checkout/"},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			fm, err := portale.FakeMode(tc.mode)
+			require.NoError(t, err)
+			fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(fm),
+				govpaytest.WithBasicAuth(testCred.User, testCred.Password), govpaytest.WithSubscriptionKey(testCred.CheckoutKey))
+			t.Cleanup(fake.Close)
+			dir := t.TempDir()
+			storeA, err := portale.NewDirStore(dir)
+			require.NoError(t, err)
+			a := newReplica(t, fake, tc.mode, storeA)
+			page, paid := a.pay(tc.page)
+			ret, err := fake.Pay(page, govpaytest.ChoicePaga)
+			require.NoError(t, err)
+			a.srv.Close() // replica A is gone
+
+			storeB, err := portale.NewDirStore(dir) // the same directory, another store value
+			require.NoError(t, err)
+			b := newReplica(t, fake, tc.mode, storeB)
+			u, err := url.Parse(ret)
+			require.NoError(t, err)
+			st, body := b.get(b.srv.URL + u.RequestURI()) // the load balancer sends the return to B
+			require.Equal(t, http.StatusOK, st, body)
+			assert.Contains(t, body, `data-stato="PAID"`)
+			for _, p := range paid {
+				assert.Contains(t, body, p.Causale, "B shows what A stored")
+			}
+			links := regexp.MustCompile(`href="(/ricevuta\?[^"]+)"`).FindAllStringSubmatch(body, -1)
+			require.Len(t, links, 2)
+			resp, err := b.client.Get(b.srv.URL + html.UnescapeString(links[1][1]))
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "B serves the receipt")
+			assert.Zero(t, b.app.Sessions(), "B resolved without any session")
+		})
+	}
+}
+
+// TestOutcomeUnknownEsito: an esito pagoPA may add later is no error: the
+// payer sees that the payment is being checked, and the page reloads.
+func TestOutcomeUnknownEsito(t *testing.T) {
+	for _, tc := range []struct {
+		mode portale.Mode
+		page string
+	}{
+		{portale.ModeLegacy, "/wisp/"},
+		{portale.ModeCheckout, "/checkout/"},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			h := newHarness(t, tc.mode)
+			page, _ := h.pay(tc.page)
+			ids := h.attempts()
+			require.Len(t, ids, 1, "the started payment is stored")
+			attempt := ids[0]
+			st, body := h.get("/esito?t=" + attempt + "&esito=MAYBE")
+			assert.Equal(t, http.StatusOK, st)
+			assert.Contains(t, body, `data-stato="PENDING"`)
+			assert.Contains(t, body, "Stiamo verificando il pagamento")
+			assert.Contains(t, body, `http-equiv="refresh"`)
+			assert.Contains(t, body, "MAYBE", "the hint is shown as received")
+
+			// Once paid, the same return shows the truth.
+			_, err := h.fake.Pay(page, govpaytest.ChoicePaga)
+			require.NoError(t, err)
+			_, body = h.get("/esito?t=" + attempt + "&esito=MAYBE")
+			assert.Contains(t, body, `data-stato="PAID"`)
+		})
+	}
+}
+
+// TestStoredAttemptDamaged: a stored payment that does not decode is an
+// error page, never a wrong outcome.
+func TestStoredAttemptDamaged(t *testing.T) {
+	dir := t.TempDir()
+	store, err := portale.NewDirStore(dir)
+	require.NoError(t, err)
+	fake := govpaytest.NewServer(govpaytest.WithDemoData())
+	t.Cleanup(fake.Close)
+	h := newReplica(t, fake, portale.ModeLegacy, store)
+	page, _ := h.pay("/wisp/")
+	ret, err := fake.Pay(page, govpaytest.ChoicePaga)
+	require.NoError(t, err)
+	u, _ := url.Parse(ret)
+	id := u.Query().Get("t")
+	b, err := os.ReadFile(filepath.Join(dir, id+".json"))
+	require.NoError(t, err)
+	for name, bad := range map[string][]byte{
+		"truncated":  b[:len(b)/2],
+		"another id": []byte(strings.Replace(string(b), `{"version":1,"id":"`, `{"version":1,"id":"0`, 1)),
+		"bad notice": []byte(strings.Replace(string(b), `"numeroAvviso":"3`, `"numeroAvviso":"9`, 1)),
+		"bad mode":   []byte(strings.Replace(string(b), `"mode":"legacy","id"`, `"mode":"wisp","id"`, 1)),
+		"no version": []byte(strings.Replace(string(b), `"version":1,`, ``, -1)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			require.NotEqual(t, string(b), string(bad))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, id+".json"), bad, 0o600))
+			st, body := h.get(ret)
+			assert.Equal(t, http.StatusInternalServerError, st)
+			assert.NotContains(t, body, `data-stato="PAID"`)
+		})
+	}
+}
+
+func TestDirStore(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := portale.NewDirStore(filepath.Join(dir, "sub"))
+	require.NoError(t, err)
+	id := strings.Repeat("0a", 16)
+	_, err = s.Load(ctx, id)
+	require.ErrorIs(t, err, portale.ErrAvvioNotFound)
+	require.NoError(t, s.Save(ctx, id, []byte(`{"a":1}`)))
+	require.NoError(t, s.Save(ctx, id, []byte(`{"a":2}`)))
+	got, err := s.Load(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":2}`, string(got), "Save replaces")
+	entries, err := os.ReadDir(s.Dir())
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left behind")
+
+	for _, bad := range []string{"../" + id[3:], id + "/", strings.ToUpper(id), ""} {
+		require.Error(t, s.Save(ctx, bad, []byte("x")), bad)
+		_, err := s.Load(ctx, bad)
+		require.ErrorIs(t, err, portale.ErrAvvioNotFound, bad)
+	}
+	_, err = portale.NewDirStore("")
+	require.Error(t, err)
 }

@@ -96,6 +96,12 @@ type Config struct {
 	Ente string
 	// Demo holds the hints shown to someone trying the demo.
 	Demo DemoHints
+	// Avvii keeps every started payment (its pagamenti.Avvio and what the
+	// outcome page shows) from the start to the payer's return, outside
+	// process memory, so that the return resolves on any replica and after
+	// a restart. Required: a DirStore on a directory every replica shares,
+	// or an implementation on the portal's database.
+	Avvii AvvioStore
 	// SessionTTL is how long an idle session lives (default 2 hours).
 	SessionTTL time.Duration
 	// MaxSessions bounds the sessions kept in memory (default 10000); a
@@ -130,6 +136,9 @@ func (c *Config) normalize() error {
 		if c.CheckoutKey == "" {
 			errs = append(errs, errors.New("CheckoutKey is required in checkout mode"))
 		}
+	}
+	if c.Avvii == nil {
+		errs = append(errs, errors.New("the payment store (Config.Avvii) is required: where started payments are kept, e.g. NewDirStore"))
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

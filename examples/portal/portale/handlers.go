@@ -262,9 +262,9 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 		seeOther(w, r, "/")
 		return
 	}
-	at := &attempt{ID: randomID(), Mode: a.cfg.Mode, Items: append([]cartItem(nil), s.cart...), Created: time.Now()}
-	at.Cart = buildCart(a.cfg.Mode, at.Items)
-	if err := at.Cart.Validate(); err != nil {
+	at := &attempt{ID: randomID(), CF: s.cf, Mode: a.cfg.Mode, Items: append([]cartItem(nil), s.cart...), Created: time.Now().UTC()}
+	cart := buildCart(a.cfg.Mode, at.Items)
+	if err := cart.Validate(); err != nil {
 		msg, det := explain(err)
 		s.addFlash("errore", msg, det...)
 		seeOther(w, r, "/")
@@ -285,9 +285,9 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 		if strings.HasSuffix(strings.TrimRight(a.cfg.CheckoutURL, "/"), "/v2") {
 			opts.ReturnWaiting = ret + "&esito=DIFFERITO"
 		}
-		avvio, err = a.checkout.Start(ctx, at.Cart, opts)
+		avvio, err = a.checkout.Start(ctx, cart, opts)
 	} else {
-		avvio, err = a.pagamenti.Start(ctx, at.Cart, pagamenti.StartOptions{
+		avvio, err = a.pagamenti.Start(ctx, cart, pagamenti.StartOptions{
 			URLRitorno: ret, IDSessionePortale: at.ID, Lingua: pagamenti.LinguaItaliano,
 		})
 	}
@@ -297,8 +297,11 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 		if errors.As(err, &re) && re.Avvio != nil {
 			// The payment exists: keep it, so its outcome can be read.
 			at.Avvio = *re.Avvio
-			s.addAttempt(at)
-			s.cart = nil
+			if serr := a.saveAttempt(ctx, at); serr != nil {
+				a.logErr("payment store", serr)
+			} else {
+				s.cart = nil
+			}
 		}
 		msg, det := explain(err)
 		s.addFlash("errore", msg, det...)
@@ -310,7 +313,14 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 		at.Mode = ModeLegacy
 	}
 	at.Avvio = *avvio
-	s.addAttempt(at)
+	// The payer's return may reach another replica, or this one after a
+	// restart: the attempt is stored before the browser leaves.
+	if err := a.saveAttempt(ctx, at); err != nil {
+		a.logErr("payment store", err)
+		a.errorPage(w, http.StatusInternalServerError, "Pagamento non avviato",
+			"Non riusciamo a registrare il pagamento: non ti è stato addebitato nulla, riprova tra poco.")
+		return
+	}
 	s.cart = nil
 	if avvio.Redirect == "" {
 		// A reconciled start whose page GovPay did not record.

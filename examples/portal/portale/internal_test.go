@@ -67,12 +67,3 @@ func TestStoreExpiresAndBounds(t *testing.T) {
 	assert.Nil(t, st.get(req("short")))
 	assert.Nil(t, st.get(httptest.NewRequest(http.MethodGet, "/", nil)))
 }
-
-func TestSessionKeepsBoundedAttempts(t *testing.T) {
-	s := &session{attempts: make(map[string]*attempt)}
-	for range maxAttempts + 5 {
-		s.addAttempt(&attempt{ID: randomID()})
-	}
-	assert.Len(t, s.attempts, maxAttempts)
-	assert.Len(t, s.order, maxAttempts)
-}

@@ -2,6 +2,7 @@ package portale
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -62,20 +63,36 @@ func hasReturn(q map[string][]string) bool {
 	return false
 }
 
-// outcome shows whether the attempt t of the session was paid.
+// attemptOf loads the attempt named by the request (parameter t) for the
+// browser's session s (nil when none) and writes the error page when there
+// is none; it returns nil then.
+func (a *App) attemptOf(w http.ResponseWriter, r *http.Request, id string, s *session) *attempt {
+	at, err := a.loadAttempt(r.Context(), id, s)
+	switch {
+	case err == nil:
+		return at
+	case errors.Is(err, ErrAvvioNotFound):
+		a.errorPage(w, http.StatusNotFound, "Pagamento sconosciuto", "Questo pagamento non esiste o non è tuo.")
+	default:
+		a.logErr("payment store", err)
+		a.errorPage(w, http.StatusInternalServerError, "Pagamento non disponibile",
+			"Non riusciamo a leggere i dati del pagamento in questo momento: riprova tra poco.")
+	}
+	return nil
+}
+
+// outcome shows whether attempt t was paid. Everything comes from the
+// AvvioStore: the payer may come back to another replica, or after a
+// restart, without the session that started the payment.
 func (a *App) outcome(w http.ResponseWriter, r *http.Request) {
 	s := a.sessions.get(r)
-	if s == nil {
-		a.errorPage(w, http.StatusUnauthorized, "Sessione scaduta",
-			"La sessione non esiste più. Se il pagamento è andato a buon fine lo vedrai nella posizione debitoria dopo l'accesso.")
-		return
+	if s != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	q := r.URL.Query()
-	at := s.attempts[q.Get("t")]
+	at := a.attemptOf(w, r, q.Get("t"), s)
 	if at == nil {
-		a.errorPage(w, http.StatusNotFound, "Pagamento sconosciuto", "Questo tentativo di pagamento non appartiene alla tua sessione.")
 		return
 	}
 	var ret pagamenti.Return
@@ -92,7 +109,7 @@ func (a *App) outcome(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
 	defer cancel()
-	out, err := a.resolver.Resolve(ctx, ret, at.Avvio, at.Cart)
+	out, err := a.resolver.Resolve(ctx, ret, at.Avvio)
 	d := a.page("Esito del pagamento", s)
 	v := &esitoView{ID: at.ID, Hint: ret.Esito}
 	d.Esito = v
@@ -140,10 +157,22 @@ func (a *App) outcome(w http.ResponseWriter, r *http.Request) {
 	case pagamenti.OutcomeNotPaid:
 		v.Titolo, v.Classe = "Pagamento non eseguito", "errore"
 		v.Testo = "Il pagamento non è stato eseguito e non ti è stato addebitato nulla. Puoi riprovare."
-		v.CanRetry = !at.Restored
-	default:
+		// Putting the debts back needs the payer's cart, so their session.
+		v.CanRetry = !at.Restored && s != nil
+	case pagamenti.OutcomePending:
 		v.Titolo, v.Classe = "Esito in attesa", "attesa"
 		v.Testo = "L'esito non è ancora noto: la pagina si aggiornerà da sola tra pochi secondi."
+		if ret.Esito != "" && !ret.Esito.Known() {
+			// A value pagoPA added after this portal was written: the
+			// receipt, not the return, says whether the payer paid.
+			v.Titolo = "Stiamo verificando il pagamento"
+			v.Testo = "La pagina di pagamento ha comunicato un esito che non conosciamo: stiamo verificando con l'ente. " +
+				"La pagina si aggiornerà da sola tra pochi secondi; non ripetere il pagamento."
+		}
+		d.Refresh = pendingRefresh
+	default: // a state a later SDK may add: ask again
+		v.Titolo, v.Classe = "Stiamo verificando il pagamento", "attesa"
+		v.Testo = "La pagina si aggiornerà da sola tra pochi secondi."
 		d.Refresh = pendingRefresh
 	}
 	a.render(w, http.StatusOK, "esito", d)
@@ -151,13 +180,18 @@ func (a *App) outcome(w http.ResponseWriter, r *http.Request) {
 
 // retry puts the debts of a failed attempt back in the cart.
 func (a *App) retry(w http.ResponseWriter, r *http.Request, s *session) {
-	at := s.attempts[r.PostFormValue("t")]
+	at := a.attemptOf(w, r, r.PostFormValue("t"), s)
 	if at == nil {
-		a.errorPage(w, http.StatusNotFound, "Pagamento sconosciuto", "Questo tentativo di pagamento non appartiene alla tua sessione.")
 		return
 	}
 	if !at.Restored {
 		at.Restored = true
+		if err := a.saveAttempt(r.Context(), at); err != nil {
+			a.logErr("payment store", err)
+			s.addFlash("errore", "Non riusciamo a registrare la modifica: riprova tra poco.")
+			seeOther(w, r, "/")
+			return
+		}
 		for _, it := range at.Items {
 			if !s.inCart(it.Key()) && len(s.cart) < pagamenti.MaxItems {
 				s.cart = append(s.cart, it)
@@ -171,23 +205,27 @@ func (a *App) retry(w http.ResponseWriter, r *http.Request, s *session) {
 // receipt sends the PDF receipt of debt i of attempt t.
 func (a *App) receipt(w http.ResponseWriter, r *http.Request) {
 	s := a.sessions.get(r)
-	if s == nil {
-		a.errorPage(w, http.StatusUnauthorized, "Sessione scaduta", "La sessione non esiste o è scaduta: accedi di nuovo.")
+	if s != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	q := r.URL.Query()
+	at := a.attemptOf(w, r, q.Get("t"), s)
+	if at == nil {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := r.URL.Query()
-	at := s.attempts[q.Get("t")]
 	i, err := strconv.Atoi(q.Get("i"))
-	if at == nil || err != nil || i < 0 || i >= len(at.Items) {
-		a.errorPage(w, http.StatusNotFound, "Ricevuta sconosciuta", "Questa ricevuta non appartiene alla tua sessione.")
+	if err != nil || i < 0 || i >= len(at.Items) {
+		a.errorPage(w, http.StatusNotFound, "Ricevuta sconosciuta", "Questa ricevuta non appartiene al pagamento.")
 		return
 	}
 	it := at.Items[i]
 	ref := it.NumeroAvviso
 	if ref == "" {
 		ref = it.IUV
+	}
+	if ref == "" {
+		ref = at.Avvio.Items[i].NumeroAvviso
 	}
 	if ref == "" || it.IDDominio == "" {
 		a.errorPage(w, http.StatusNotFound, "Ricevuta non disponibile", "Il debito non ha un codice avviso: la ricevuta arriverà dall'ente.")

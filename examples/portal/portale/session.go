@@ -9,14 +9,10 @@ import (
 	"time"
 
 	"github.com/govpaygo/govpay"
-	"github.com/govpaygo/govpay/pagamenti"
 )
 
 // cookieName is the name of the session cookie.
 const cookieName = "portale_sessione"
-
-// maxAttempts bounds the payment attempts a session remembers.
-const maxAttempts = 20
 
 // kind of a cart entry.
 const (
@@ -26,18 +22,18 @@ const (
 
 // cartItem is one debt in the session's cart, with what the portal shows.
 type cartItem struct {
-	Kind         string
-	IDA2A        string
-	IDPendenza   string
-	IDDominio    string
-	Ente         string
-	NumeroAvviso string
-	IUV          string
-	Causale      string
-	Importo      govpay.Importo
-	Scadenza     govpay.Date
+	Kind         string         `json:"kind"`
+	IDA2A        string         `json:"idA2A,omitempty"`
+	IDPendenza   string         `json:"idPendenza,omitempty"`
+	IDDominio    string         `json:"idDominio,omitempty"`
+	Ente         string         `json:"ente,omitempty"`
+	NumeroAvviso string         `json:"numeroAvviso,omitempty"`
+	IUV          string         `json:"iuv,omitempty"`
+	Causale      string         `json:"causale,omitempty"`
+	Importo      govpay.Importo `json:"importo"`
+	Scadenza     govpay.Date    `json:"scadenza,omitzero"`
 	// Fonte says how the debt entered the cart (shown to the payer).
-	Fonte string
+	Fonte string `json:"fonte,omitempty"`
 }
 
 // Key identifies the debt, to refuse duplicates.
@@ -48,18 +44,6 @@ func (it cartItem) Key() string {
 	return "pendenza/" + it.IDA2A + "/" + it.IDPendenza
 }
 
-// attempt is a payment started from the session.
-type attempt struct {
-	ID      string
-	Mode    Mode
-	Avvio   pagamenti.Avvio
-	Items   []cartItem
-	Cart    *pagamenti.Cart
-	Created time.Time
-	// Restored is set when the payer put the items back in the cart.
-	Restored bool
-}
-
 // flash is a one-time message shown on the next page.
 type flash struct {
 	Kind string // "ok", "errore", "info"
@@ -68,18 +52,19 @@ type flash struct {
 	Details []string
 }
 
-// session is the server-side state of one browser. Its mutex is held for
-// the whole request that uses it.
+// session is the server-side state of one browser: the login and the cart
+// being filled. Its mutex is held for the whole request that uses it. It
+// lives in this process's memory (a replica that does not know it asks the
+// payer to log in again); a started payment does not: it is in the
+// AvvioStore (see attempt).
 type session struct {
-	mu       sync.Mutex
-	id       string
-	csrf     string
-	cf       string
-	cart     []cartItem
-	attempts map[string]*attempt
-	order    []string // attempt ids, oldest first
-	flashes  []flash
-	expires  time.Time
+	mu      sync.Mutex
+	id      string
+	csrf    string
+	cf      string
+	cart    []cartItem
+	flashes []flash
+	expires time.Time
 }
 
 func (s *session) addFlash(kind, text string, details ...string) {
@@ -90,15 +75,6 @@ func (s *session) takeFlashes() []flash {
 	f := s.flashes
 	s.flashes = nil
 	return f
-}
-
-func (s *session) addAttempt(a *attempt) {
-	s.attempts[a.ID] = a
-	s.order = append(s.order, a.ID)
-	for len(s.order) > maxAttempts {
-		delete(s.attempts, s.order[0])
-		s.order = s.order[1:]
-	}
 }
 
 func (s *session) inCart(key string) bool {
@@ -146,7 +122,7 @@ func (st *store) create(cf string) *session {
 			return nil
 		}
 	}
-	s := &session{id: randomID(), csrf: randomID(), cf: cf, attempts: make(map[string]*attempt), expires: now.Add(st.ttl)}
+	s := &session{id: randomID(), csrf: randomID(), cf: cf, expires: now.Add(st.ttl)}
 	st.sessions[s.id] = s
 	return s
 }
