@@ -10,15 +10,42 @@
 //
 //	s := govpaytest.NewServer()
 //	defer s.Close()
-//	client, _ := pendenze.New(s.PendenzeURL())
+//	cfg := s.Config() // a *govpay.Config whose host is the fake
+//	client := pendenze.New(cfg)
 //
-// # Base URLs
+// # Configuration and base URLs
+//
+// [Server.Config] returns a govpay.Config pointing at the fake, with the
+// fake's Basic credentials when it has some (WithBasicAuth) and the
+// caller's options after them; every SDK client built from it reaches the
+// fake under GovPay's conventional base URLs,
+// URL + "/govpay/{backend|frontend}/api/{api}/rs/{auth}/v{N}".
 //
 // [Server.PendenzeURL], [Server.PagamentoURL], [Server.RagioneriaURL],
-// [Server.CheckoutURL] and [Server.CheckoutV2URL] return the base URLs, for
-// example URL + "/govpay/backend/api/pendenze/rs/basic/v2". Every
-// authentication segment GovPay knows (basic, ssl, header, spid, public,
-// oauth2) is served in place of "basic".
+// [Server.CheckoutURL] and [Server.CheckoutV2URL] return the base URLs
+// themselves, for example URL + "/govpay/backend/api/pendenze/rs/basic/v2".
+// Every authentication segment govpay.NewConfig produces (basic, ssl,
+// sslheader, header, apikey, spid, oauth2, public) is served in place of
+// "basic", on every API (GovPay itself serves spid and public on API
+// Pagamento only). "public" never requires credentials; with WithBasicAuth
+// every other segment requires the server's HTTP Basic credentials (the
+// fake checks no certificate, SSL header, principal header, API key, SPID
+// header or token: to test those modes, run the fake without
+// WithBasicAuth, and then any credentials, or none, are accepted).
+//
+// # Routing
+//
+// Under a GovPay API (a known authentication segment) authentication comes
+// first, as in GovPay: without valid credentials every path and method is
+// 401, so an unauthenticated caller learns nothing of which paths exist;
+// with them an unknown path is 404 404000 and a wrong method 405 with
+// Allow. Paths under no API, or under an unknown authentication segment,
+// are 404 404000 without authentication. Path segments are
+// percent-decoded once and checked exactly as raw ones ("%2F" inside an
+// identifier is part of it, and refused by the identifier pattern); a
+// segment that is not valid UTF-8 once decoded is 400 SINTASSI; empty, "."
+// and ".." segments are 404, never redirected; one trailing slash is
+// ignored; GET routes also answer HEAD.
 //
 // # Starting
 //

@@ -26,7 +26,7 @@ const HeaderIDTransazione = "X-Govpay-IdTransazione"
 
 // Base paths of the APIs, as a default GovPay installation serves them
 // ("basic" is the authentication segment: the fake serves every segment
-// GovPay knows, see the package documentation).
+// govpay.NewConfig produces, see the package documentation).
 const (
 	PendenzeBasePath   = "/govpay/backend/api/pendenze/rs/basic/v2"
 	PagamentoBasePath  = "/govpay/frontend/api/pagamento/rs/basic/v2"
@@ -344,93 +344,6 @@ const (
 	kindPage                    // fake payment pages: no auth
 )
 
-type route struct {
-	method  string
-	segs    []string // literal segments or "{name}"
-	op      Operation
-	kind    apiKind
-	noAuth  bool // unknown paths and methods: answered before authentication
-	handler func(c *call)
-}
-
-type router struct {
-	s      *Server
-	routes []route
-}
-
-// handle registers a route. pattern is a path with {name} wildcards; a
-// leading "{auth}" segment after "rs" matches any authentication segment.
-func (rt *router) handle(method, pattern string, op Operation, kind apiKind, h func(c *call)) {
-	rt.routes = append(rt.routes, route{method: method, segs: strings.Split(strings.Trim(pattern, "/"), "/"), op: op, kind: kind, handler: h})
-}
-
-var authSegments = map[string]bool{"basic": true, "ssl": true, "header": true, "spid": true, "public": true, "oauth2": true}
-
-func (r route) match(segs []string) (map[string]string, bool) {
-	if len(segs) != len(r.segs) {
-		return nil, false
-	}
-	var vars map[string]string
-	for i, p := range r.segs {
-		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
-			if segs[i] == "" {
-				return nil, false
-			}
-			name := p[1 : len(p)-1]
-			if name == "auth" && !authSegments[segs[i]] {
-				return nil, false
-			}
-			if vars == nil {
-				vars = make(map[string]string)
-			}
-			vars[name] = segs[i]
-			continue
-		}
-		if p != segs[i] {
-			return nil, false
-		}
-	}
-	return vars, true
-}
-
-func splitPath(u *url.URL) []string {
-	raw := strings.Trim(u.EscapedPath(), "/")
-	parts := strings.Split(raw, "/")
-	for i, p := range parts {
-		if v, err := url.PathUnescape(p); err == nil {
-			parts[i] = v
-		}
-	}
-	return parts
-}
-
-func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	segs := splitPath(r.URL)
-	var allowed []string
-	for _, ro := range rt.routes {
-		vars, ok := ro.match(segs)
-		if !ok {
-			continue
-		}
-		if ro.method != r.Method {
-			allowed = append(allowed, ro.method)
-			continue
-		}
-		rt.s.serve(w, r, ro, vars)
-		return
-	}
-	if len(allowed) > 0 {
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		rt.s.serve(w, r, route{kind: kindGovPay, noAuth: true, handler: func(c *call) {
-			c.rep.status = http.StatusMethodNotAllowed
-		}}, nil)
-		return
-	}
-	rt.s.serve(w, r, route{kind: kindGovPay, noAuth: true, handler: func(c *call) {
-		c.fail(errNotFound("risorsa %s inesistente", r.URL.Path))
-	}}, nil)
-}
-
 // ---- request processing ----
 
 // reply is an answer being built.
@@ -446,7 +359,7 @@ type call struct {
 	r    *http.Request
 	op   Operation
 	kind apiKind
-	vars map[string]string
+	auth string // authentication segment of a GovPay API ("" elsewhere)
 	body []byte
 	user string
 	rep  reply
@@ -454,7 +367,8 @@ type call struct {
 	paid string      // id of the payment the request created (FaultPagoPA)
 }
 
-func (c *call) path(name string) string { return c.vars[name] }
+// path returns the decoded value of the {name} wildcard of the route.
+func (c *call) path(name string) string { return c.r.PathValue(name) }
 
 // writeJSON sets a JSON answer.
 func (c *call) writeJSON(status int, v any) {
@@ -480,9 +394,10 @@ func (c *call) fail(e *apiError) {
 }
 
 // serve runs a route with the fake's middleware: recording, counters,
-// fault injection, authentication, transaction id.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, vars map[string]string) {
-	c := &call{s: s, r: r, op: ro.op, kind: ro.kind, vars: vars, rep: reply{header: make(http.Header)}}
+// fault injection, authentication, transaction id. auth is the
+// authentication segment of the GovPay API the path is under.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, auth string) {
+	c := &call{s: s, r: r, op: ro.op, kind: ro.kind, auth: auth, rep: reply{header: make(http.Header)}}
 
 	s.mu.Lock()
 	txn := ""
@@ -494,7 +409,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, vars ma
 		Time:          s.now(),
 		Operation:     ro.op,
 		Method:        r.Method,
-		Path:          r.URL.Path,
+		Path:          receivedPath(r),
 		Query:         cloneValues(r.URL.Query()),
 		Header:        redactHeader(r.Header),
 		IDTransazione: txn,
@@ -602,7 +517,7 @@ func (s *Server) serveAuthenticated(c *call, ro route, faulty bool, fault Fault)
 			return
 		}
 	}
-	if ro.kind == kindGovPay && !ro.noAuth && (c.r.Method == http.MethodPut || c.r.Method == http.MethodPost || c.r.Method == http.MethodPatch) {
+	if ro.kind == kindGovPay && ro.op != "" && (c.r.Method == http.MethodPut || c.r.Method == http.MethodPost || c.r.Method == http.MethodPatch) {
 		// GovPay's resources consume application/json only (also PATCH,
 		// whatever the published spec says): JAX-RS answers 415 otherwise.
 		if mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
@@ -671,14 +586,20 @@ func (s *Server) serveAuthenticated(c *call, ro route, faulty bool, fault Fault)
 	}
 }
 
-// authenticate checks the Basic credentials of a GovPay API call and sets
-// c.user.
+// authenticate checks the credentials of a GovPay API call and sets
+// c.user. The policy is the same for every authentication segment but
+// "public": with WithBasicAuth, HTTP Basic with the server's credentials is
+// required (the fake does not check certificates, SSL headers, principal
+// headers, API keys, SPID headers or tokens: a test that uses those
+// segments runs the server without WithBasicAuth, and then any
+// credentials, or none, are accepted); "public" never requires credentials.
+// The Basic user, when given, is the caller's application (idA2A).
 func (s *Server) authenticate(c *call) *apiError {
 	user, pass, ok := c.r.BasicAuth()
 	if ok {
 		c.user = user
 	}
-	if !s.cfg.auth || c.path("auth") == "public" {
+	if !s.cfg.auth || c.auth == "public" {
 		return nil
 	}
 	if !ok || subtle.ConstantTimeCompare([]byte(user), []byte(s.cfg.user)) != 1 ||
