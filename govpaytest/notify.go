@@ -24,7 +24,10 @@ type NotificationConfig struct {
 	// Version is the API Ente version: 1 (POST /pagamenti/{idDominio}/{iuv}:
 	// an activation with rt null, then the outcome) or 2 (PUT
 	// /ricevute/{idDominio}/{iuv}/{idRicevuta} once, for successful
-	// payments). Default 2.
+	// payments). Default 2. The v2 receipt's data and dataPagamento are
+	// written in UTC without an offset ("2006-01-02T15:04:05"), as GovPay
+	// 3.9.1 writes them (see pendenze.Ricevuta.UnmarshalEnteV2); the other
+	// timestamps are in Europe/Rome.
 	Version int
 	// Username and Password, when set, are sent with HTTP Basic.
 	Username string
@@ -384,5 +387,16 @@ func (s *Server) esitoJobs(r *rpp) []notifyJob {
 		return nil
 	}
 	path := "/ricevute/" + url.PathEscape(r.key.idDominio) + "/" + url.PathEscape(r.key.iuv) + "/" + url.PathEscape(r.key.ccp)
-	return []notifyJob{s.job(cfg, r, NotificationRicevuta, http.MethodPut, path, s.viewRicevuta(r, apiEnte))}
+	v := s.viewRicevuta(r, apiEnte)
+	// GovPay's API Ente v2 bean formats both java.util.Date fields with
+	// @JsonFormat(pattern="yyyy-MM-dd'T'HH:mm:ss") and no timezone
+	// (it.govpay.ec.v2.beans.Ricevuta, Ricevuta.java:291, :310), through a
+	// mapper with no time zone set (ConverterUtils.java:54-59): Jackson's
+	// default, UTC.
+	v.Data, v.DataPagamento = fmtDateTimeUTC(r.conclusa), fmtDateTimeUTC(r.conclusa)
+	return []notifyJob{s.job(cfg, r, NotificationRicevuta, http.MethodPut, path, v)}
 }
+
+// fmtDateTimeUTC formats t as GovPay writes the timestamps of an API Ente
+// v2 receipt: UTC wall-clock time without an offset.
+func fmtDateTimeUTC(t time.Time) string { return t.UTC().Format(layoutDateTime) }

@@ -115,6 +115,16 @@ func TestNotificationV2RetriesUntilDelivered(t *testing.T) {
 	assert.Equal(t, "ENTRATA", ris["tipo"])
 	assert.NotContains(t, ris, "stato", "API Ente v2 RiscossioneVocePagata has no stato")
 	assert.NotContains(t, ris, "commissioni", "API Ente v2 RiscossioneVocePagata has no commissioni")
+
+	// Timestamps as GovPay 3.9.1 writes them in API Ente v2: UTC, no offset
+	// (Ricevuta.java:291 and :310, ConverterUtils.java:54-59); the receipt
+	// read from API Ragioneria keeps local Rome time.
+	want := ric.Data.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05")
+	assert.Equal(t, want, h.body["data"])
+	assert.Equal(t, want, h.body["dataPagamento"])
+	var rag map[string]any
+	require.NoError(t, json.Unmarshal(ric.JSON, &rag))
+	assert.Equal(t, inRome(ric.Data).Truncate(time.Second).Format("2006-01-02T15:04:05"), rag["data"])
 }
 
 func TestNotificationV1ActivationThenOutcome(t *testing.T) {
