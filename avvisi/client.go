@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/transport"
@@ -126,16 +128,23 @@ func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetO
 		o = collectOptions(opts)
 	}
 	v := govpay.ValidationError{What: "avviso"}
-	if len(idDominio) != 11 || !isDigits(idDominio) {
+	switch {
+	case !plainText(&v, "idDominio", idDominio):
+	case len(idDominio) != 11 || !isDigits(idDominio):
 		v.Add("idDominio", "must be 11 digits (the creditor's codice fiscale)")
 	}
-	n, err := ParseNumeroAvviso(numeroAvviso)
-	if err != nil {
-		v.Add("numeroAvviso", numeroRule(err))
+	var n NumeroAvviso
+	if plainText(&v, "numeroAvviso", numeroAvviso) {
+		var err error
+		if n, err = ParseNumeroAvviso(numeroAvviso); err != nil {
+			v.Add("numeroAvviso", numeroRule(err))
+		}
 	}
-	if len(o.idDebitore) > 35 {
+	if plainText(&v, "idDebitore", o.idDebitore) && len(o.idDebitore) > 35 {
 		v.Add("idDebitore", "must be at most 35 characters")
 	}
+	plainText(&v, "UUID", o.uuid)
+	plainText(&v, "gRecaptchaResponse", o.recaptcha)
 	switch o.lingua {
 	case "", "de", "en", "fr", "sl":
 	default:
@@ -159,13 +168,39 @@ func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetO
 	set("UUID", o.uuid)
 	set("gRecaptchaResponse", o.recaptcha)
 	set("linguaSecondaria", o.lingua)
+	var secrets []string
+	if o.uuid != "" || o.recaptcha != "" {
+		// The UUID opens the notice to whoever holds it and the reCAPTCHA
+		// answer is a one-time token: neither shows in errors or logs.
+		secrets = []string{o.uuid, o.recaptcha}
+	}
 	return transport.Request{
 		Operation: op,
 		Method:    http.MethodGet,
 		Path:      transport.Path("avvisi", idDominio, n.String()),
 		Query:     q,
 		Accept:    accept,
+		Secrets:   secrets,
 	}, nil
+}
+
+// plainText records a violation of field and reports false when s is not
+// valid UTF-8 or holds a control character (C0, DEL, C1). Such a value
+// cannot be what the caller means: the query or path would carry bytes
+// GovPay decodes differently (an invalid sequence becomes U+FFFD), so the
+// identifier could never match the one GovPay stored (it compares idDebitore
+// with the debtor's codUnivoco, AvvisiDAO.java:174, and looks the UUID up
+// as the pendenza's idSessione, AvvisiDAO.java:291).
+func plainText(v *govpay.ValidationError, field, s string) bool {
+	if !utf8.ValidString(s) {
+		v.Add(field, "must be valid UTF-8")
+		return false
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		v.Add(field, "must not contain control characters")
+		return false
+	}
+	return true
 }
 
 // collectOptions applies opts (a function of its own, so that the options
@@ -192,8 +227,10 @@ func numeroRule(err error) string {
 //
 // An unknown notice is a normal result with Stato StatoSconosciuta, not an
 // error. idDominio (11 digits) and numeroAvviso (18 digits, aux digit,
-// check digits) are validated first: a bad one is a *govpay.ValidationError
-// and nothing is sent. GovPay's refusals are a *govpay.Error (403 when the
+// check digits) are validated first, and every identifier (the options'
+// too) must be valid UTF-8 without control characters: a bad one is a
+// *govpay.ValidationError naming it, and nothing is sent. The UUID and the
+// reCAPTCHA answer never show in errors or logs. GovPay's refusals are a *govpay.Error (403 when the
 // caller may not see the notice, 404, …), network failures a
 // *govpay.NetworkError, an unreadable answer a *govpay.DecodeError. Get is
 // retried per the client's RetryPolicy.

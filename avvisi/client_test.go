@@ -459,3 +459,74 @@ func TestNew(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, c)
 }
+
+// TestIdentifiersRefuseControlAndInvalidUTF8: an identifier with invalid
+// UTF-8 or a control character (C0, DEL, C1) is a *govpay.ValidationError
+// naming the field, for Get and PDF, and nothing is sent; the error text
+// never carries the raw bytes.
+func TestIdentifiersRefuseControlAndInvalidUTF8(t *testing.T) {
+	c, mux, _ := setup(t, pendenzeBase)
+	var calls atomic.Int32
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { calls.Add(1) })
+	bad := []struct{ name, v, rule string }{
+		{"NUL", "\x00", "control characters"},
+		{"new line", "\n", "control characters"},
+		{"tab", "\t", "control characters"},
+		{"DEL", "\x7f", "control characters"},
+		{"C1 NEL", "\u0085", "control characters"},
+		{"invalid byte", "\xff", "valid UTF-8"},
+		{"truncated sequence", "\xc3", "valid UTF-8"},
+		{"surrogate", "\xed\xa0\x80", "valid UTF-8"},
+	}
+	for _, b := range bad {
+		cases := []struct {
+			field        string
+			dominio, nav string
+			opts         []avvisi.GetOption
+		}{
+			{"idDominio", "8000213015" + b.v, navOK, nil},
+			{"idDominio", b.v + "80002130153", navOK, nil},
+			{"numeroAvviso", dominio, navOK[:9] + b.v + navOK[9:], nil},
+			{"numeroAvviso", dominio, navOK + b.v, nil},
+			{"idDebitore", dominio, navOK, []avvisi.GetOption{avvisi.WithIDDebitore("RSSMRA80A01H501U" + b.v)}},
+			{"UUID", dominio, navOK, []avvisi.GetOption{avvisi.WithUUID("uuid-1" + b.v)}},
+			{"gRecaptchaResponse", dominio, navOK, []avvisi.GetOption{avvisi.WithRecaptcha(b.v + "03AGdBq2")}},
+		}
+		for _, tc := range cases {
+			t.Run(b.name+"/"+tc.field, func(t *testing.T) {
+				for _, call := range []func() error{
+					func() error { _, err := c.Get(t.Context(), tc.dominio, tc.nav, tc.opts...); return err },
+					func() error { _, err := c.PDF(t.Context(), tc.dominio, tc.nav, tc.opts...); return err },
+				} {
+					err := call()
+					var ve *govpay.ValidationError
+					require.ErrorAs(t, err, &ve)
+					require.Len(t, ve.Violations, 1, "%v", err)
+					assert.Equal(t, tc.field, ve.Violations[0].Field)
+					assert.Contains(t, ve.Violations[0].Rule, b.rule)
+					assert.NotContains(t, err.Error(), b.v, "the raw bytes are not echoed")
+				}
+			})
+		}
+	}
+	assert.Zero(t, calls.Load(), "an invalid request reached the server")
+}
+
+// TestPerRequestSecretsRedacted: the UUID and the reCAPTCHA answer, sent in
+// the query, never show in the error of an answer that echoes them.
+func TestPerRequestSecretsRedacted(t *testing.T) {
+	c, mux, _ := setup(t, pendenzeBase)
+	const uuid, recaptcha = "uuid-5e1f0c2a9b7d4e31", "03AGdBq25-recaptcha-answer"
+	mux.HandleFunc("/avvisi/", func(w http.ResponseWriter, r *http.Request) {
+		fault(w, http.StatusForbidden, "AUTORIZZAZIONE", "403000", "query "+r.URL.RawQuery+" uuid "+r.URL.Query().Get("UUID")+" captcha "+r.URL.Query().Get("gRecaptchaResponse"))
+	})
+	_, err := c.Get(t.Context(), dominio, navOK, avvisi.WithUUID(uuid), avvisi.WithRecaptcha(recaptcha))
+	var gerr *govpay.Error
+	require.ErrorAs(t, err, &gerr)
+	assert.Equal(t, http.StatusForbidden, gerr.StatusCode)
+	for _, text := range []string{err.Error(), gerr.Descrizione} {
+		assert.NotContains(t, text, uuid)
+		assert.NotContains(t, text, recaptcha)
+		assert.Contains(t, text, "[REDACTED]")
+	}
+}
