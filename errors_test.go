@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -232,4 +233,42 @@ func TestValidationError(t *testing.T) {
 		err.Error())
 	assert.Equal(t, "govpay: invalid input: x: y", (&govpay.ValidationError{Violations: []govpay.Violation{{"x", "y"}}}).Error())
 	assert.Equal(t, "rule only", govpay.Violation{Rule: "rule only"}.String())
+}
+
+// TestErrorRedirectAndRetryAfter: an unexpected redirect names its target
+// and says it was not followed; a server's Retry-After is in the sentence;
+// the payment Location of a non-3xx error is not presented as a redirect.
+func TestErrorRedirectAndRetryAfter(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *govpay.Error
+		want string
+	}{
+		{
+			"unexpected redirect",
+			&govpay.Error{Operation: "avvisi.Get", StatusCode: 302, Location: "https://login.example/sso"},
+			`govpay: avvisi.Get: GovPay answered 302 Found (redirect to "https://login.example/sso", not followed)`,
+		},
+		{
+			"redirect without Location",
+			&govpay.Error{Operation: "avvisi.Get", StatusCode: 307},
+			"govpay: avvisi.Get: GovPay answered 307 Temporary Redirect",
+		},
+		{
+			"Retry-After beyond the policy",
+			&govpay.Error{Operation: "pendenze.Get", StatusCode: 429, RetryAfter: 2 * time.Minute},
+			"govpay: pendenze.Get: GovPay answered 429 Too Many Requests (retry after 2m0s)",
+		},
+		{
+			"payment location of a 502 is not a redirect",
+			&govpay.Error{Operation: "pagamenti.Start", StatusCode: 502, ID: "P1", Location: "/pagamenti/P1"},
+			"govpay: pagamenti.Start: GovPay answered 502 Bad Gateway (payment P1 was created)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.err.Error())
+		})
+	}
+	assert.ErrorIs(t, &govpay.Error{StatusCode: 429, RetryAfter: time.Hour}, govpay.ErrTooManyRequests)
 }
