@@ -131,33 +131,41 @@ func (r *Ricevuta) Chiave() string {
 // JacksonJsonProviderCustomized with the JVM's zone, writes local time:
 // decode its receipts with json.Unmarshal.
 func (r *Ricevuta) UnmarshalEnteV2(b []byte) error {
-	if err := json.Unmarshal(b, r); err != nil {
+	// One pass: the outer fields shadow the embedded ones of the same JSON
+	// name, so only data and dataPagamento take the UTC reading.
+	w := struct {
+		*ricevutaFields
+		Data          enteV2DateTime `json:"data"`
+		DataPagamento enteV2DateTime `json:"dataPagamento"`
+	}{ricevutaFields: (*ricevutaFields)(r), Data: enteV2DateTime(r.Data), DataPagamento: enteV2DateTime(r.DataPagamento)}
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	var ts struct {
-		Data          json.RawMessage `json:"data"`
-		DataPagamento json.RawMessage `json:"dataPagamento"`
-	}
-	if err := json.Unmarshal(b, &ts); err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		raw json.RawMessage
-		dst *govpay.DateTime
-	}{{ts.Data, &r.Data}, {ts.DataPagamento, &r.DataPagamento}} {
-		var s string
-		if isNull(f.raw) || json.Unmarshal(f.raw, &s) != nil {
-			continue // null, or a form json.Unmarshal already judged
-		}
+	r.Data, r.DataPagamento = govpay.DateTime(w.Data), govpay.DateTime(w.DataPagamento)
+	return nil
+}
+
+// ricevutaFields is Ricevuta without its methods, for embedding.
+type ricevutaFields Ricevuta
+
+// enteV2DateTime decodes a timestamp of an API Ente v2 receipt: UTC when
+// it has a time of day and no offset, else as govpay.DateTime does.
+type enteV2DateTime govpay.DateTime
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *enteV2DateTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if !isNull(b) && json.Unmarshal(b, &s) == nil {
 		t, ok, err := parseUTCWallClock(s)
 		if err != nil {
 			return err
 		}
 		if ok {
-			*f.dst = govpay.NewDateTime(t)
+			*d = enteV2DateTime(govpay.NewDateTime(t))
+			return nil
 		}
 	}
-	return nil
+	return (*govpay.DateTime)(d).UnmarshalJSON(b)
 }
 
 // wallClockLayouts are the timestamp forms without an offset and with a

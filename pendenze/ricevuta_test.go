@@ -316,7 +316,9 @@ func TestRicevutaUnmarshalEnteV2Timestamps(t *testing.T) {
 		return []byte(`{"dominio":{"idDominio":"01234567890"},"iuv":"01000000000012345","idRicevuta":"r1",` +
 			`"importo":10.00,"esito":"ESEGUITO","data":` + data + `,"dataPagamento":` + dataPagamento + `}`)
 	}
-	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time { return time.Date(y, mo, d, h, mi, s, 0, time.UTC) }
+	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
+	}
 	tests := []struct {
 		name            string
 		data, dataPag   string
