@@ -105,8 +105,8 @@ func ExampleClient_Put() {
 	fmt.Println("created:", car.Created)
 
 	bad := tari(govpay.Euro(120))
-	bad.Importo = govpay.Euro(100) // not the sum of the voci
-	bad.SoggettoPagatore.Tipo = "X"
+	bad.Importo = govpay.Euro(100)                // not the sum of the voci
+	bad.SoggettoPagatore.Cellulare = "3331234567" // GovPay wants "+39 333-1234567"
 	_, err = c.Put(ctx, "GESTIONALE", "TARI-2026-43", bad)
 	var ve *govpay.ValidationError
 	if errors.As(err, &ve) {
@@ -117,7 +117,7 @@ func ExampleClient_Put() {
 	// Output:
 	// created: true avviso: 3010 0000 0000 0018 61
 	// created: false
-	// invalid: soggettoPagatore.tipo
+	// invalid: soggettoPagatore.cellulare
 	// invalid: importo
 }
 

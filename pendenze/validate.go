@@ -610,6 +610,12 @@ func checkSoggetto(v *govpay.ValidationError, field string, s Soggetto, strict b
 		cp.Identificativo = "ANONIMO"
 	}
 	if !strict {
+		// GovPay's TipoSoggetto.fromValue turns an unknown tipo into null
+		// (TipoSoggetto.java:58-66, a Jackson @JsonCreator) and the payer
+		// is stored without tipo: accepted; strict mode refuses it.
+		if cp.Tipo != govpay.SoggettoFisico && cp.Tipo != govpay.SoggettoGiuridico {
+			cp.Tipo = ""
+		}
 		v.Merge(field, cp.Validate())
 	} else {
 		v.Merge(field, s.Validate())

@@ -275,7 +275,7 @@ func badInputs() []badInput {
 		{area: "pendenza", name: "causale missing", call: put(pendenza(func(p *pendenze.Pendenza) { p.Causale = "" })), field: "causale"},
 		{area: "pendenza", name: "causale of 141 characters", call: put(pendenza(func(p *pendenze.Pendenza) { p.Causale = strings.Repeat("à", 141) })), field: "causale"},
 		{area: "pendenza", name: "idTipoPendenza with a space", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDTipoPendenza = "TARI 2026" })), field: "idTipoPendenza"},
-		{area: "pendenza", name: "soggetto tipo X", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Tipo = "X" })), field: "soggettoPagatore.tipo"},
+		{area: "pendenza", name: "soggetto civico of 17 characters", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Civico = strings.Repeat("1", 17) })), field: "soggettoPagatore.civico"},
 		{area: "pendenza", name: "soggetto identificativo of 17 characters", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Identificativo = okCF + "X" })), field: "soggettoPagatore.identificativo"},
 		{area: "pendenza", name: "soggetto nazione lowercase", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Nazione = "it" })), field: "soggettoPagatore.nazione"},
 		{area: "pendenza", name: "soggetto e-mail without @", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Email = "mario.rossi" })), field: "soggettoPagatore.email"},
