@@ -441,11 +441,5 @@ func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q u
 // notAsked is the *govpay.DecodeError of a successful answer that describes
 // another resource than the one asked: field is the first that differs.
 func notAsked(op string, resp *http.Response, field string) error {
-	return &govpay.DecodeError{
-		Operation:     op,
-		StatusCode:    resp.StatusCode,
-		ContentType:   resp.Header.Get("Content-Type"),
-		IDTransazione: resp.Header.Get(transport.HeaderIDTransazione),
-		Err:           fmt.Errorf("the answer is not the resource asked: %s differs", field),
-	}
+	return transport.DecodeFailure(op, resp, fmt.Errorf("the answer is not the resource asked: %s differs", field))
 }

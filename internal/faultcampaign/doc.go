@@ -14,8 +14,10 @@
 // timeout (not served, or served and answered late), a context deadline,
 // a body that stalls after the headers, a truncated body, a proxy's HTML
 // error page, a wrong content type, a proxy's 10 MB error page, the right
-// answer grown to 10 MB, a 10 MB JSON document that is not the answer, and
-// a context cancelled while the client waits to retry (or while a request
+// answer grown to 10 MB, a 10 MB JSON document that is not the answer, an
+// answer describing something not asked (a list item that does not match
+// the filter, a resource with another identity), a page with more items
+// than asked, and a context cancelled while the client waits to retry (or while a request
 // that is never repeated is in flight).
 //
 // The expected outcome of every operation under every fault is written in
@@ -55,7 +57,12 @@
 //
 // # Faults not provided by govpaytest
 //
-// A middleware in front of the fake makes four faults of its own: a body
+// A middleware in front of the fake makes six faults of its own: an answer
+// rewritten to describe something not asked (foreign: the field an
+// operation filters on, or its identity, set to "ALTRO" in a copy of the
+// first item or in the resource) or to hold one more item than the page
+// size asked (overfull; the test fails if the fault changed no answer of
+// an operation it applies to), a body
 // that stalls after the headers (govpaytest's Latency delays the whole
 // answer), an answer held back until the client has given up although the
 // request was served (govpaytest's Latency ends, without serving the

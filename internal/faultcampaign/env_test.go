@@ -3,6 +3,7 @@ package faultcampaign
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -302,7 +303,82 @@ const (
 	// to 10 MB without changing its meaning: a JSON object gets a 10 MB
 	// unknown field, other bodies (PDF, XML) 10 MB of trailing new lines.
 	mwInflate
+	// mwForeign lets the fake serve the request and makes its answer
+	// describe something not asked: a list gets, after its first item, a
+	// copy of it whose field (the middleware's field, a dotted JSON path)
+	// is "ALTRO"; a single resource gets that field changed.
+	mwForeign
+	// mwOverfull lets the fake serve the request and repeats the first
+	// item of its list until the page holds one more item than the
+	// risultatiPerPagina asked (25 when not asked, GovPay's default).
+	mwOverfull
 )
+
+// rewrite returns body (a JSON answer to r) changed by fault f (mwForeign or
+// mwOverfull) on field; ok is false when there was nothing to change.
+func rewrite(f mwFault, r *http.Request, body []byte, field string) (out []byte, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // amounts stay exact
+	var doc map[string]any
+	if dec.Decode(&doc) != nil {
+		return body, false
+	}
+	items, _ := doc["risultati"].([]any)
+	switch {
+	case f == mwOverfull && len(items) > 0:
+		per, err := strconv.Atoi(r.URL.Query().Get("risultatiPerPagina"))
+		if err != nil || per < 1 {
+			per = 25
+		}
+		for len(items) <= per {
+			items = append(items, items[0])
+		}
+		doc["risultati"] = items
+	case f == mwForeign && len(items) > 0:
+		first, _ := items[0].(map[string]any)
+		foreign := deepCopy(first)
+		if !setPath(foreign, field, "ALTRO") {
+			return body, false
+		}
+		doc["risultati"] = append(items, foreign)
+	case f == mwForeign && items == nil:
+		if !setPath(doc, field, "ALTRO") {
+			return body, false
+		}
+	default:
+		return body, false
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body, false
+	}
+	return out, true
+}
+
+// setPath sets the string at the dotted path in m; false when the path does
+// not lead to a field of an object.
+func setPath(m map[string]any, path, v string) bool {
+	head, rest, nested := strings.Cut(path, ".")
+	if m == nil || path == "" {
+		return false
+	}
+	if !nested {
+		m[head] = v
+		return true
+	}
+	sub, _ := m[head].(map[string]any)
+	return setPath(sub, rest, v)
+}
+
+// deepCopy copies a decoded JSON object.
+func deepCopy(m map[string]any) map[string]any {
+	b, _ := json.Marshal(m)
+	var out map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	_ = dec.Decode(&out)
+	return out
+}
 
 // inflate returns body grown to at least 10 MB, meaning the same.
 func inflate(body []byte) []byte {
@@ -344,6 +420,10 @@ type middleware struct {
 	path    string // substring of the request path
 	count   int
 	hold    time.Duration
+	// field is the dotted JSON path mwForeign changes; rewritten counts
+	// the answers mwForeign and mwOverfull changed.
+	field     string
+	rewritten int
 	// answered counts the requests the middleware answered itself, by
 	// "METHOD path".
 	answered map[string]int
@@ -370,6 +450,33 @@ func (m *middleware) arm(f mwFault, method, path string, count int, hold time.Du
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.fault, m.method, m.path, m.count, m.hold = f, method, path, count, hold
+}
+
+// armRewrite makes the next answer to method and path (a substring) go
+// through fault f (mwForeign or mwOverfull) on field.
+func (m *middleware) armRewrite(f mwFault, method, path, field string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fault, m.method, m.path, m.count, m.field = f, method, path, 1, field
+}
+
+func (m *middleware) fieldOf() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.field
+}
+
+func (m *middleware) rewrote() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rewritten++
+}
+
+// rewrites returns how many answers mwForeign and mwOverfull changed.
+func (m *middleware) rewrites() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rewritten
 }
 
 // readBodies makes the middleware read every request body before the fake
@@ -444,6 +551,24 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if b.status == 0 {
 			b.status = http.StatusOK
 		}
+		w.WriteHeader(b.status)
+		_, _ = w.Write(b.body)
+	case mwForeign, mwOverfull:
+		b := &bufferWriter{header: http.Header{}}
+		m.next.ServeHTTP(b, r)
+		if b.status == 0 {
+			b.status = http.StatusOK
+		}
+		if b.status == http.StatusOK {
+			if out, ok := rewrite(f, r, b.body, m.fieldOf()); ok {
+				b.body = out
+				m.rewrote()
+			}
+		}
+		for k, v := range b.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
 		w.WriteHeader(b.status)
 		_, _ = w.Write(b.body)
 	case mwHugePage:

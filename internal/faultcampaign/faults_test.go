@@ -118,6 +118,18 @@ var faults = []fault{
 	{name: "10MB-json", doc: "200 with a 10 MB JSON object ({\"risultati\":[],\"padding\":\"xxx…\"}) instead of the answer (×1)",
 		inject: inject(govpaytest.Fault{Kind: govpaytest.FaultHugeBody, Size: 10 << 20}, 1),
 		heavy:  true},
+	{name: "foreign", doc: "request served, the answer describes something not asked: a list gets a copy of its first item with the operation's filtered field changed, a single resource gets its identity changed (×1; operations without such a field: answer unchanged)",
+		inject: func(e *env, o operation) {
+			if o.foreign != "" {
+				e.mw.armRewrite(mwForeign, o.method, o.path, o.foreign)
+			}
+		}},
+	{name: "overfull", doc: "request served, the page repeats its first item up to one more than the risultatiPerPagina asked (×1; operations without a list: answer unchanged)",
+		inject: func(e *env, o operation) {
+			if o.list {
+				e.mw.armRewrite(mwOverfull, o.method, o.path, "")
+			}
+		}},
 	{name: "cancel", doc: "context cancelled while waiting to retry after a 429 Retry-After: 2 (retried operations) or while the request is in flight (others)",
 		inject: func(e *env, o operation) {
 			if o.once {

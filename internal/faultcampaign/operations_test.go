@@ -50,6 +50,14 @@ type operation struct {
 	// read (a JSON object, a document checked by media type, a payment
 	// start): under -race only they run the heavy faults.
 	raceHeavy bool
+	// foreign is the dotted JSON path of the field the foreign fault
+	// changes: in every item of a list, the field the operation filters
+	// on; in a single resource, its identity ("" leaves the answer as it
+	// is).
+	foreign string
+	// list marks the operations that read a paginated list (the overfull
+	// fault).
+	list bool
 	// prepare sets up the state (faults are not armed yet) and returns
 	// the call to make.
 	prepare func(ctx context.Context, e *env) runFunc
@@ -141,7 +149,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.List", op: govpaytest.OpListPendenze, method: http.MethodGet, path: "/pendenze",
+	{name: "pendenze.List", list: true, foreign: "idA2A", op: govpaytest.OpListPendenze, method: http.MethodGet, path: "/pendenze",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			l := e.addPendenza("P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -198,7 +206,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.ListRPP", op: govpaytest.OpListRpp, method: http.MethodGet, path: "/rpp",
+	{name: "pendenze.ListRPP", list: true, foreign: "pendenza.idPendenza", op: govpaytest.OpListRpp, method: http.MethodGet, path: "/rpp",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -264,7 +272,7 @@ var operations = []operation{
 	withRaceHeavy(startOp("pagamenti.Start+idsp", govpaytest.ModeLegacy, true)),
 	startOp("pagamenti.Start/bridge+idsp", govpaytest.ModeBridge, true),
 	startOp("pagamenti.Start/302+idsp", govpaytest.ModeBridge302, true),
-	{name: "pagamenti.Get", op: govpaytest.OpGetPagamento, method: http.MethodGet, path: "/pagamenti/",
+	{name: "pagamenti.Get", foreign: "id", op: govpaytest.OpGetPagamento, method: http.MethodGet, path: "/pagamenti/",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -278,7 +286,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pagamenti.GetByIDSession", op: govpaytest.OpGetPagamentoByIDSession, method: http.MethodGet, path: "/byIdSession/",
+	{name: "pagamenti.GetByIDSession", foreign: "idSessionePsp", op: govpaytest.OpGetPagamentoByIDSession, method: http.MethodGet, path: "/byIdSession/",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -292,7 +300,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pagamenti.List", op: govpaytest.OpListPagamenti, method: http.MethodGet, path: "/pagamenti",
+	{name: "pagamenti.List", list: true, foreign: "idSessionePortale", op: govpaytest.OpListPagamenti, method: http.MethodGet, path: "/pagamenti",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -306,7 +314,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pagamenti.Posizione", op: govpaytest.OpPosizione, method: http.MethodGet, path: "/pendenze",
+	{name: "pagamenti.Posizione", list: true, foreign: "soggettoPagatore.identificativo", op: govpaytest.OpPosizione, method: http.MethodGet, path: "/pendenze",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			l := e.addPendenza("P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -320,7 +328,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pagamenti.Wait", op: govpaytest.OpGetPagamento, method: http.MethodGet, path: "/pagamenti/", deadline: waitDeadline,
+	{name: "pagamenti.Wait", foreign: "id", op: govpaytest.OpGetPagamento, method: http.MethodGet, path: "/pagamenti/", deadline: waitDeadline,
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -378,7 +386,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "ricevute.Find", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
+	{name: "ricevute.Find", list: true, foreign: "iuv", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -392,7 +400,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "ricevute.Get", op: govpaytest.OpGetRicevuta, method: http.MethodGet, path: "/ricevute/",
+	{name: "ricevute.Get", foreign: "idRicevuta", op: govpaytest.OpGetRicevuta, method: http.MethodGet, path: "/ricevute/",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -420,7 +428,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "Resolver/legacy", op: govpaytest.OpGetPagamento, method: http.MethodGet, path: "/pagamenti/",
+	{name: "Resolver/legacy", foreign: "id", op: govpaytest.OpGetPagamento, method: http.MethodGet, path: "/pagamenti/",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -434,7 +442,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "Resolver.ResolveNotices", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
+	{name: "Resolver.ResolveNotices", list: true, foreign: "iuv", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payCheckout(ctx, "P1")
 			req, err := e.setup.checkout2.Prepare(ctx, p.cart, checkoutOptions(2))
@@ -452,7 +460,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "Resolver/checkout", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
+	{name: "Resolver/checkout", list: true, foreign: "iuv", op: govpaytest.OpListRicevute, method: http.MethodGet, path: "/ricevute",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payCheckout(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {

@@ -353,14 +353,10 @@ func skip(dec *json.Decoder) error {
 	}
 }
 
+// decodeError is a *govpay.DecodeError of resp, its header text redacted
+// like every error built from an answer.
 func decodeError(op string, resp *http.Response, err error) *govpay.DecodeError {
-	return &govpay.DecodeError{
-		Operation:     op,
-		StatusCode:    resp.StatusCode,
-		ContentType:   resp.Header.Get("Content-Type"),
-		IDTransazione: resp.Header.Get(transport.HeaderIDTransazione),
-		Err:           err,
-	}
+	return transport.DecodeFailure(op, resp, err)
 }
 
 // expectJSON accepts what transport.DecodeJSON accepts: no content type,
