@@ -99,23 +99,34 @@ func newEnv(t *testing.T, mode portale.Mode, apiEnte int) *env {
 	t.Cleanup(gest.Close)
 
 	// The fake GovPay, notifying the gestionale.
-	fm, err := portale.FakeMode(mode)
-	require.NoError(t, err)
-	cred := portale.FakeCredentials{User: "portale-e2e", Password: "segreto-e2e", CheckoutKey: "chiave-e2e"}
-	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(fm),
-		govpaytest.WithBasicAuth(cred.User, cred.Password), govpaytest.WithSubscriptionKey(cred.CheckoutKey),
-		govpaytest.WithNotifications(govpaytest.NotificationConfig{URL: gest.URL + "/ente", Version: apiEnte,
-			Username: "govpay", Password: "notifiche-e2e"}))
-	t.Cleanup(fake.Close)
+	fake := newFake(t, mode, govpaytest.WithNotifications(govpaytest.NotificationConfig{URL: gest.URL + "/ente", Version: apiEnte,
+		Username: "govpay", Password: "notifiche-e2e"}))
 
 	// The portal (examples/portal).
 	srv := httptest.NewUnstartedServer(nil)
-	app, err := portale.NewApp(portale.FakeConfig(fake, mode, "http://"+srv.Listener.Addr().String(), cred))
+	cfg := portale.FakeConfig(fake, mode, "http://"+srv.Listener.Addr().String(), fakeCred)
+	cfg.Avvii, err = portale.NewDirStore(t.TempDir())
+	require.NoError(t, err)
+	app, err := portale.NewApp(cfg)
 	require.NoError(t, err)
 	srv.Config.Handler = app
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return &env{fake: fake, portal: srv, reg: reg}
+}
+
+// fakeCred are the credentials of the fake GovPay of every test.
+var fakeCred = portale.FakeCredentials{User: "portale-e2e", Password: "segreto-e2e", CheckoutKey: "chiave-e2e"}
+
+// newFake starts the fake GovPay a portal in mode needs, with fakeCred.
+func newFake(t *testing.T, mode portale.Mode, opts ...govpaytest.Option) *govpaytest.Server {
+	t.Helper()
+	fm, err := portale.FakeMode(mode)
+	require.NoError(t, err)
+	fake := govpaytest.NewServer(append([]govpaytest.Option{govpaytest.WithDemoData(), govpaytest.WithMode(fm),
+		govpaytest.WithBasicAuth(fakeCred.User, fakeCred.Password), govpaytest.WithSubscriptionKey(fakeCred.CheckoutKey)}, opts...)...)
+	t.Cleanup(fake.Close)
+	return fake
 }
 
 type testWriter struct{ t *testing.T }
@@ -159,6 +170,17 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	require.NoError(t, err, "text of %s", sel)
 	return s
+}
+
+// fetchReceipt downloads, in the page, the first receipt link of the
+// outcome page: "status|content type|first 5 bytes".
+func fetchReceipt(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`fetch(document.querySelector("a.ricevuta").href).then(async r => r.status + "|" + r.headers.get("content-type") + "|" + (await r.text()).slice(0, 5))`,
+		chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	return got
 }
 
 func euroIT(s string) string { return strings.Replace(s, ".", ",", 1) + " €" }
@@ -274,11 +296,7 @@ func TestPayTwoItemCartInTheBrowser(t *testing.T) {
 			assert.Len(t, links, 2, "a receipt per debt")
 
 			// The receipt downloads as a PDF with the browser's session.
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-				`fetch(document.querySelector("a.ricevuta").href).then(async r => r.status + "|" + r.headers.get("content-type") + "|" + (await r.text()).slice(0, 5))`,
-				chromedp.EvalAwaitPromise))
-			require.NoError(t, err)
-			assert.Equal(t, "200|application/pdf|%PDF-", got)
+			assert.Equal(t, "200|application/pdf|%PDF-", fetchReceipt(t, ctx))
 
 			// Back to the position: the debt is paid.
 			require.NoError(t, chromedp.Do(ctx,

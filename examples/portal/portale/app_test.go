@@ -36,13 +36,30 @@ type harness struct {
 
 var testCred = portale.FakeCredentials{User: "portale-test", Password: "segreto-di-prova", CheckoutKey: "chiave-checkout"}
 
-func newHarness(t *testing.T, mode portale.Mode) *harness {
+// modes are the payment modes with the path of the fake's payment page.
+var modes = []struct {
+	mode portale.Mode
+	page string
+}{
+	{portale.ModeLegacy, "/wisp/"},
+	{portale.ModeBridge, "/checkout/"},
+	{portale.ModeCheckout, "/checkout/"},
+}
+
+// newFake starts the fake GovPay a portal in mode needs.
+func newFake(t *testing.T, mode portale.Mode) *govpaytest.Server {
 	t.Helper()
 	fm, err := portale.FakeMode(mode)
 	require.NoError(t, err)
 	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(fm),
 		govpaytest.WithBasicAuth(testCred.User, testCred.Password), govpaytest.WithSubscriptionKey(testCred.CheckoutKey))
 	t.Cleanup(fake.Close)
+	return fake
+}
+
+func newHarness(t *testing.T, mode portale.Mode) *harness {
+	t.Helper()
+	fake := newFake(t, mode)
 	dir := t.TempDir()
 	store, err := portale.NewDirStore(dir)
 	require.NoError(t, err)
@@ -388,14 +405,7 @@ func (h *harness) pay(pagePath string) (string, []govpaytest.Pendenza) {
 }
 
 func TestPayAndOutcome(t *testing.T) {
-	for _, tc := range []struct {
-		mode portale.Mode
-		page string
-	}{
-		{portale.ModeLegacy, "/wisp/"},
-		{portale.ModeBridge, "/checkout/"},
-		{portale.ModeCheckout, "/checkout/"},
-	} {
+	for _, tc := range modes {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			h := newHarness(t, tc.mode)
 			page, paid := h.pay(tc.page)
@@ -605,20 +615,9 @@ func mustURL(s string) *url.URL {
 // neither the session nor anything of the payment in memory, and resolves
 // it.
 func TestOutcomeOnAnotherReplica(t *testing.T) {
-	for _, tc := range []struct {
-		mode portale.Mode
-		page string
-	}{
-		{portale.ModeLegacy, "/wisp/"},
-		{portale.ModeBridge, "/checkout/"},
-		{portale.ModeCheckout, "/checkout/"},
-	} {
+	for _, tc := range modes {
 		t.Run(string(tc.mode), func(t *testing.T) {
-			fm, err := portale.FakeMode(tc.mode)
-			require.NoError(t, err)
-			fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(fm),
-				govpaytest.WithBasicAuth(testCred.User, testCred.Password), govpaytest.WithSubscriptionKey(testCred.CheckoutKey))
-			t.Cleanup(fake.Close)
+			fake := newFake(t, tc.mode)
 			dir := t.TempDir()
 			storeA, err := portale.NewDirStore(dir)
 			require.NoError(t, err)

@@ -1,0 +1,242 @@
+package e2e_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/examples/portal/portale"
+	"github.com/govpaygo/govpay/govpaytest"
+)
+
+// The environment of a portal replica run as a child process (see
+// TestMain): when envReplica is set, the test binary serves one portal and
+// nothing else.
+const (
+	envReplica    = "GOVPAY_E2E_REPLICA" // the payment mode
+	envPagamento  = "GOVPAY_E2E_PAGAMENTO_URL"
+	envRagioneria = "GOVPAY_E2E_RAGIONERIA_URL"
+	envCheckout   = "GOVPAY_E2E_CHECKOUT_URL"
+	envPublic     = "GOVPAY_E2E_PUBLIC_URL"
+	envStore      = "GOVPAY_E2E_STORE"
+	envUser       = "GOVPAY_E2E_USER"
+	envPassword   = "GOVPAY_E2E_PASSWORD"
+	envKey        = "GOVPAY_E2E_CHECKOUT_KEY"
+)
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(envReplica); mode != "" {
+		if err := serveReplica(portale.Mode(mode)); err != nil {
+			fmt.Fprintln(os.Stderr, "replica:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// serveReplica runs one portal in this process, configured from the
+// environment, prints "listening <addr>" and serves until killed.
+func serveReplica(mode portale.Mode) error {
+	store, err := portale.NewDirStore(os.Getenv(envStore))
+	if err != nil {
+		return err
+	}
+	app, err := portale.NewApp(portale.Config{
+		Mode:            mode,
+		PagamentoURL:    os.Getenv(envPagamento),
+		RagioneriaURL:   os.Getenv(envRagioneria),
+		GovPayOptions:   []govpay.Option{govpay.WithInsecureRedirect(), govpay.WithBasicAuth(os.Getenv(envUser), os.Getenv(envPassword))},
+		CheckoutURL:     os.Getenv(envCheckout),
+		CheckoutKey:     os.Getenv(envKey),
+		CheckoutOptions: []govpay.Option{govpay.WithInsecureRedirect()},
+		PublicURL:       os.Getenv(envPublic),
+		Ente:            "Comune Dimostrativo",
+		Avvii:           store,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("listening %s\n", ln.Addr())
+	return (&http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+}
+
+// replica is a portal running in a child process.
+type replica struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+// startReplica runs a portal in a new process (this test binary, see
+// TestMain) on the fake, with the payment store in dir, behind publicURL.
+func startReplica(t *testing.T, fake *govpaytest.Server, mode portale.Mode, publicURL, dir string) *replica {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(),
+		envReplica+"="+string(mode),
+		envPagamento+"="+fake.PagamentoURL(),
+		envRagioneria+"="+fake.RagioneriaURL(),
+		envCheckout+"="+fake.CheckoutV2URL(),
+		envPublic+"="+publicURL,
+		envStore+"="+dir,
+		envUser+"="+fakeCred.User,
+		envPassword+"="+fakeCred.Password,
+		envKey+"="+fakeCred.CheckoutKey,
+	)
+	cmd.Stderr = testWriter{t}
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	r := &replica{cmd: cmd}
+	t.Cleanup(r.stop)
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err, "the replica did not start")
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
+	require.True(t, ok, "replica said %q", line)
+	r.addr = addr
+	t.Logf("replica pid %d on %s", cmd.Process.Pid, addr)
+	return r
+}
+
+// stop kills the replica's process (a crash: nothing is flushed or handed
+// over) and waits for it.
+func (r *replica) stop() {
+	if r.cmd.ProcessState != nil {
+		return
+	}
+	_ = r.cmd.Process.Kill()
+	_ = r.cmd.Wait()
+}
+
+// balancer is the load balancer in front of the replicas: it sends every
+// request to the current one.
+type balancer struct {
+	srv     *httptest.Server
+	current atomic.Pointer[httputil.ReverseProxy]
+}
+
+func newBalancer(t *testing.T) *balancer {
+	b := &balancer{}
+	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := b.current.Load()
+		if p == nil {
+			http.Error(w, "no replica", http.StatusBadGateway)
+			return
+		}
+		p.ServeHTTP(w, r)
+	}))
+	t.Cleanup(b.srv.Close)
+	return b
+}
+
+func (b *balancer) route(r *replica) {
+	u := &url.URL{Scheme: "http", Host: r.addr}
+	b.current.Store(httputil.NewSingleHostReverseProxy(u))
+}
+
+// TestReturnToAnotherReplica starts a payment in the browser on one portal
+// process and brings the payer back to a second, fresh portal process
+// behind the same address (a load balancer, or a restart): the two share
+// only the fake GovPay and the payment store's directory. The first process
+// is killed while the payer is on the payment page; the second never saw
+// the payer's session, and resolves the payment from the stored Avvio.
+func TestReturnToAnotherReplica(t *testing.T) {
+	bctx := browser(t)
+	for _, tc := range []struct {
+		mode portale.Mode
+		page string
+	}{
+		{portale.ModeLegacy, "/wisp/"},
+		{portale.ModeBridge, "/checkout/"},
+		{portale.ModeCheckout, "/checkout/"},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			fake := newFake(t, tc.mode)
+			dir := t.TempDir()
+			lb := newBalancer(t)
+			a := startReplica(t, fake, tc.mode, lb.srv.URL, dir)
+			lb.route(a)
+
+			var debt govpaytest.Pendenza
+			for _, p := range fake.Pendenze() {
+				if p.Debitore == govpaytest.DemoCodiceFiscale && debt.IDPendenza == "" {
+					debt = p
+				}
+			}
+			require.NotEmpty(t, debt.IDPendenza)
+
+			ctx, cancel := chromedp.NewContext(bctx)
+			defer cancel()
+			ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
+			defer cancelTimeout()
+
+			// On replica A: log in, put a debt in the cart, pay.
+			require.NoError(t, chromedp.Do(ctx,
+				chromedp.Navigate(lb.srv.URL+"/"),
+				chromedp.WaitVisible(chromedp.ID("accesso")),
+				chromedp.SendKeys(chromedp.ID("cf"), govpaytest.DemoCodiceFiscale),
+				chromedp.Click(chromedp.ID("accedi")),
+				chromedp.WaitVisible(chromedp.ID("posizione")),
+				chromedp.Click(chromedp.ID("aggiungi-"+debt.IDPendenza)),
+				chromedp.WaitVisible(chromedp.CSS("#carrello tbody tr")),
+				chromedp.Click(chromedp.ID("paga")),
+				chromedp.WaitVisible(chromedp.ID("annulla")), // the fake's payment page
+			))
+			loc, err := chromedp.Run(ctx, chromedp.Location())
+			require.NoError(t, err)
+			require.True(t, strings.HasPrefix(loc, fake.URL+tc.page), "payment page %s", loc)
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			require.Len(t, entries, 1, "A stored the payment before sending the browser away")
+
+			// Replica A dies; a fresh replica B takes its place.
+			a.stop()
+			b := startReplica(t, fake, tc.mode, lb.srv.URL, dir)
+			lb.route(b)
+			require.NotEqual(t, a.addr, b.addr)
+
+			// The payer pays and comes back: to B.
+			require.NoError(t, chromedp.Do(ctx,
+				chromedp.Click(chromedp.ID("paga")),
+				chromedp.WaitVisible(chromedp.ID("esito")),
+			))
+			loc, err = chromedp.Run(ctx, chromedp.Location())
+			require.NoError(t, err)
+			assert.True(t, strings.HasPrefix(loc, lb.srv.URL+"/esito?"), "outcome page %s", loc)
+			stato, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("esito"), "data-stato"))
+			require.NoError(t, err)
+			assert.Equal(t, "PAID", stato.Value)
+			assert.Equal(t, "Pagamento eseguito", text(t, ctx, "#esito-titolo"))
+			assert.Contains(t, text(t, ctx, "#esito-debiti"), debt.Causale, "B shows what A stored")
+
+			// B serves the receipt, without the session A had.
+			assert.Equal(t, "200|application/pdf|%PDF-", fetchReceipt(t, ctx))
+
+			// The session was A's: B asks the payer to log in again.
+			require.NoError(t, chromedp.Do(ctx,
+				chromedp.Click(chromedp.ID("torna")),
+				chromedp.WaitVisible(chromedp.ID("accesso")),
+			))
+		})
+	}
+}
