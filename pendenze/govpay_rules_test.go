@@ -190,7 +190,7 @@ var govpayRules = []govpayRule{
 	{"payer with anagrafica only", pend(`"soggettoPagatore":{"anagrafica":"Mario Rossi"}`, ent("")), accept, "SoggettoPagatoreValidator.java:120-122, PendenzeConverter.java:535-537", "", ""},
 	{"payer with empty identificativo", payer(`"identificativo":""`), accept, "PendenzeConverter.java:535-537 (blank → ANONIMO)", "", ""},
 	{"payer without tipo", pend(`"soggettoPagatore":{"identificativo":"RSSMRA30A01H501I"}`, ent("")), accept, "SoggettoPagatoreValidator.java:96-98", "", ""},
-	{"payer tipo G", payer(`"tipo":"G","identificativo":"80015010723"`), accept, "TipoSoggetto.java:33-35", "", ""},
+	{"payer tipo G", payer(`"tipo":"G","identificativo":"80015010723"`), accept, "TipoSoggetto.java:38-41", "", ""},
 	{"payer tipo X is dropped", payer(`"tipo":"X"`), accept, "TipoSoggetto.java:58-66 (unknown → null)", "", ""},
 	{"payer ANONIMO", payer(`"identificativo":"ANONIMO"`), accept, "SoggettoPagatoreValidator.java:120-122", "", ""},
 	{"identificativo 16", payer(`"identificativo":"` + rep("A", 16) + `"`), accept, "SoggettoPagatoreValidator.java:120-122", "", ""},
