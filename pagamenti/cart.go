@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
@@ -13,10 +14,13 @@ import (
 )
 
 // MaxItems is the largest number of items in a cart: GovPay and pagoPA pay at
-// most five debts in one transaction.
+// most five debts in one transaction (NuovoPagamento.java:278, pendenze
+// minItems(1).maxItems(5)).
 const MaxItems = 5
 
 var (
+	// reIDTipo is CostantiValidazione.PATTERN_ID_TIPO_VERSAMENTO
+	// (CostantiValidazione.java:39), checked by NuovaPendenza.java:678.
 	reIDTipo    = regexp.MustCompile(`^[a-zA-Z0-9\-_.]{1,35}$`)
 	reIDDominio = regexp.MustCompile(`^[0-9]{11}$`)
 )
@@ -149,10 +153,12 @@ func (c *Cart) add(it cartItem, v *govpay.ValidationError) *Cart {
 
 // AddPendenza adds a full pendenza, which GovPay creates (or updates) under
 // idA2A and idPendenza as part of the payment. p is validated with
-// pendenze.Pendenza.Validate, plus the rules of API Pagamento v2:
-// idTipoPendenza is required there, and documento, dataNotificaAvviso and
-// dataPromemoriaScadenza (API Pendenze only) are refused. The cart keeps a
-// copy of p.
+// pendenze.Pendenza.Validate, plus the rules of API Pagamento v2: documento,
+// dataNotificaAvviso and dataPromemoriaScadenza (API Pendenze only: API
+// Pagamento v2's NuovaPendenza has no such field, NuovaPendenza.java) are
+// refused rather than dropped. idTipoPendenza is optional, as GovPay has it
+// (NuovaPendenza.java:709, validaIdTipoVersamento with notNull false). The
+// cart keeps a copy of p.
 //
 // On the wire the marca da bollo voci carry tipoBollo "Imposta di bollo",
 // the value API Pagamento v2 expects (API Pendenze v2 writes "01").
@@ -161,9 +167,6 @@ func (c *Cart) AddPendenza(idA2A, idPendenza string, p pendenze.Pendenza) *Cart 
 	checkID(v, "idA2A", idA2A)
 	checkID(v, "idPendenza", idPendenza)
 	v.Merge("", p.Validate())
-	if p.IDTipoPendenza == "" {
-		v.Add("idTipoPendenza", "required by API Pagamento v2")
-	}
 	if p.Documento != nil {
 		v.Add("documento", "not supported by API Pagamento v2: load the pendenza with API Pendenze and use AddRiferimento")
 	}
@@ -226,6 +229,9 @@ func (c *Cart) AddRiferimento(idA2A, idPendenza string) *Cart {
 // AddAvviso adds a pendenza referenced by its payment notice: the creditor's
 // idDominio (11 digits) and the numero avviso (18 digits with valid check
 // digits, a pagoPA rule; spaces as printed on the notice are ignored).
+// GovPay checks the idDominio (NuovaPendenza.java:642) and the pattern
+// [0-9]{18} (NuovaPendenza.java:650); the check digits are the SDK's
+// (DESIGN §5: a pagoPA rule that stays on).
 func (c *Cart) AddAvviso(idDominio, numeroAvviso string) *Cart {
 	v := &govpay.ValidationError{}
 	checkDominio(v, "idDominio", idDominio)
@@ -268,10 +274,12 @@ func (c *Cart) addAvviso(idDominio string, n avvisi.NumeroAvviso, importo govpay
 
 // AddSpontaneo asks GovPay to build a spontaneous pendenza of type
 // idTipoPendenza (pattern ^[a-zA-Z0-9\-_.]{1,35}$) of the creditor idDominio
-// from dati, the data of the type's form. dati must marshal to a JSON object
-// (a struct, a map, a json.RawMessage) or be nil; it is marshalled when
-// added, so later changes to it do not change the cart. GovPay's own
-// template for the type validates dati and computes the amount.
+// from dati, the data of the type's form. dati is required (GovPay refuses
+// a spontaneous item without it: NuovaPendenza.java:680-681) and must
+// marshal to a JSON object (a struct, a map, a json.RawMessage) in valid
+// UTF-8; it is marshalled when added, so later changes to it do not change
+// the cart. GovPay's own template for the type validates dati and computes
+// the amount.
 //
 // The same type may appear twice in a cart with different dati; the same
 // type with identical dati is a duplicate.
@@ -286,12 +294,17 @@ func (c *Cart) AddSpontaneo(idDominio, idTipoPendenza string, dati any) *Cart {
 		}
 	}
 	var raw json.RawMessage
-	if dati != nil {
+	if dati == nil {
+		v.Add("dati", "required: the data of the type's form, a JSON object")
+	} else {
 		b, err := json.Marshal(dati)
 		switch {
 		case err != nil:
 			v.Addf("dati", "cannot be marshalled to JSON: %v", err)
 		case bytes.Equal(b, []byte("null")):
+			v.Add("dati", "required: the data of the type's form, a JSON object")
+		case !utf8.Valid(b):
+			v.Add("dati", "must be valid UTF-8")
 		default:
 			var obj map[string]json.RawMessage
 			if json.Unmarshal(b, &obj) != nil {
@@ -396,6 +409,11 @@ func refKey(idA2A, idPendenza string) string { return "pendenza " + idA2A + "/" 
 
 func avvisoKey(idDominio, numero string) string { return "avviso " + idDominio + "/" + numero }
 
+// checkID checks idA2A and idPendenza: PATTERN_ID_APPLICAZIONE and
+// PATTERN_ID_PENDENZA, both ^[a-zA-Z0-9\-_]{1,35}$ (CostantiValidazione.java:37
+// and :42), required (ValidatoreIdentificativi.java:88-89 and :152-153,
+// called by NuovaPendenza.java:614-615 and :705-706). ASCII only: invalid
+// UTF-8 and control characters are refused with the pattern.
 func checkID(v *govpay.ValidationError, field, s string) {
 	if isID(s) {
 		return
@@ -407,6 +425,9 @@ func checkID(v *govpay.ValidationError, field, s string) {
 	v.Add(field, `must match ^[a-zA-Z0-9\-_]{1,35}$`)
 }
 
+// checkDominio checks an idDominio: PATTERN_ID_DOMINIO, 11 digits
+// (CostantiValidazione.java:35; ValidatoreIdentificativi.java:68-69, called
+// by NuovaPendenza.java:642 and :707).
 func checkDominio(v *govpay.ValidationError, field, s string) {
 	if isDominio(s) {
 		return

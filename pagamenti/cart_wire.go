@@ -81,11 +81,11 @@ type spontaneoWire struct {
 type nuovaPendenzaWire struct {
 	IDA2A             string                    `json:"idA2A"`
 	IDPendenza        string                    `json:"idPendenza"`
-	IDTipoPendenza    string                    `json:"idTipoPendenza"`
+	IDTipoPendenza    string                    `json:"idTipoPendenza,omitempty"`
 	IDDominio         string                    `json:"idDominio"`
 	IDUnitaOperativa  string                    `json:"idUnitaOperativa,omitempty"`
 	Causale           string                    `json:"causale"`
-	SoggettoPagatore  govpay.Soggetto           `json:"soggettoPagatore"`
+	SoggettoPagatore  govpay.Soggetto           `json:"soggettoPagatore,omitzero"`
 	Importo           json.Number               `json:"importo"` // wireImporto: govpay.Importo's JSON
 	NumeroAvviso      string                    `json:"numeroAvviso,omitempty"`
 	Tassonomia        string                    `json:"tassonomia,omitempty"`

@@ -393,8 +393,11 @@ func (c *Checkout) send(ctx context.Context, req *CheckoutRequest) (location, re
 	decodeErr := func(format string, args ...any) error {
 		return transport.DecodeFailure(op, resp, errors.New(c.redact(fmt.Sprintf(format, args...))))
 	}
+	// pagoPA Checkout's specs (v1 and v2, POST /carts) document one success:
+	// 302 with the payment page in Location. Any other 3xx (a proxy's) is
+	// never read as a success.
 	switch resp.StatusCode {
-	case http.StatusFound, http.StatusSeeOther, http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	case http.StatusFound:
 	default:
 		return "", "", decodeErr("unexpected status %d: pagoPA Checkout answers a cart with 302 and the Location of its payment page", resp.StatusCode)
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -364,18 +365,24 @@ func TestCheckoutRedirects(t *testing.T) {
 		assert.Equal(t, rec2.srv.URL+"/c/77", avvio.Redirect)
 		assert.Zero(t, rec2.other.Load(), "the redirect was followed")
 	})
-	t.Run("303 accepted", func(t *testing.T) {
-		rec, c := newCheckoutServer(t, 2)
-		rec.respond = func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Location", checkoutPage+"?x=1")
-			w.WriteHeader(http.StatusSeeOther)
-		}
-		opts := baseOptions(t)
-		opts.ReturnWaiting = returnWaiting
-		avvio, err := c.Start(context.Background(), threeItemCart(t), opts)
-		require.NoError(t, err)
-		assert.Equal(t, checkoutPage+"?x=1", avvio.Redirect)
-	})
+	// pagoPA Checkout documents one success, 302: another 3xx (a proxy's)
+	// is never read as a payment page.
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		t.Run(strconv.Itoa(status)+" refused", func(t *testing.T) {
+			rec, c := newCheckoutServer(t, 2)
+			rec.respond = func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", checkoutPage+"?x=1")
+				w.WriteHeader(status)
+			}
+			opts := baseOptions(t)
+			opts.ReturnWaiting = returnWaiting
+			avvio, err := c.Start(context.Background(), threeItemCart(t), opts)
+			require.Nil(t, avvio)
+			var de *govpay.DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, status, de.StatusCode)
+		})
+	}
 }
 
 func TestCheckoutSecretNeverLeaks(t *testing.T) {

@@ -341,8 +341,8 @@ func TestConformanceStartOptions(t *testing.T) {
 	opts := StartOptions{
 		URLRitorno: returnURL, IDSessionePortale: "c8be909b-2feb-4ffa", Lingua: LinguaTedesco, SoggettoVersante: &versante,
 		AutenticazioneSoggetto: AutenticazioneUSR, ContoAddebito: &Conto{IBAN: "IT60X0542811101000000123456", BIC: "DABAIE2D"},
-		DataEsecuzionePagamento: govpay.NewDate(2026, 4, 1), CredenzialiPagatore: "otp", CodiceConvenzione: "CONV-001",
-		IDPSP: "GovPAYPsp1", IDIntermediarioPSP: "GovPAYPsp", IDCanale: "GovPAYPsp1_CP", TipoVersamento: VersamentoMyBank,
+		DataEsecuzionePagamento: execDate(), CredenzialiPagatore: "otp", CodiceConvenzione: "CONV-001",
+		IDPSP: "GovPAYPsp1", IDIntermediarioPSP: "GovPAYPsp", IDCanale: "GovPAYPsp1_CP", TipoVersamento: VersamentoOBEP,
 		ReCaptcha: "03AOLTB",
 	}
 	_, err := s.client(t).Start(context.Background(), NewCart().AddRiferimento("A2A", "P1"), opts)

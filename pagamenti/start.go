@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/transport"
@@ -71,8 +73,8 @@ const (
 	VersamentoPSP               TipoVersamento = "PO"   // at the PSP
 	VersamentoOBEP              TipoVersamento = "OBEP" // online banking e-payment
 	VersamentoAltro             TipoVersamento = "OTH"
-	VersamentoJiffy             TipoVersamento = "JIF"
-	VersamentoMyBank            TipoVersamento = "MYBK"
+	VersamentoJiffy             TipoVersamento = "JIF"  // in API Pagamento v2's spec; GovPay 3.9.1 refuses it with a PSP
+	VersamentoMyBank            TipoVersamento = "MYBK" // in API Pagamento v2's spec; GovPay 3.9.1 refuses it with a PSP
 )
 
 // Conto is a bank account (contoAddebito: the account to debit).
@@ -151,32 +153,50 @@ func (o StartOptions) Validate() error {
 }
 
 func (o *StartOptions) check(v *govpay.ValidationError) {
+	// GovPay 3.9.1 checks the body in NuovoPagamento.validate
+	// (NuovoPagamento.java:276-287) and the query parameters in
+	// PagamentiController.addPagamento (PagamentiController.java:151-176).
+	// Go strings travel as UTF-8: a string that is not valid UTF-8 would
+	// be altered on the wire (json.Marshal and url.Values replace the bad
+	// bytes), so every string option must be valid UTF-8.
 	if o.URLRitorno != "" {
 		if rule := checkReturnURL(o.URLRitorno); rule != "" {
 			v.Add("urlRitorno", rule)
 		}
 	}
 	if s := o.IDSessionePortale; s != "" {
+		// GovPay stores it unchecked in pagamenti_portale.id_sessione_portale,
+		// VARCHAR(255) (postgresql/gov_pay.sql:709): a longer one fails the
+		// insert after the request was accepted (a 500, an ambiguous start).
+		// The SDK also wants printable ASCII, as Avvio.IDSessionePortale
+		// does: the portal stores it, and reconciliation compares it byte
+		// for byte.
 		if len(s) > MaxIDSessionePortale {
 			v.Addf("idSessionePortale", "at most %d characters", MaxIDSessionePortale)
 		} else if !printableASCII(s) {
 			v.Add("idSessionePortale", "must hold printable ASCII characters only")
 		}
 	}
-	switch o.Lingua {
-	case "", LinguaItaliano, LinguaInglese, LinguaFrancese, LinguaSloveno, LinguaTedesco:
-	default:
-		v.Add("lingua", "must be it, en, fr, sl or de")
+	// lingua: GovPay reads a value other than it, en, fr, sl, de as none
+	// (LinguaPagamento.fromValue returns null, LinguaPagamento.java:66-75)
+	// and goes on: any lingua is accepted, as long as it travels unaltered.
+	if rule := textRule(string(o.Lingua), false); rule != "" {
+		v.Add("lingua", rule)
 	}
 	if o.SoggettoVersante != nil {
-		v.Merge("soggettoVersante", o.SoggettoVersante.Validate())
+		checkVersante(v, o.SoggettoVersante)
 	}
 	switch o.AutenticazioneSoggetto {
 	case "", AutenticazioneCNS, AutenticazioneUSR, AutenticazioneOTH, AutenticazioneNonApplicabile:
+		// TipoAutenticazioneSoggetto.java:39-48; "" is sent as nothing and
+		// GovPay defaults it to N/A (NuovoPagamento.java:65).
 	default:
 		v.Add("autenticazioneSoggetto", "must be CNS, USR, OTH or N/A")
 	}
 	if c := o.ContoAddebito; c != nil {
+		// Conto.validate (Conto.java:128-134): iban with
+		// CostantiValidazione.PATTERN_IBAN_ACCREDITO (1-255 characters),
+		// bic with PATTERN_BIC_1 when present.
 		if !reIBAN.MatchString(c.IBAN) {
 			v.Add("contoAddebito.iban", "must be an IBAN (two letters, two digits, up to 30 letters or digits)")
 		}
@@ -184,70 +204,169 @@ func (o *StartOptions) check(v *govpay.ValidationError) {
 			v.Add("contoAddebito.bic", "must be a BIC of 8 or 11 characters")
 		}
 	}
-	if n := len([]rune(o.CredenzialiPagatore)); n > 35 {
-		v.Add("credenzialiPagatore", "at most 35 characters")
+	if !o.DataEsecuzionePagamento.IsZero() {
+		checkDataEsecuzione(v, o.DataEsecuzionePagamento, time.Now())
+	}
+	if s := o.CredenzialiPagatore; s != "" {
+		// NuovoPagamento.java:281: 1 to 35 characters (Java's String.length:
+		// UTF-16 units). The value is never echoed.
+		if !utf8.ValidString(s) {
+			v.Add("credenzialiPagatore", "must be valid UTF-8")
+		} else if javaLen(s) > 35 {
+			v.Add("credenzialiPagatore", "at most 35 characters")
+		}
 	}
 	if s := o.CodiceConvenzione; s != "" {
-		if n := len([]rune(s)); n < 5 || n > 35 {
+		// ValidatoreUtils.validaCodiceConvenzione (ValidatoreUtils.java:40-42),
+		// called at PagamentiController.java:157.
+		if rule := textRule(s, true); rule != "" {
+			v.Add("codiceConvenzione", rule)
+		} else if n := javaLen(s); n < 5 || n > 35 {
 			v.Add("codiceConvenzione", "must have 5 to 35 characters")
 		}
 	}
-	set := 0
-	for _, s := range []string{o.IDPSP, o.IDIntermediarioPSP, o.IDCanale} {
-		if s != "" {
-			set++
+	checkPSP(v, o)
+	// tipoVersamento is read by GovPay only with a pre-selected PSP
+	// (PagamentiController.java:162-175); without one any value is ignored.
+	// With one, GovPay converts it with TipoVersamento.toEnum, which knows
+	// BBT, BP, AD, CP, OBEP, PO and OTH only (it/govpay/model/Canale.java:55-78,
+	// called by it/govpay/bd/model/Canale.java:29-30): JIF and MYBK are
+	// refused there.
+	if rule := textRule(string(o.TipoVersamento), true); rule != "" {
+		v.Add("tipoVersamento", rule)
+	} else if o.IDPSP != "" || o.IDIntermediarioPSP != "" || o.IDCanale != "" {
+		switch o.TipoVersamento {
+		case "", VersamentoBonifico, VersamentoBollettinoPostale, VersamentoAddebitoDiretto, VersamentoCarta, VersamentoPSP,
+			VersamentoOBEP, VersamentoAltro:
+		default:
+			v.Add("tipoVersamento", "with a PSP, must be BBT, BP, AD, CP, PO, OBEP or OTH")
 		}
 	}
-	if set != 0 && set != 3 {
-		for name, s := range map[string]string{"identificativoPSP": o.IDPSP, "identificativoIntermediarioPSP": o.IDIntermediarioPSP, "identificativoCanale": o.IDCanale} {
-			if s == "" {
-				v.Add(name, "required when a PSP is chosen (identificativoPSP, identificativoIntermediarioPSP and identificativoCanale go together)")
-			}
+	if s := o.ReCaptcha; s != "" {
+		if rule := textRule(s, true); rule != "" {
+			v.Add("gRecaptchaResponse", rule)
 		}
-		sortViolations(v)
-	}
-	switch o.TipoVersamento {
-	case "", VersamentoBonifico, VersamentoBollettinoPostale, VersamentoAddebitoDiretto, VersamentoCarta, VersamentoPSP,
-		VersamentoOBEP, VersamentoAltro, VersamentoJiffy, VersamentoMyBank:
-	default:
-		v.Add("tipoVersamento", "must be BBT, BP, AD, CP, PO, OBEP, OTH, JIF or MYBK")
 	}
 	if o.ReconcileTimeout < 0 {
 		v.Add("ReconcileTimeout", "must not be negative")
 	}
 }
 
-// sortViolations keeps the PSP violations in a stable order (they come from
-// a map).
-func sortViolations(v *govpay.ValidationError) {
-	order := map[string]int{"identificativoPSP": 1, "identificativoIntermediarioPSP": 2, "identificativoCanale": 3}
-	vs := v.Violations
-	for i := 1; i < len(vs); i++ {
-		for j := i; j > 0 && order[vs[j].Field] > 0 && order[vs[j-1].Field] > order[vs[j].Field]; j-- {
-			vs[j], vs[j-1] = vs[j-1], vs[j]
+// checkPSP checks the pre-selected PSP: GovPay wants the three ids
+// together, 1 to 35 characters each (ValidatoreUtils.validaStringa35 with
+// mandatorio=true, PagamentiController.java:162-170).
+func checkPSP(v *govpay.ValidationError, o *StartOptions) {
+	ids := [...]struct{ name, val string }{
+		{"identificativoPSP", o.IDPSP},
+		{"identificativoIntermediarioPSP", o.IDIntermediarioPSP},
+		{"identificativoCanale", o.IDCanale},
+	}
+	set := 0
+	for _, id := range ids {
+		if id.val != "" {
+			set++
+		}
+	}
+	if set == 0 {
+		return
+	}
+	for _, id := range ids {
+		switch {
+		case id.val == "":
+			v.Add(id.name, "required when a PSP is chosen (identificativoPSP, identificativoIntermediarioPSP and identificativoCanale go together)")
+		case textRule(id.val, true) != "":
+			v.Add(id.name, textRule(id.val, true))
+		case javaLen(id.val) > 35:
+			v.Add(id.name, "at most 35 characters")
 		}
 	}
 }
 
+// checkVersante checks soggettoVersante as GovPay does for a payer who is
+// not the debtor: Soggetto.validateVersante (Soggetto.java:338-349, chosen
+// by NuovoPagamento.java:282-285) requires identificativo (2 to 16
+// characters) and anagrafica (1 to 70), and leaves tipo optional. The other
+// fields are checked by govpay.Soggetto.Validate, which also requires tipo:
+// a versante without tipo is checked as a natural person. Its tipo travels
+// as "", which GovPay reads as none (TipoSoggetto.fromValue returns null,
+// TipoSoggetto.java:59-67).
+func checkVersante(v *govpay.ValidationError, s *govpay.Soggetto) {
+	cp := *s
+	if cp.Tipo == "" {
+		cp.Tipo = govpay.SoggettoFisico
+	}
+	v.Merge("soggettoVersante", cp.Validate())
+	if n := javaLen(s.Identificativo); n == 1 {
+		v.Add("soggettoVersante.identificativo", "must have 2 to 16 characters")
+	}
+	if s.Anagrafica == "" {
+		v.Add("soggettoVersante.anagrafica", "required for the versante")
+	}
+}
+
+// checkDataEsecuzione checks dataEsecuzionePagamento against GovPay's
+// window: not before today and at most 30 days ahead, on GovPay's clock
+// (NuovoPagamentoValidator.java:43, DateValidator.after and insideDays).
+// The SDK allows one more day on each side, so that a clock or time zone
+// difference with the server never refuses a date GovPay accepts.
+func checkDataEsecuzione(v *govpay.ValidationError, d govpay.Date, now time.Time) {
+	today := govpay.DateOf(now.In(govpay.Rome)).Time(time.UTC)
+	day := d.Time(time.UTC)
+	if day.Before(today.AddDate(0, 0, -1)) || day.After(today.AddDate(0, 0, 31)) {
+		v.Add("dataEsecuzionePagamento", "must be from today to 30 days ahead")
+	}
+}
+
+// javaLen is the length of s as Java's String.length counts it (UTF-16
+// units), the length GovPay's StringValidator checks.
+func javaLen(s string) (n int) {
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1) // an invalid rune is one replacement unit
+	}
+	return n
+}
+
+// textRule returns "" when s is valid UTF-8 without control characters
+// (C0, DEL, C1 when noControl is set), or the rule it breaks.
+func textRule(s string, noControl bool) string {
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8"
+	}
+	if noControl && strings.ContainsFunc(s, isControlC1) {
+		return "must not contain control characters"
+	}
+	return ""
+}
+
+func isControlC1(r rune) bool { return isControl(r) || (r >= 0x80 && r < 0xa0) }
+
+// reURLRitorno is the pattern GovPay matches urlRitorno against, whole
+// (NuovoPagamento.java:279 with StringValidator.pattern, which calls
+// Matcher.matches: StringValidator.java:81-85). Both character classes
+// hold ASCII only, so Go's \b (ASCII word boundary) matches as Java's.
+var reURLRitorno = regexp.MustCompile(`^https?://(www\.)?[-a-zA-Z0-9@:%._+~#=]{2,256}\b([-a-zA-Z0-9@:%_+.~#?&/=]*)$`)
+
 // checkReturnURL returns "" when u is an acceptable urlRitorno, or the rule
-// it breaks.
+// it breaks: GovPay's pattern (reURLRitorno), plus the SDK's own rules for
+// a URL the payer's browser is sent to: no fragment (GovPay appends
+// ?idPagamento= or &idPagamento= at the end of the text, UrlUtils.java:81-89,
+// which would land in the fragment), no credentials, a valid port.
 func checkReturnURL(u string) string {
+	if !reURLRitorno.MatchString(u) {
+		return `must match GovPay's pattern https?://(www\.)?[-a-zA-Z0-9@:%._+~#=]{2,256}\b([-a-zA-Z0-9@:%_+.~#?&/=]*): an absolute http or https URL, scheme in lower case, without spaces or other characters`
+	}
 	p, err := url.Parse(u)
 	switch {
 	case err != nil:
 		return "must be a valid URL"
-	case p.Scheme != "http" && p.Scheme != "https":
-		return "must be an absolute http or https URL"
 	case p.Host == "":
 		return "must be an absolute http or https URL with a host"
 	case !validPort(p.Port()):
 		return "port must be a number from 1 to 65535"
 	case p.User != nil:
 		return "must not carry credentials"
-	case p.Fragment != "" || strings.Contains(u, "#"):
+	case strings.Contains(u, "#"):
 		return "must not have a fragment (GovPay appends the outcome to the query)"
-	case strings.ContainsFunc(u, func(r rune) bool { return r < ' ' || r == 0x7f }):
-		return "must not contain control characters"
 	}
 	return ""
 }
@@ -401,6 +520,11 @@ type OutcomeUnknownError struct {
 	// LookupErr is the failure of the lookup by IDSessionePortale; nil when
 	// the lookup was not made or found nothing.
 	LookupErr error
+	// Lookup says what a lookup that did not fail found and why nothing
+	// was adopted ("no payment", "2 payments with this idSessionePortale",
+	// "1 payment with another or no idSessionePortale"); "" when no lookup
+	// was made or it failed.
+	Lookup string
 }
 
 // Error returns one human sentence.
@@ -413,6 +537,8 @@ func (e *OutcomeUnknownError) Error() string {
 		b.WriteString("; no idSessionePortale was given, so the payment cannot be looked up")
 	case e.LookupErr != nil:
 		b.WriteString("; looking up idSessionePortale " + e.IDSessionePortale + " failed too: " + e.LookupErr.Error())
+	case e.Lookup != "":
+		b.WriteString("; looking up idSessionePortale " + e.IDSessionePortale + " adopted nothing: " + e.Lookup)
 	default:
 		b.WriteString("; no payment with idSessionePortale " + e.IDSessionePortale + " found (yet)")
 	}
@@ -438,8 +564,9 @@ func (e *OutcomeUnknownError) Unwrap() []error {
 //
 //   - 201 with a payment id: ModeLegacy, with Redirect to WISP and IDSession;
 //   - 201 with id "0": ModeCheckoutBridge, Redirect to pagoPA Checkout;
-//   - 302 (or another 3xx): ModeCheckoutBridge, Redirect and Location from
-//     the Location header, which is read and never followed;
+//   - 302: ModeCheckoutBridge, Redirect and Location from the Location
+//     header, which is read and never followed (another 3xx, which GovPay
+//     never sends, is a *govpay.DecodeError and counts as ambiguous);
 //   - an error status: a *govpay.Error (400 for a missing urlRitorno, 422
 //     PAG_* for business rules…). A 502 FaultBeanEsteso carries the id of
 //     a payment GovPay created anyway in Error.ID and Error.Location.
@@ -449,11 +576,17 @@ func (e *OutcomeUnknownError) Unwrap() []error {
 //
 // An ambiguous failure (the request may have reached GovPay: a timeout, a
 // connection lost after sending, a 5xx other than the 502 above, an
-// unreadable 201) is never retried. When opts.IDSessionePortale is set,
+// unreadable 201, a 3xx other than 302) is never retried. When opts.IDSessionePortale is set,
 // Start looks the payment up with GET /pagamenti?idSessionePortale= (for at
-// most opts.ReconcileTimeout, even if ctx has ended) and returns the newest
-// match as an Avvio with Reconciled set. Otherwise it returns an
-// *OutcomeUnknownError, which matches govpay.ErrOutcomeUnknown.
+// most opts.ReconcileTimeout, even if ctx has ended) and returns the one
+// payment whose idSessionePortale is exactly opts.IDSessionePortale as an
+// Avvio with Reconciled set. Otherwise (no idSessionePortale, no such
+// payment, several of them, only payments of other sessions, a failed
+// lookup) it returns an *OutcomeUnknownError, which matches
+// govpay.ErrOutcomeUnknown.
+//
+// The request carries opts.CredenzialiPagatore and opts.ReCaptcha as
+// per-request secrets: they are redacted from every error and log line.
 func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avvio, error) {
 	const op = "pagamenti.Start"
 	if ctx == nil {
@@ -478,6 +611,7 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 		Body:           body,
 		NoRetry:        true,
 		AcceptRedirect: true, // the checkout bridge answers 302
+		Secrets:        opts.secrets(),
 	})
 	if err == nil {
 		var a *Avvio
@@ -494,23 +628,46 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 	return completeAvvio(a, err, cart, opts.IDSessionePortale)
 }
 
-// started reads a successful answer of POST /pagamenti.
+// secrets returns the per-request secrets of the options, which the
+// transport redacts from every error and log line (DESIGN §5 "Secrets"):
+// the payer's credentials and the reCAPTCHA response, a one-time token.
+// nil when there are none.
+func (o *StartOptions) secrets() []string {
+	switch {
+	case o.CredenzialiPagatore != "" && o.ReCaptcha != "":
+		return []string{o.CredenzialiPagatore, o.ReCaptcha}
+	case o.CredenzialiPagatore != "":
+		return []string{o.CredenzialiPagatore}
+	case o.ReCaptcha != "":
+		return []string{o.ReCaptcha}
+	}
+	return nil
+}
+
+// started reads a successful answer of POST /pagamenti. Every text taken
+// from the answer into an error goes through the transport's redaction of
+// the request's secrets (transport.DecodeFailure, transport.Redact).
 func (c *Client) started(op string, resp *http.Response) (*Avvio, error) {
 	allowHTTP := c.tc.Config().AllowInsecureRedirect
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+	if resp.StatusCode == http.StatusFound {
+		// The checkout bridge answers 302 with pagoPA Checkout's page
+		// (PagamentiController.java:189-191): the only 3xx GovPay sends.
 		loc := resp.Header.Get("Location")
 		transport.Drain(resp)
-		a := &Avvio{Mode: ModeCheckoutBridge, Location: loc}
 		if loc == "" {
 			return nil, transport.DecodeFailure(op, resp, errors.New("redirect without a Location header"))
 		}
+		a := &Avvio{Mode: ModeCheckoutBridge, Location: loc}
 		if reason := safeRedirect(loc, allowHTTP); reason != "" {
-			return nil, &RedirectError{Avvio: a, URL: excerpt(transport.Redact(resp, loc)), Reason: reason}
+			a.Location = transport.Redact(resp, loc)
+			return nil, &RedirectError{Avvio: a, URL: excerpt(a.Location), Reason: reason}
 		}
 		a.Redirect = loc
 		return a, nil
 	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		// Another 3xx (a proxy's: GovPay sends none) or an unexpected 2xx:
+		// never a success.
 		transport.Drain(resp)
 		return nil, transport.DecodeFailure(op, resp, fmt.Errorf("unexpected status %d, want 201 or 302", resp.StatusCode))
 	}
@@ -551,12 +708,25 @@ func ambiguous(err error) bool {
 		return ge.StatusCode >= 500 && ge.ID == ""
 	}
 	var de *govpay.DecodeError
-	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300
+	// An unreadable 2xx, a 302 without a usable Location, or another 3xx
+	// (GovPay sends none; a proxy in between may): the payment may exist.
+	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 400
 }
 
 // reconcile looks up the payment of an ambiguous start.
+//
+// Only a payment whose idSessionePortale is exactly the one sent is
+// adopted (DESIGN §5 "Ambiguous payment start"): the server's filter is not
+// trusted, and a payment with an empty, missing or different
+// idSessionePortale is someone else's (GovPay stores the portal's value as
+// given and null when none: PagamentiPortaleDAO.java:488). Exactly one such
+// payment is adopted; none, or several (the portal reused the id: which one
+// this start created cannot be told), give an *OutcomeUnknownError whose
+// Lookup says what was found. The list answer (Sintesi) does not carry the
+// payment's items, so they cannot be compared with the cart.
 func (c *Client) reconcile(ctx context.Context, opts *StartOptions, cause error) (*Avvio, error) {
-	if opts.IDSessionePortale == "" {
+	idsp := opts.IDSessionePortale
+	if idsp == "" {
 		return nil, &OutcomeUnknownError{Err: cause}
 	}
 	timeout := opts.ReconcileTimeout
@@ -571,20 +741,34 @@ func (c *Client) reconcile(ctx context.Context, opts *StartOptions, cause error)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var found *Sintesi
-	for s, err := range c.List(ctx, ListOptions{IDSessionePortale: opts.IDSessionePortale, RisultatiPerPagina: 25}) {
+	var (
+		found          Sintesi
+		matches, other int
+	)
+	for s, err := range c.List(ctx, ListOptions{IDSessionePortale: idsp, RisultatiPerPagina: 25}) {
 		if err != nil {
-			return nil, &OutcomeUnknownError{IDSessionePortale: opts.IDSessionePortale, Err: cause, LookupErr: err}
+			return nil, &OutcomeUnknownError{IDSessionePortale: idsp, Err: cause, LookupErr: err}
 		}
-		if s.IDSessionePortale != "" && s.IDSessionePortale != opts.IDSessionePortale {
-			continue // a server that ignores the filter
+		if s.IDSessionePortale != idsp || s.ID == "" {
+			other++ // someone else's payment, or one that cannot be tracked
+			continue
 		}
-		if found == nil || s.DataRichiestaPagamento.Time().After(found.DataRichiestaPagamento.Time()) {
-			found = &s
+		matches++
+		if matches == 1 {
+			found = s
+		} else if s.ID == found.ID {
+			matches-- // the same payment listed twice (pages shifted)
 		}
 	}
-	if found == nil || found.ID == "" {
-		return nil, &OutcomeUnknownError{IDSessionePortale: opts.IDSessionePortale, Err: cause}
+	if matches != 1 {
+		var detail string
+		switch {
+		case matches > 1:
+			detail = strconv.Itoa(matches) + " payments carry this idSessionePortale: which one this start created cannot be told"
+		case other > 0:
+			detail = strconv.Itoa(other) + " payment(s) with another, empty or missing idSessionePortale (or no id) ignored"
+		}
+		return nil, &OutcomeUnknownError{IDSessionePortale: idsp, Err: cause, Lookup: detail}
 	}
 	a := &Avvio{
 		Mode:       ModeLegacy,

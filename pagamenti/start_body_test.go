@@ -62,7 +62,7 @@ func bodyCases(t testing.TB) []struct {
 	full := StartOptions{
 		URLRitorno: "https://portale.comune.it/pagopa/ritorno?ordine=42&lang=it", IDSessionePortale: "sess-1",
 		Lingua: LinguaTedesco, SoggettoVersante: &versante, AutenticazioneSoggetto: AutenticazioneCNS,
-		ContoAddebito: &Conto{IBAN: "IT60X0542811101000000123456"}, DataEsecuzionePagamento: govpay.NewDate(2026, 4, 1),
+		ContoAddebito: &Conto{IBAN: "IT60X0542811101000000123456"}, DataEsecuzionePagamento: execDate(),
 		CredenzialiPagatore: "otp<1>",
 	}
 	return []struct {
@@ -81,7 +81,8 @@ func bodyCases(t testing.TB) []struct {
 			AddPendenza("PORTALE", "PRATICA-2026-123", testPendenza()).
 			AddPendenza("PORTALE", "PRATICA-2026-124", iban),
 			StartOptions{URLRitorno: "https://portale.comune.it/pagopa/ritorno", Lingua: LinguaItaliano}},
-		{"spontaneo without dati", NewCart().AddSpontaneo(testDominio, "T1", nil), StartOptions{CredenzialiPagatore: "x"}},
+		{"spontaneo with empty dati", NewCart().AddSpontaneo(testDominio, "T1", map[string]any{}), StartOptions{CredenzialiPagatore: "x"}},
+		{"pendenza without idTipoPendenza", NewCart().AddPendenza("PORTALE", "PRATICA-2026-125", noTipoPendenza()), StartOptions{}},
 	}
 }
 
@@ -98,11 +99,32 @@ var bodyGolden = map[string]struct{ cart, body string }{
 		cart: "{\"pendenze\":[{\"idA2A\":\"PORTALE\",\"idPendenza\":\"PRATICA-2026-123\",\"idTipoPendenza\":\"SEGRETERIA\",\"idDominio\":\"01234567890\",\"causale\":\"Pagamento spontaneo n. P-1\",\"soggettoPagatore\":{\"tipo\":\"F\",\"identificativo\":\"RSSMRA30A01H501I\",\"anagrafica\":\"Mario Rossi\",\"email\":\"mario.rossi@email.agid.gov.it\",\"cellulare\":\"+39 000-0000000\"},\"importo\":115.99,\"tassonomiaAvviso\":\"Servizi erogati dal comune\",\"voci\":[{\"idVocePendenza\":\"1\",\"importo\":99.99,\"descrizione\":\"Diritti e segreteria\",\"codEntrata\":\"SEGRETERIA\"},{\"idVocePendenza\":\"2\",\"importo\":16.00,\"descrizione\":\"Marca da bollo\",\"tipoBollo\":\"Imposta di bollo\",\"hashDocumento\":\"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=\",\"provinciaResidenza\":\"RO\"}]},{\"idA2A\":\"PORTALE\",\"idPendenza\":\"PRATICA-2026-124\",\"idTipoPendenza\":\"SEGRETERIA\",\"idDominio\":\"01234567890\",\"causale\":\"Pagamento spontaneo n. P-1\",\"soggettoPagatore\":{\"tipo\":\"F\",\"identificativo\":\"RSSMRA30A01H501I\",\"anagrafica\":\"Mario Rossi\",\"email\":\"mario.rossi@email.agid.gov.it\",\"cellulare\":\"+39 000-0000000\"},\"importo\":115.99,\"tassonomiaAvviso\":\"Servizi erogati dal comune\",\"voci\":[{\"idVocePendenza\":\"1\",\"importo\":99.99,\"descrizione\":\"Diritti\",\"ibanAccredito\":\"IT60X0542811101000000123456\",\"tipoContabilita\":\"SIOPE\",\"codiceContabilita\":\"COD\"},{\"idVocePendenza\":\"2\",\"importo\":16.00,\"descrizione\":\"Marca da bollo\",\"tipoBollo\":\"Imposta di bollo\",\"hashDocumento\":\"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=\",\"provinciaResidenza\":\"RO\"}]}]}",
 		body: "{\"pendenze\":[{\"idA2A\":\"PORTALE\",\"idPendenza\":\"PRATICA-2026-123\",\"idTipoPendenza\":\"SEGRETERIA\",\"idDominio\":\"01234567890\",\"causale\":\"Pagamento spontaneo n. P-1\",\"soggettoPagatore\":{\"tipo\":\"F\",\"identificativo\":\"RSSMRA30A01H501I\",\"anagrafica\":\"Mario Rossi\",\"email\":\"mario.rossi@email.agid.gov.it\",\"cellulare\":\"+39 000-0000000\"},\"importo\":115.99,\"tassonomiaAvviso\":\"Servizi erogati dal comune\",\"voci\":[{\"idVocePendenza\":\"1\",\"importo\":99.99,\"descrizione\":\"Diritti e segreteria\",\"codEntrata\":\"SEGRETERIA\"},{\"idVocePendenza\":\"2\",\"importo\":16.00,\"descrizione\":\"Marca da bollo\",\"tipoBollo\":\"Imposta di bollo\",\"hashDocumento\":\"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=\",\"provinciaResidenza\":\"RO\"}]},{\"idA2A\":\"PORTALE\",\"idPendenza\":\"PRATICA-2026-124\",\"idTipoPendenza\":\"SEGRETERIA\",\"idDominio\":\"01234567890\",\"causale\":\"Pagamento spontaneo n. P-1\",\"soggettoPagatore\":{\"tipo\":\"F\",\"identificativo\":\"RSSMRA30A01H501I\",\"anagrafica\":\"Mario Rossi\",\"email\":\"mario.rossi@email.agid.gov.it\",\"cellulare\":\"+39 000-0000000\"},\"importo\":115.99,\"tassonomiaAvviso\":\"Servizi erogati dal comune\",\"voci\":[{\"idVocePendenza\":\"1\",\"importo\":99.99,\"descrizione\":\"Diritti\",\"ibanAccredito\":\"IT60X0542811101000000123456\",\"tipoContabilita\":\"SIOPE\",\"codiceContabilita\":\"COD\"},{\"idVocePendenza\":\"2\",\"importo\":16.00,\"descrizione\":\"Marca da bollo\",\"tipoBollo\":\"Imposta di bollo\",\"hashDocumento\":\"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=\",\"provinciaResidenza\":\"RO\"}]}],\"urlRitorno\":\"https://portale.comune.it/pagopa/ritorno\",\"lingua\":\"it\"}",
 	},
-	"spontaneo without dati": {
-		cart: "{\"pendenze\":[{\"idDominio\":\"01234567890\",\"idTipoPendenza\":\"T1\"}]}",
-		body: "{\"pendenze\":[{\"idDominio\":\"01234567890\",\"idTipoPendenza\":\"T1\"}],\"credenzialiPagatore\":\"x\"}",
+	"spontaneo with empty dati": {
+		cart: "{\"pendenze\":[{\"idDominio\":\"01234567890\",\"idTipoPendenza\":\"T1\",\"dati\":{}}]}",
+		body: "{\"pendenze\":[{\"idDominio\":\"01234567890\",\"idTipoPendenza\":\"T1\",\"dati\":{}}],\"credenzialiPagatore\":\"x\"}",
+	},
+	// idTipoPendenza is optional in API Pagamento v2 (NuovaPendenza.java:709):
+	// left out of the wire, never sent empty.
+	"pendenza without idTipoPendenza": {
+		cart: "{\"pendenze\":[{\"idA2A\":\"PORTALE\",\"idPendenza\":\"PRATICA-2026-125\",\"idDominio\":\"01234567890\",\"causale\":\"Pagamento spontaneo n. P-1\",\"soggettoPagatore\":{\"tipo\":\"F\",\"identificativo\":\"RSSMRA30A01H501I\",\"anagrafica\":\"Mario Rossi\",\"email\":\"mario.rossi@email.agid.gov.it\",\"cellulare\":\"+39 000-0000000\"},\"importo\":115.99,\"tassonomiaAvviso\":\"Servizi erogati dal comune\",\"voci\":[{\"idVocePendenza\":\"1\",\"importo\":99.99,\"descrizione\":\"Diritti e segreteria\",\"codEntrata\":\"SEGRETERIA\"},{\"idVocePendenza\":\"2\",\"importo\":16.00,\"descrizione\":\"Marca da bollo\",\"tipoBollo\":\"Imposta di bollo\",\"hashDocumento\":\"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=\",\"provinciaResidenza\":\"RO\"}]}]}",
+		body: "{\"pendenze\":[{\"idA2A\":\"PORTALE\",\"idPendenza\":\"PRATICA-2026-125\",\"idDominio\":\"01234567890\",\"causale\":\"Pagamento spontaneo n. P-1\",\"soggettoPagatore\":{\"tipo\":\"F\",\"identificativo\":\"RSSMRA30A01H501I\",\"anagrafica\":\"Mario Rossi\",\"email\":\"mario.rossi@email.agid.gov.it\",\"cellulare\":\"+39 000-0000000\"},\"importo\":115.99,\"tassonomiaAvviso\":\"Servizi erogati dal comune\",\"voci\":[{\"idVocePendenza\":\"1\",\"importo\":99.99,\"descrizione\":\"Diritti e segreteria\",\"codEntrata\":\"SEGRETERIA\"},{\"idVocePendenza\":\"2\",\"importo\":16.00,\"descrizione\":\"Marca da bollo\",\"tipoBollo\":\"Imposta di bollo\",\"hashDocumento\":\"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=\",\"provinciaResidenza\":\"RO\"}]}]}",
 	},
 }
+
+// goldenExecDate is the dataEsecuzionePagamento written in the goldens;
+// the test puts execDate in its place (GovPay accepts only dates from
+// today to 30 days ahead, and so does StartOptions.Validate).
+const goldenExecDate = "2026-04-01"
+
+// noTipoPendenza is testPendenza without idTipoPendenza.
+func noTipoPendenza() pendenze.Pendenza {
+	p := testPendenza()
+	p.IDTipoPendenza = ""
+	return p
+}
+
+// execDate is a dataEsecuzionePagamento GovPay accepts: a week from today.
+func execDate() govpay.Date { return govpay.Today().AddDays(7) }
 
 // refStartBody is the previous encoding of the body: json.Marshal of
 // nuovoPagamentoWire over the items' wire forms.
@@ -133,6 +155,7 @@ func TestStartBodyIsCartJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			golden, ok := bodyGolden[tc.name]
 			require.True(t, ok)
+			golden.body = strings.Replace(golden.body, goldenExecDate, execDate().String(), 1)
 			require.NoError(t, tc.cart.Validate())
 
 			cj, err := json.Marshal(tc.cart)
@@ -274,12 +297,12 @@ func TestStartURLRitornoPort(t *testing.T) {
 		{"https://host:65536/x", false},
 		{"https://host:0/x", false},
 		{"https://host:00000/x", false},
-		{"http://[::1]:70000/r", false},
+		{"http://localhost:70000/r", false},
 		{"https://host:123456789012345678901234567890/x", false},
 		{"https://host:1/x", true},
 		{"https://host:65535/x", true},
 		{"https://host:8443/x?a=1", true},
-		{"http://[::1]:8080/r", true},
+		{"http://localhost:8080/r", true},
 		{"https://host/x", true},
 	}
 	for _, tc := range tests {

@@ -235,12 +235,41 @@ func TestStart(t *testing.T) {
 		{
 			name:    "connection lost after sending, reconciled",
 			post:    nil, // set below: needs t
-			get:     listAnswer(olderSintesi("old", "sess-81"), sintesiJSON("pay-81", "sess-81", "IN_CORSO", wispURL), olderSintesi("older", "sess-81")),
+			get:     listAnswer(sintesiJSON("pay-81", "sess-81", "IN_CORSO", wispURL)),
 			opts:    StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-81"},
 			lookups: 1,
 			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
 				require.NoError(t, err)
-				assert.Equal(t, "pay-81", a.ID, "the newest match wins")
+				assert.Equal(t, "pay-81", a.ID, "the only payment with this idSessionePortale")
+			},
+		},
+		{
+			name:    "connection lost after sending, someone else's payment: unknown",
+			post:    nil, // set below: needs t
+			get:     listAnswer(olderSintesi("other", "sess-850"), olderSintesi("empty", "")),
+			opts:    StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-85"},
+			lookups: 1,
+			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
+				require.Nil(t, a)
+				assert.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+				var oue *OutcomeUnknownError
+				require.ErrorAs(t, err, &oue)
+				assert.True(t, oue.LookupErr != nil || oue.Lookup != "", "the error says what the lookup found")
+			},
+		},
+		{
+			name:    "connection lost after sending, several matches: unknown",
+			post:    nil, // set below: needs t
+			get:     listAnswer(olderSintesi("old", "sess-84"), sintesiJSON("pay-84", "sess-84", "IN_CORSO", wispURL)),
+			opts:    StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-84"},
+			lookups: 1,
+			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
+				require.Nil(t, a)
+				assert.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+				var oue *OutcomeUnknownError
+				require.ErrorAs(t, err, &oue)
+				assert.Contains(t, oue.Lookup, "2 payments")
+				assert.Contains(t, err.Error(), "2 payments")
 			},
 		},
 		{
@@ -397,7 +426,7 @@ func TestStartRequest(t *testing.T) {
 	opts := StartOptions{
 		URLRitorno: returnURL, IDSessionePortale: "sess-1", Lingua: LinguaInglese, SoggettoVersante: &versante,
 		AutenticazioneSoggetto: AutenticazioneNonApplicabile, ContoAddebito: &Conto{IBAN: "IT60X0542811101000000123456", BIC: "BPPIITRRXXX"},
-		DataEsecuzionePagamento: govpay.NewDate(2026, 4, 1), CredenzialiPagatore: "otp-123", CodiceConvenzione: "CONV1",
+		DataEsecuzionePagamento: execDate(), CredenzialiPagatore: "otp-123", CodiceConvenzione: "CONV1",
 		IDPSP: "PSP1", IDIntermediarioPSP: "INT1", IDCanale: "PSP1_CP", TipoVersamento: VersamentoCarta, ReCaptcha: "03AOLTB",
 	}
 	cart := NewCart().AddRiferimento("A2A-1", "P-1")
@@ -423,7 +452,7 @@ func TestStartRequest(t *testing.T) {
 		"pendenze":[{"idA2A":"A2A-1","idPendenza":"P-1"}],
 		"urlRitorno":"https://portale.comune.it/pagopa/ritorno?ordine=42",
 		"contoAddebito":{"iban":"IT60X0542811101000000123456","bic":"BPPIITRRXXX"},
-		"dataEsecuzionePagamento":"2026-04-01",
+		"dataEsecuzionePagamento":"`+execDate().String()+`",
 		"credenzialiPagatore":"otp-123",
 		"soggettoVersante":{"tipo":"F","identificativo":"BNCGLO30A01H501I","anagrafica":"Giulio Bianchi"},
 		"autenticazioneSoggetto":"N/A",
@@ -448,7 +477,7 @@ func TestStartValidation(t *testing.T) {
 	}{
 		{"nil cart", nil, StartOptions{}, []string{"pendenze"}},
 		{"cart and options violations together", NewCart().AddAvviso("1", "2"),
-			StartOptions{URLRitorno: "/relative", Lingua: "es"},
+			StartOptions{URLRitorno: "/relative", Lingua: "e\xffs"},
 			[]string{"pendenze[0].idDominio", "pendenze[0].numeroAvviso", "urlRitorno", "lingua"}},
 		{"urlRitorno scheme", startCart(t), StartOptions{URLRitorno: "ftp://x.it/r"}, []string{"urlRitorno"}},
 		{"urlRitorno without host", startCart(t), StartOptions{URLRitorno: "https:///r"}, []string{"urlRitorno"}},
@@ -460,7 +489,7 @@ func TestStartValidation(t *testing.T) {
 			[]string{"identificativoIntermediarioPSP", "identificativoCanale"}},
 		{"PSP triple incomplete the other way", startCart(t), StartOptions{IDCanale: "C", IDIntermediarioPSP: "I"},
 			[]string{"identificativoPSP"}},
-		{"enums", startCart(t), StartOptions{AutenticazioneSoggetto: "SPID", TipoVersamento: "XX"},
+		{"enums", startCart(t), StartOptions{AutenticazioneSoggetto: "SPID", TipoVersamento: "XX", IDPSP: "P", IDIntermediarioPSP: "I", IDCanale: "C"},
 			[]string{"autenticazioneSoggetto", "tipoVersamento"}},
 		{"conto", startCart(t), StartOptions{ContoAddebito: &Conto{IBAN: "12", BIC: "bad"}},
 			[]string{"contoAddebito.iban", "contoAddebito.bic"}},

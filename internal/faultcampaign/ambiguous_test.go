@@ -2,8 +2,13 @@ package faultcampaign
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,4 +292,164 @@ func TestPutRetrySendsTheSameBody(t *testing.T) {
 	s, ok := e.fake.Pendenza(idA2A, "P1")
 	require.True(t, ok)
 	assert.Equal(t, s.NumeroAvviso, r.NumeroAvviso.String())
+}
+
+// hostileLookup puts a server in front of e's fake that passes every
+// request through, except the lookup GET /pagamenti, whose answer it
+// builds from the fake's whole list (the idSessionePortale filter dropped,
+// as a server ignoring it would) keeping only the items keep selects. The
+// clients built afterwards by e.clients talk to it.
+func hostileLookup(t *testing.T, e *env, keep func(item map[string]any) bool) {
+	t.Helper()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	base := e.base
+	upstream, err := url.Parse(base)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(upstream)
+	proxy.Transport = tr
+	// A fault that drops the fake's connection drops the client's too.
+	proxy.ErrorHandler = func(http.ResponseWriter, *http.Request, error) { panic(http.ErrAbortHandler) }
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || !strings.HasSuffix(r.URL.Path, "/pagamenti") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		q := r.URL.Query()
+		q.Del("idSessionePortale")
+		req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, base+r.URL.Path+"?"+q.Encode(), nil)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		req.Header = r.Header.Clone()
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		var page map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		items, _ := page["risultati"].([]any)
+		kept := []any{}
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok && keep(m) {
+				kept = append(kept, m)
+			}
+		}
+		page["risultati"], page["numRisultati"], page["numPagine"], page["prossimiRisultati"] = kept, len(kept), 1, nil
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(page)
+	}))
+	t.Cleanup(srv.Close)
+	e.base = srv.URL
+}
+
+// otherPayment starts, through e's setup client, a payment of someone else
+// (another portal session, idSessionePortale other, "" for none) for a new
+// pendenza id, and returns its GovPay id.
+func otherPayment(t *testing.T, e *env, id, other string) string {
+	t.Helper()
+	l := e.addPendenza(id)
+	_, err := e.start(context.Background(), e.setup.pagamenti, pagamenti.NewCart().AddRiferimento(idA2A, l.id),
+		pagamenti.StartOptions{URLRitorno: returnURL, IDSessionePortale: other})
+	require.NoError(t, err)
+	ps := e.fake.Pagamenti()
+	require.NotEmpty(t, ps)
+	return ps[len(ps)-1].ID
+}
+
+// TestAmbiguousStartNeverAdoptsAnotherPayment: after an ambiguous start
+// (the answer to POST /pagamenti lost after GovPay created the payment),
+// a lookup that answers with someone else's payment (another
+// idSessionePortale, or none) or with several payments carrying the same
+// idSessionePortale adopts nothing: ErrOutcomeUnknown, with what the lookup
+// found, the request sent once, and no Avvio the Resolver could report as
+// paid. Protects: DESIGN §5 "Ambiguous payment start" (adopt only a
+// payment whose idSessionePortale equals the one sent).
+func TestAmbiguousStartNeverAdoptsAnotherPayment(t *testing.T) {
+	t.Parallel()
+	const mine = "portale-H1"
+	lost := ambiguousFault{name: "drop-served", inject: func(e *env) {
+		e.fake.InjectFault(govpaytest.OpStartPagamento, govpaytest.Fault{Kind: govpaytest.FaultDropAfterServe}, 1)
+	}}
+	notMine := func(m map[string]any) bool { s, _ := m["idSessionePortale"].(string); return s != mine }
+	cases := []struct {
+		name string
+		// setup prepares e (other payments, a hostile lookup) before the
+		// ambiguous start; it returns the id of the payment the SDK must
+		// not adopt.
+		setup func(t *testing.T, e *env) string
+	}{
+		{"someone else's payment", func(t *testing.T, e *env) string {
+			other := otherPayment(t, e, "ALTRO-1", "portale-ALTRO")
+			hostileLookup(t, e, notMine)
+			return other
+		}},
+		{"a payment with an empty idSessionePortale", func(t *testing.T, e *env) string {
+			other := otherPayment(t, e, "ALTRO-2", "")
+			hostileLookup(t, e, notMine)
+			return other
+		}},
+		{"a payment whose idSessionePortale only starts like ours", func(t *testing.T, e *env) string {
+			other := otherPayment(t, e, "ALTRO-3", mine+"0")
+			hostileLookup(t, e, notMine)
+			return other
+		}},
+		{"two payments with our idSessionePortale (reused)", func(t *testing.T, e *env) string {
+			return otherPayment(t, e, "ALTRO-4", mine) // an honest server lists both
+		}},
+	}
+	for _, m := range []govpaytest.Mode{govpaytest.ModeLegacy, govpaytest.ModeBridge} {
+		for _, tc := range cases {
+			t.Run(string(m)+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, new(ledger), m)
+				other := tc.setup(t, e)
+				before := e.fake.Count(govpaytest.OpStartPagamento)
+				a, _, err := ambiguousStart(t, e, lost, mine)
+				require.Nil(t, a, "no payment adopted")
+				require.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+				var oue *pagamenti.OutcomeUnknownError
+				require.ErrorAs(t, err, &oue)
+				assert.Equal(t, mine, oue.IDSessionePortale)
+				assert.True(t, oue.LookupErr != nil || oue.Lookup != "", "the error says what the lookup found: %v", err)
+				assert.NotContains(t, err.Error(), "payment id "+other)
+				assert.Equal(t, before+1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
+				assert.GreaterOrEqual(t, e.fake.Count(govpaytest.OpListPagamenti), 1, "looked up")
+				assert.Len(t, e.fake.Pagamenti(), 2, "ours (created, unknown to the client) and the other one")
+			})
+		}
+	}
+}
+
+// TestAmbiguousStartFilterIgnored: a lookup whose server ignores the
+// idSessionePortale filter and lists someone else's payments around ours is
+// not trusted at all (DESIGN §5 "Never trust a server-side filter"): the
+// outcome stays unknown, with the refused page as LookupErr, rather than
+// guessed from the list.
+func TestAmbiguousStartFilterIgnored(t *testing.T) {
+	t.Parallel()
+	const mine = "portale-H2"
+	e := newEnv(t, new(ledger), govpaytest.ModeLegacy)
+	otherPayment(t, e, "ALTRO-5", "")
+	otherPayment(t, e, "ALTRO-6", "portale-ALTRO")
+	hostileLookup(t, e, func(map[string]any) bool { return true })
+	lost := ambiguousFault{inject: func(e *env) {
+		e.fake.InjectFault(govpaytest.OpStartPagamento, govpaytest.Fault{Kind: govpaytest.FaultDropAfterServe}, 1)
+	}}
+	a, _, err := ambiguousStart(t, e, lost, mine)
+	require.Nil(t, a)
+	require.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+	var oue *pagamenti.OutcomeUnknownError
+	require.ErrorAs(t, err, &oue)
+	var de *govpay.DecodeError
+	require.ErrorAs(t, oue.LookupErr, &de, "the page with foreign items is refused")
+	ps := e.fake.Pagamenti()
+	require.Len(t, ps, 3)
+	assert.Equal(t, mine, ps[2].IDSessionePortale, "ours exists: the outcome really was unknown")
 }

@@ -251,7 +251,7 @@ func badInputs() []badInput {
 		{area: "cart", name: "avviso numero with wrong check digits", call: local(pagamenti.NewCart().AddAvviso(okDominio, "301000000000001862").Validate), field: "pendenze[0].numeroAvviso"},
 		{area: "cart", name: "spontaneo without idTipoPendenza", call: local(pagamenti.NewCart().AddSpontaneo(okDominio, "", nil).Validate), field: "pendenze[0].idTipoPendenza"},
 		{area: "cart", name: "spontaneo dati not an object", call: local(pagamenti.NewCart().AddSpontaneo(okDominio, "MENSA", []int{1, 2}).Validate), field: "pendenze[0].dati"},
-		{area: "cart", name: "pendenza without idTipoPendenza (API Pagamento)", call: start(pagamenti.NewCart().AddPendenza("A", "1", pendenza(func(p *pendenze.Pendenza) { p.IDTipoPendenza = "" })), pagamenti.StartOptions{}), field: "pendenze[0].idTipoPendenza"},
+		{area: "cart", name: "spontaneo without dati (API Pagamento)", call: start(pagamenti.NewCart().AddSpontaneo(okDominio, "MENSA", nil), pagamenti.StartOptions{}), field: "pendenze[0].dati"},
 		{area: "cart", name: "pendenza with documento (API Pendenze only)", call: start(pagamenti.NewCart().AddPendenza("A", "1", pendenza(func(p *pendenze.Pendenza) {
 			p.Documento = &pendenze.Documento{Identificativo: "D1", Descrizione: "Rate", Rata: 1}
 		})), pagamenti.StartOptions{}), field: "pendenze[0].documento"},
@@ -486,7 +486,7 @@ func badInputs() []badInput {
 		{area: "start", name: "urlRitorno with credentials", call: start(validCart(), pagamenti.StartOptions{URLRitorno: "https://user:pw@portale.comune.it/r"}), field: "urlRitorno"},
 		{area: "start", name: "urlRitorno with a fragment", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL + "#esito"}), field: "urlRitorno"},
 		{area: "start", name: "urlRitorno ftp", call: start(validCart(), pagamenti.StartOptions{URLRitorno: "ftp://portale.comune.it/r"}), field: "urlRitorno"},
-		{area: "start", name: "lingua xx", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, Lingua: "xx"}), field: "lingua"},
+		{area: "start", name: "lingua not UTF-8", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, Lingua: "x\xff"}), field: "lingua"},
 		{area: "start", name: "soggettoVersante cellulare without spaces", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, SoggettoVersante: &govpay.Soggetto{Identificativo: okCF, Anagrafica: "Mario Rossi", Cellulare: "+393331234567"}}), field: "soggettoVersante.cellulare"},
 		{area: "start", name: "PSP without canale", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, IDPSP: "PSP1", IDIntermediarioPSP: "INT1"}), field: "identificativoCanale"},
 		{area: "start", name: "idSessionePortale with a tab", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, IDSessionePortale: "a\tb"}), field: "idSessionePortale"},

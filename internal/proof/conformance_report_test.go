@@ -616,7 +616,7 @@ func reportCases() []reportCase {
 					pagamenti.NewCart().AddQRCode(okQR),
 					pagamenti.NewCart().AddSpontaneo(okDominio, "MENSA", map[string]any{"alunno": "Mario", "mesi": 3}),
 					pagamenti.NewCart().AddPendenza("A2A-CONF", "P-FULL", full),
-					pagamenti.NewCart().AddRiferimento("A2A-CONF", "P-1").AddAvviso(okDominio, okNumero).AddSpontaneo(okDominio, "MENSA", nil),
+					pagamenti.NewCart().AddRiferimento("A2A-CONF", "P-1").AddAvviso(okDominio, okNumero).AddSpontaneo(okDominio, "MENSA", map[string]any{}),
 				}
 				var errs []error
 				for i, cart := range carts {
@@ -627,7 +627,7 @@ func reportCases() []reportCase {
 					URLRitorno: okURL, IDSessionePortale: "sess-full", Lingua: pagamenti.LinguaInglese,
 					SoggettoVersante:       &govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: okCF, Anagrafica: "Mario Rossi", Email: "mario.rossi@example.it"},
 					AutenticazioneSoggetto: pagamenti.AutenticazioneUSR, ContoAddebito: &pagamenti.Conto{IBAN: okIBAN, BIC: "BCITITMM"},
-					DataEsecuzionePagamento: govpay.NewDate(2026, 6, 1), CredenzialiPagatore: "otp-123", CodiceConvenzione: "CONV-1",
+					DataEsecuzionePagamento: govpay.Today().AddDays(7), CredenzialiPagatore: "otp-123", CodiceConvenzione: "CONV-1",
 					IDPSP: "BCITITMM", IDIntermediarioPSP: "00799960158", IDCanale: "00799960158_01", TipoVersamento: pagamenti.VersamentoCarta,
 					ReCaptcha: "recaptcha-token"})
 				return errors.Join(append(errs, err)...)
