@@ -383,3 +383,53 @@ func withItems(a pagamenti.Avvio, cart *pagamenti.Cart) pagamenti.Avvio {
 	}
 	return a
 }
+
+// TestOpenEnumsDecode: GovPay's and pagoPA's value sets are open. Decoding
+// a value this SDK does not know never fails: it is kept as received, and
+// the outcome treats it as not known yet.
+func TestOpenEnumsDecode(t *testing.T) {
+	t.Run("Pagamento", func(t *testing.T) {
+		in := strings.Replace(pagamentoJSON("PAY-1", "NUOVO_STATO", debitoJSON("A", "B", "NUOVA_PENDENZA", nav3)),
+			`"nome":"Pagamento"`, `"nome":"Pagamento","autenticazioneSoggetto":"SPID2","lingua":"es"`, 1)
+		var p pagamenti.Pagamento
+		require.NoError(t, json.Unmarshal([]byte(in), &p))
+		assert.Equal(t, pagamenti.StatoPagamento("NUOVO_STATO"), p.Stato)
+		assert.False(t, p.Stato.Terminal())
+		assert.Equal(t, pagamenti.AutenticazioneSoggetto("SPID2"), p.AutenticazioneSoggetto)
+		assert.Equal(t, pagamenti.Lingua("es"), p.Lingua)
+		require.Len(t, p.Pendenze, 1)
+		assert.Equal(t, pagamenti.StatoPendenza("NUOVA_PENDENZA"), p.Pendenze[0].Stato)
+	})
+	t.Run("Sintesi", func(t *testing.T) {
+		var s pagamenti.Sintesi
+		require.NoError(t, json.Unmarshal([]byte(`{"id":"P","stato":"NUOVO_STATO","lingua":"xx","autenticazioneSoggetto":"ZZZ"}`), &s))
+		assert.Equal(t, pagamenti.StatoPagamento("NUOVO_STATO"), s.Stato)
+	})
+	t.Run("Debito", func(t *testing.T) {
+		var d pagamenti.Debito
+		in := strings.Replace(debitoJSON("A", "B", "NUOVA_PENDENZA", nav3), `"tipo":"F"`, `"tipo":"Z"`, 1)
+		require.NoError(t, json.Unmarshal([]byte(in), &d))
+		assert.Equal(t, pagamenti.StatoPendenza("NUOVA_PENDENZA"), d.Stato)
+		assert.EqualValues(t, "Z", d.SoggettoPagatore.Tipo, "a payer type this SDK does not know")
+	})
+	t.Run("Ricevuta", func(t *testing.T) {
+		var r pagamenti.Ricevuta
+		require.NoError(t, json.Unmarshal([]byte(receipt(iuv3, "r1", "NUOVO_ESITO", "2024-05-06T10:05:00")), &r))
+		assert.EqualValues(t, "NUOVO_ESITO", r.Esito)
+		assert.False(t, r.Paid())
+	})
+	t.Run("Avvio stato", func(t *testing.T) {
+		a, err := pagamenti.ParseAvvio([]byte(`{"version":1,"mode":"legacy","id":"P","reconciled":true,"stato":"NUOVO_STATO"}`))
+		require.NoError(t, err)
+		assert.Equal(t, pagamenti.StatoPagamento("NUOVO_STATO"), a.Stato)
+	})
+	t.Run("unknown receipt esito resolves as pending", func(t *testing.T) {
+		fake := govpayFake{ricevute: map[string]string{dominio + "/" + iuv3: receipt(iuv3, "r1", "NUOVO_ESITO", "2024-05-06T10:05:00")}}
+		pc, rc := newGovPayFake(t, &fake)
+		a := withItems(pagamenti.Avvio{Mode: pagamenti.ModeCheckout}, pagamenti.NewCart().AddAvviso(dominio, nav3))
+		o, err := pagamenti.NewResolver(pc, rc).Resolve(context.Background(), pagamenti.Return{Esito: "MAYBE"}, a)
+		require.NoError(t, err)
+		assert.Equal(t, pagamenti.OutcomePending, o.State, o.Reason)
+		assert.Contains(t, o.Reason, "MAYBE")
+	})
+}

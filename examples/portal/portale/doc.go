@@ -37,6 +37,20 @@
 // the payment pages with a top-level GET, which Lax allows); every form
 // that changes state carries a per-session token; the portal only ever
 // redirects the browser to the URL GovPay or pagoPA returned, after the SDK
-// checked it; receipts are served only for the attempts of the session.
+// checked it.
+//
+// # Several replicas
+//
+// Nothing about a payment stays in process memory between its start and the
+// payer's return: the pagamenti.Avvio and what the outcome page shows are
+// saved in Config.Avvii (an AvvioStore; DirStore keeps one JSON file per
+// payment in a directory the replicas share) before the browser leaves.
+// The return URL names the payment by a random 128-bit id; the outcome and
+// receipts of that id are shown to whoever holds it, unless the browser is
+// logged in as another payer (then they are refused). The login session and
+// the cart being filled stay in memory: a replica that does not know the
+// session asks the payer to log in again. An esito the SDK does not know
+// shows "we are checking your payment" with a refresh, never an error.
+//
 // It is still a demo: the login has no password.
 package portale
