@@ -213,9 +213,29 @@ func redactorFrom(ctx context.Context, fallback *redactor) *redactor {
 // every error built from the response (ErrorFromResponse, DecodeJSON,
 // ReadBody, Incomplete, DecodeFailure, Redact) redacts the same secrets
 // without the caller passing anything.
+//
+// A body Do read in full (a GET's 2xx) is kept in buf, rc then being nil:
+// one allocation for both.
 type answer struct {
-	io.ReadCloser
+	rc  io.ReadCloser // the body on the wire; nil when buffered
+	buf bytes.Reader  // the buffered body
 	red *redactor
+}
+
+// Read reads the body.
+func (a *answer) Read(p []byte) (int, error) {
+	if a.rc != nil {
+		return a.rc.Read(p)
+	}
+	return a.buf.Read(p)
+}
+
+// Close closes the body on the wire, if any.
+func (a *answer) Close() error {
+	if a.rc != nil {
+		return a.rc.Close()
+	}
+	return nil
 }
 
 // redactorOf returns the redactor of a response Do returned. A response

@@ -240,6 +240,11 @@ type Request struct {
 	// *govpay.Error, so that no caller decodes a redirect as a success.
 	// Redirects are never followed either way.
 	AcceptRedirect bool
+	// Stream returns a GET's 2xx body unread, for a caller that decodes it
+	// as it arrives (the paginated lists, whose memory must stay bounded
+	// by one page rather than by MaxBody): a failure while reading it is
+	// the caller's to retry (internal/paginate does).
+	Stream bool
 }
 
 // Path joins segments, escaping each with url.PathEscape.
@@ -334,7 +339,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		accept = "application/json"
 	}
 	retry := c.rc != nil && !r.NoRetry && Idempotent(r.Method)
-	readFirst := r.Method == http.MethodGet
+	readFirst := r.Method == http.MethodGet && !r.Stream
 
 	var (
 		resp *http.Response
@@ -385,7 +390,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		}
 		return nil, netErr(err, sent)
 	}
-	resp.Body = &answer{ReadCloser: resp.Body, red: red}
+	if a, ok := resp.Body.(*answer); ok {
+		a.red = red // buffered by readSuccess
+	} else {
+		resp.Body = &answer{rc: resp.Body, red: red}
+	}
 	if resp.StatusCode >= 400 || resp.StatusCode >= 300 && !r.AcceptRedirect {
 		defer resp.Body.Close()
 		return nil, errorFromResponse(r.Operation, resp, red)
@@ -402,8 +411,8 @@ func readSuccess(resp *http.Response) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= MaxBody+1 {
-		buf.Grow(int(n) + bytes.MinRead)
+	if n := resp.ContentLength; n > 0 && n <= MaxBody {
+		buf.Grow(int(n) + bytes.MinRead) // room for the read that sees EOF
 	}
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxBody+1))
 	resp.Body.Close()
@@ -411,7 +420,9 @@ func readSuccess(resp *http.Response) error {
 		resp.Body = http.NoBody
 		return err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
+	a := &answer{}
+	a.buf.Reset(buf.Bytes())
+	resp.Body = a
 	return nil
 }
 
