@@ -129,12 +129,15 @@
 // connection lost after sending, a 5xx other than the 502 above, an
 // unreadable 201) Start looks the payment up with GET
 // /pagamenti?idSessionePortale= — this is why StartOptions.IDSessionePortale
-// should always be set, new for every attempt — and returns it as an Avvio
-// with Reconciled set. The lookup runs for at most
-// StartOptions.ReconcileTimeout, even when the caller's context has ended.
-// When nothing is found, or no idSessionePortale was given, Start returns an
-// *OutcomeUnknownError matching govpay.ErrOutcomeUnknown: do not start the
-// same cart again blindly, the payer could pay twice.
+// should always be set, new for every attempt — and returns the one payment
+// whose idSessionePortale is exactly the one sent as an Avvio with
+// Reconciled set. The lookup runs for at most StartOptions.ReconcileTimeout,
+// even when the caller's context has ended. When no such payment is found,
+// when several are (the id was reused), when the answer lists only other
+// sessions' payments, or when no idSessionePortale was given, Start returns
+// an *OutcomeUnknownError matching govpay.ErrOutcomeUnknown (its Lookup says
+// what was found): do not start the same cart again blindly, the payer could
+// pay twice.
 //
 // # Pagination
 //
