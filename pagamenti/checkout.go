@@ -298,8 +298,14 @@ func (c *Checkout) request(v *govpay.ValidationError, notices []PaymentNotice, o
 	if opts.EmailNotice != "" && (len(opts.EmailNotice) > 256 || !reCheckoutEmail.MatchString(opts.EmailNotice)) {
 		v.Add("emailNotice", "must be an e-mail address")
 	}
-	if strings.ContainsFunc(opts.IDCart, isControl) {
-		v.Add("idCart", "must not contain control characters")
+	// idCart is stored in Avvio.IDCart, which holds printable ASCII of at
+	// most MaxAvvioID bytes (Avvio.UnmarshalJSON refuses anything else): a
+	// cart id that could not come back is refused here, before the wire.
+	switch {
+	case len(opts.IDCart) > MaxAvvioID:
+		v.Addf("idCart", "at most %d characters", MaxAvvioID)
+	case !printableASCII(opts.IDCart):
+		v.Add("idCart", "must hold printable ASCII characters only (no control characters, valid UTF-8)")
 	}
 	switch n := len(notices); {
 	case n == 0:

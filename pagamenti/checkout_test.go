@@ -452,6 +452,9 @@ func TestCheckoutValidation(t *testing.T) {
 		{"version mismatch", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.Version = 2; o.ReturnWaiting = returnWaiting }, []string{"Version"}},
 		{"version unknown", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.Version = 3 }, []string{"Version"}},
 		{"bad email and idCart", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.EmailNotice = "not an email"; o.IDCart = "a\nb" }, []string{"emailNotice", "idCart"}},
+		{"idCart not UTF-8", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.IDCart = "cart-\xff" }, []string{"idCart"}},
+		{"idCart not ASCII (Avvio.IDCart could not hold it)", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.IDCart = "carrello-è" }, []string{"idCart"}},
+		{"idCart too long for Avvio.IDCart", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.IDCart = strings.Repeat("c", pagamenti.MaxAvvioID+1) }, []string{"idCart"}},
 		{"no amount, no company", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso(dominio, nav3)
 		}, func(o *pagamenti.CheckoutOptions) { o.Resolver = nil; o.CompanyName = "" }, []string{"paymentNotices[0].amount", "paymentNotices[0].companyName", "paymentNotices[0].description"}},
