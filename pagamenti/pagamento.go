@@ -424,15 +424,18 @@ func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q u
 	if per == 0 {
 		per = DefaultRisultatiPerPagina
 	}
+	attempts, backoff := paginate.Retry(tc.Config())
 	return paginate.Seq(ctx, paginate.Spec[T]{
 		Operation: op,
 		PerPage:   per,
 		Keys:      []string{"risultati", "items"},
+		Attempts:  attempts,
+		Backoff:   backoff,
 		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
 			pq := maps.Clone(q)
 			pq.Set("pagina", strconv.Itoa(pagina))
 			pq.Set("risultatiPerPagina", strconv.Itoa(per))
-			return tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq})
+			return tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq, Stream: true})
 		},
 		Check: check,
 	})

@@ -141,14 +141,17 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 	q.Set("iuv", iuv)
 	q.Set("risultatiPerPagina", strconv.Itoa(ricevutePageSize))
 	var all []Ricevuta
+	attempts, backoff := paginate.Retry(c.tc.Config())
 	for r, err := range paginate.Seq(ctx, paginate.Spec[Ricevuta]{
 		Operation: op,
 		PerPage:   ricevutePageSize,
 		MaxPages:  findMaxPages,
+		Attempts:  attempts,
+		Backoff:   backoff,
 		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
 			pq := maps.Clone(q)
 			pq.Set("pagina", strconv.Itoa(pagina))
-			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: "ricevute", Query: pq})
+			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: "ricevute", Query: pq, Stream: true})
 		},
 		Check: func(r *Ricevuta) string {
 			switch {

@@ -182,14 +182,17 @@ func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, e
 // (internal/paginate): per items per page at most, from page first, every
 // item passed through check before it counts.
 func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, per, first int, check func(*T) string) iter.Seq2[T, error] {
+	attempts, backoff := paginate.Retry(c.tc.Config())
 	return paginate.Seq(ctx, paginate.Spec[T]{
 		Operation: op,
 		PerPage:   per,
 		First:     first,
+		Attempts:  attempts,
+		Backoff:   backoff,
 		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
 			pq := mapspkg.Clone(q)
 			pq.Set("pagina", strconv.Itoa(pagina))
-			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq})
+			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq, Stream: true})
 		},
 		Unexpected: func(resp *http.Response) error { return unexpected(op, resp) },
 		Check:      check,

@@ -28,7 +28,13 @@
 //     (the one asked, or the smaller one GovPay says it used); a server
 //     that always announces more (prossimiRisultati, full pages forever) is
 //     stopped after MaxPages pages with an error rather than looping;
-//   - the context is checked before every page.
+//   - the context is checked before every page;
+//   - pages are fetched with transport.Request.Stream (the body is decoded
+//     as it arrives, not read in full first); a page whose body fails
+//     mid-read is fetched again per the client's retry policy (Retry), which
+//     is safe because nothing of a page is yielded before it is read in
+//     full, and after the last attempt the failure is a
+//     *govpay.NetworkError.
 package paginate
 
 import (
@@ -41,8 +47,10 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/config"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -73,6 +81,24 @@ type Spec[T any] struct {
 	// first field of item that does not match ("" when it matches), and
 	// may be nil.
 	Check func(item *T) string
+	// Attempts is how many times a page whose body fails mid-read (cut,
+	// reset) is fetched in all (1 when 0), with Backoff(n) between attempt
+	// n and n+1 (none when nil). Fetch sends the request with
+	// transport.Request.Stream, so the transport does not read the body
+	// first; nothing of a page is yielded before it is read in full, so a
+	// page is fetched again safely. See Retry.
+	Attempts int
+	Backoff  func(n int) time.Duration
+}
+
+// Retry returns the Attempts and Backoff of the client's retry policy
+// (govpay.DefaultRetryPolicy when the configuration has none).
+func Retry(cfg config.Config) (attempts int, backoff func(n int) time.Duration) {
+	r := config.Retry{MaxAttempts: govpay.DefaultRetryPolicy.MaxAttempts, MinBackoff: govpay.DefaultRetryPolicy.MinBackoff, MaxBackoff: govpay.DefaultRetryPolicy.MaxBackoff}
+	if cfg.Retry != nil {
+		r = *cfg.Retry
+	}
+	return r.MaxAttempts, func(n int) time.Duration { return transport.Backoff(r.MinBackoff, r.MaxBackoff, n) }
 }
 
 // pageMeta is the metadata of one list answer.
@@ -113,7 +139,7 @@ func Seq[T any](ctx context.Context, s Spec[T]) iter.Seq2[T, error] {
 					Err: fmt.Errorf("the list still announces more results after %d pages: stopped", maxPages)})
 				return
 			}
-			items, meta, err := s.page(ctx, pagina)
+			items, meta, err := s.fetchPage(ctx, pagina)
 			if err != nil {
 				yield(zero, err)
 				return
@@ -157,34 +183,85 @@ func Seq[T any](ctx context.Context, s Spec[T]) iter.Seq2[T, error] {
 	}
 }
 
-// page fetches, decodes and checks page pagina.
-func (s *Spec[T]) page(ctx context.Context, pagina int) ([]T, pageMeta, error) {
+// fetchPage reads page pagina, fetching it again (Attempts, Backoff) when
+// its body fails mid-read.
+func (s *Spec[T]) fetchPage(ctx context.Context, pagina int) ([]T, pageMeta, error) {
+	for n := 0; ; n++ {
+		items, meta, readFailed, err := s.page(ctx, pagina)
+		if !readFailed || n+1 >= s.Attempts || ctx.Err() != nil {
+			return items, meta, err
+		}
+		if s.Backoff != nil {
+			t := time.NewTimer(s.Backoff(n))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, pageMeta{}, err
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// readRecorder remembers the first failure of its reader other than io.EOF:
+// a body cut or reset mid-read, as opposed to a body that reads in full but
+// is not a valid list.
+type readRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (rr *readRecorder) Read(p []byte) (int, error) {
+	n, err := rr.r.Read(p)
+	if err != nil && err != io.EOF && rr.err == nil {
+		rr.err = err
+	}
+	return n, err
+}
+
+// page fetches, decodes and checks page pagina; readFailed reports an
+// answer whose body failed mid-read (a *govpay.NetworkError, which wraps
+// ctx.Err() when the context ended).
+func (s *Spec[T]) page(ctx context.Context, pagina int) (_ []T, _ pageMeta, readFailed bool, _ error) {
 	resp, err := s.Fetch(ctx, pagina)
 	if err != nil {
-		return nil, pageMeta{}, err
+		return nil, pageMeta{}, false, err
 	}
 	defer transport.Drain(resp)
 	if resp.StatusCode != http.StatusOK {
 		if s.Unexpected != nil {
-			return nil, pageMeta{}, s.Unexpected(resp)
+			return nil, pageMeta{}, false, s.Unexpected(resp)
 		}
-		return nil, pageMeta{}, decodeError(s.Operation, resp, fmt.Errorf("unexpected status %d for a list", resp.StatusCode))
+		return nil, pageMeta{}, false, decodeError(s.Operation, resp, fmt.Errorf("unexpected status %d for a list", resp.StatusCode))
 	}
 	if err := expectJSON(resp.Header.Get("Content-Type")); err != nil {
-		return nil, pageMeta{}, decodeError(s.Operation, resp, err)
+		return nil, pageMeta{}, false, decodeError(s.Operation, resp, err)
 	}
 	keys := s.Keys
 	if len(keys) == 0 {
 		keys = []string{"risultati"}
 	}
-	items, meta, err := decodePage(json.NewDecoder(io.LimitReader(resp.Body, transport.MaxBody)), keys, s.PerPage, s.Check)
+	rr := &readRecorder{r: io.LimitReader(resp.Body, transport.MaxBody)}
+	items, meta, err := decodePage(json.NewDecoder(rr), keys, s.PerPage, s.Check)
+	if err != nil && rr.err != nil {
+		cause := rr.err
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			cause = ctxErr
+		}
+		u := ""
+		if resp.Request != nil && resp.Request.URL != nil {
+			u = transport.Redact(resp, resp.Request.URL.String())
+		}
+		return nil, pageMeta{}, true, &govpay.NetworkError{Operation: s.Operation, Method: http.MethodGet, URL: u, Sent: true,
+			Err: fmt.Errorf("page %d: reading the answer: %w", pagina, cause)}
+	}
 	if err != nil {
-		return nil, pageMeta{}, decodeError(s.Operation, resp, fmt.Errorf("page %d: %w", pagina, err))
+		return nil, pageMeta{}, false, decodeError(s.Operation, resp, fmt.Errorf("page %d: %w", pagina, err))
 	}
 	if meta.Pagina != nil && *meta.Pagina != int64(pagina) {
-		return nil, pageMeta{}, decodeError(s.Operation, resp, fmt.Errorf("page %d asked, the answer is page %d", pagina, *meta.Pagina))
+		return nil, pageMeta{}, false, decodeError(s.Operation, resp, fmt.Errorf("page %d asked, the answer is page %d", pagina, *meta.Pagina))
 	}
-	return items, meta, nil
+	return items, meta, false, nil
 }
 
 // ItemError is an item of a list answer that breaks the walk's rules: it
