@@ -128,7 +128,6 @@ func (s *Server) upsertPendenza(key pendKey, p *pendenza) (created bool, _ *apiE
 	}
 	var sum govpay.Importo
 	seen := map[string]bool{}
-	bolli := 0
 	for i := range p.voci {
 		vc := &p.voci[i]
 		if seen[vc.idVocePendenza] {
@@ -149,9 +148,6 @@ func (s *Server) upsertPendenza(key pendKey, p *pendenza) (created bool, _ *apiE
 				return false, errSemantica(http.StatusUnprocessableEntity, "TRB_000", "Tributo (%s) inesistente per il dominio (%s)", vc.codEntrata, dd.IDDominio)
 			}
 		}
-		if vc.isBollo() {
-			bolli++
-		}
 		if q, has, err := quoteSum(vc.contabilita); err != nil {
 			return false, errSintassi("Il campo voci[%d].contabilita non e' valido: %v", i, err)
 		} else if has && q != vc.importo {
@@ -162,9 +158,8 @@ func (s *Server) upsertPendenza(key pendKey, p *pendenza) (created bool, _ *apiE
 	if sum != p.importo {
 		return false, errSemantica(http.StatusUnprocessableEntity, "VER_002", "La pendenza (IdA2A:%s, Id:%s) ha un importo totale (%s) diverso dalla somma dei singoli importi (%s)", key.idA2A, key.idPendenza, p.importo, sum)
 	}
-	if p.numeroAvviso != "" && bolli > 0 && len(p.voci) > 1 {
-		return false, errSemantica(http.StatusUnprocessableEntity, "VER_031", "Non e' possibile indicare il numero avviso per una pendenza multivoce se una delle voci e' una marca da bollo")
-	}
+	// GovPay 3.9 no longer refuses a numero avviso on several voci with a
+	// marca da bollo (VER_031 removed, VersamentoUtils.java:688).
 	old := st.pendenze[key]
 	if old != nil {
 		if old.stato == statoEseguita {

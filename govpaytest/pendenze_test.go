@@ -87,7 +87,7 @@ func TestGetPendenzaDetail(t *testing.T) {
 		"datiAllegati": map[string]any{"pratica": 42},
 		"voci": []any{
 			map[string]any{"idVocePendenza": "1", "importo": 100, "descrizione": "Diritti", "codEntrata": "SEGRETERIA"},
-			map[string]any{"idVocePendenza": "2", "importo": 10, "descrizione": "Entrata", "ibanAccredito": "IT02L1234500000999990000001", "tipoContabilita": "ALTRO", "codiceContabilita": "X"},
+			map[string]any{"idVocePendenza": "2", "importo": 10, "descrizione": "Entrata", "ibanAccredito": "IT02L1234500000999990000001", "tipoContabilita": "ALTRO", "codiceContabilita": "9/0101"},
 			map[string]any{"idVocePendenza": "3", "importo": 16.00, "descrizione": "Bollo", "tipoBollo": "01", "hashDocumento": "aGFzaA==", "provinciaResidenza": "RM"},
 		},
 	})

@@ -3,6 +3,8 @@ package govpaytest
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,7 +121,7 @@ func TestRejectsWhatGovPayRejects(t *testing.T) {
 			rule:   "pendenze-v2 TipoRiferimentoVocePendenza: oneOf codEntrata | Entrata | Bollo",
 			method: "PUT", url: pendURL("P1"),
 			body: pend(nil, map[string]any{"importo": json.Number("10.00"), "voci": []any{voce("1", 1000, map[string]any{
-				"codEntrata": "SEGRETERIA", "ibanAccredito": "IT02L1234500000999990000001", "tipoContabilita": "ALTRO", "codiceContabilita": "X"})}}),
+				"codEntrata": "SEGRETERIA", "ibanAccredito": "IT02L1234500000999990000001", "tipoContabilita": "ALTRO", "codiceContabilita": "9/0101"})}}),
 			status: 400, categoria: "RICHIESTA", codice: "SINTASSI", notStored: "P1"},
 		{name: "bollo in the API Pagamento dialect sent to API Pendenze",
 			rule:   "upstream README: Bollo.tipoBollo is \"01\" in Pendenze v2, \"Imposta di bollo\" in Pagamento v2",
@@ -159,13 +161,6 @@ func TestRejectsWhatGovPayRejects(t *testing.T) {
 			setup:  load("P1", pend([]int64{1000}, nil)),
 			method: "PUT", url: pendURL("P1"), body: pend([]int64{1000}, map[string]any{"numeroAvviso": "301000000000099999"}),
 			status: 422, categoria: "RICHIESTA", codice: "VER_024"},
-		{name: "numero avviso on a multi-voce pendenza with a bollo",
-			rule:   "GovPay EsitoOperazione VER_031, 422",
-			method: "PUT", url: pendURL("P1"),
-			body: pend(nil, map[string]any{"importo": json.Number("26.00"), "numeroAvviso": "301000000000012345", "voci": []any{
-				voce("1", 1000, map[string]any{"codEntrata": "A"}),
-				voce("2", 1600, map[string]any{"tipoBollo": "01", "hashDocumento": "aGFzaA==", "provinciaResidenza": "RM"})}}),
-			status: 422, categoria: "RICHIESTA", codice: "VER_031", notStored: "P1"},
 		{name: "unknown pendenza",
 			rule:   "upstream README (404 404000) and integration test errore_notFound.json (categoria OPERAZIONE)",
 			method: "GET", url: pendURL("NOPE"),
@@ -342,4 +337,62 @@ func TestCheckoutRejects(t *testing.T) {
 		assert.EqualValues(t, 400, p["status"], "case %d", i)
 		assert.NotEmpty(t, p["detail"], "case %d", i)
 	}
+}
+
+// TestAcceptsWhatGovPayAccepts loads bodies GovPay 3.9.1 accepts and that
+// the fake used to refuse: no payer (GovPay records ANONIMO,
+// PendenzeConverter.java:533-540), an unknown payer tipo (dropped,
+// TipoSoggetto.java:58-66), a numero avviso on several voci with a marca
+// da bollo (VER_031 removed, VersamentoUtils.java:688), datiAllegati of
+// any JSON type (NuovaPendenza.java:111-112), 15 metadata entries
+// (Metadata.java:110), a descrizione of 255 characters
+// (ValidatoreUtils.java:148-150).
+func TestAcceptsWhatGovPayAccepts(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	get := func(t *testing.T, id string) map[string]any {
+		t.Helper()
+		r := do(t, "GET", s.PendenzeURL()+"/pendenze/A2A-1/"+id, nil)
+		require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+		return r.json(t)
+	}
+	payerOf := func(t *testing.T, id string) map[string]any {
+		t.Helper()
+		p, ok := get(t, id)["soggettoPagatore"].(map[string]any)
+		require.True(t, ok, "GovPay always shows a payer")
+		return p
+	}
+
+	putPendenza(t, s, "A2A-1", "NOPAYER", pendenzaBody(testDominio, []int64{1000}, map[string]any{"soggettoPagatore": nil}))
+	p := payerOf(t, "NOPAYER")
+	assert.Equal(t, "ANONIMO", p["identificativo"])
+	assert.Equal(t, "ANONIMO", p["anagrafica"])
+
+	putPendenza(t, s, "A2A-1", "EMPTYPAYER", pendenzaBody(testDominio, []int64{1000}, map[string]any{"soggettoPagatore": map[string]any{}}))
+	assert.Equal(t, "ANONIMO", payerOf(t, "EMPTYPAYER")["identificativo"])
+
+	putPendenza(t, s, "A2A-1", "TIPOX", pendenzaBody(testDominio, []int64{1000}, map[string]any{
+		"soggettoPagatore": map[string]any{"tipo": "X", "identificativo": "RSSMRA80A01H501U", "anagrafica": "Mario Rossi"}}))
+	p = payerOf(t, "TIPOX")
+	assert.Equal(t, "RSSMRA80A01H501U", p["identificativo"])
+	assert.NotEqual(t, "X", p["tipo"], "GovPay drops an unknown tipo")
+
+	bollo := pendenzaBody(testDominio, []int64{1000, 1600}, map[string]any{"numeroAvviso": "301000000000012345"})
+	bollo["voci"].([]map[string]any)[1] = map[string]any{"idVocePendenza": "B", "importo": json.Number("16.00"), "descrizione": "Marca da bollo",
+		"tipoBollo": "01", "hashDocumento": "aGFzaA==", "provinciaResidenza": "RM"}
+	putPendenza(t, s, "A2A-1", "BOLLO", bollo)
+
+	for i, dati := range []any{[]any{1, "a"}, "testo", 42, true} {
+		putPendenza(t, s, "A2A-1", "DATI"+strconv.Itoa(i), pendenzaBody(testDominio, []int64{1000}, map[string]any{"datiAllegati": dati}))
+	}
+
+	long := pendenzaBody(testDominio, []int64{1000}, nil)
+	v := long["voci"].([]map[string]any)[0]
+	v["descrizione"] = strings.Repeat("d", 255)
+	entries := make([]any, 15)
+	for i := range entries {
+		entries[i] = map[string]any{"key": "k", "value": "v"}
+	}
+	v["metadata"] = map[string]any{"mapEntries": entries}
+	putPendenza(t, s, "A2A-1", "LONG", long)
 }

@@ -25,7 +25,7 @@ func TestSyntaxRules(t *testing.T) {
 	}
 	voce := func(k string, v any) map[string]any {
 		m := map[string]any{"idVocePendenza": "1", "importo": 10, "descrizione": "d",
-			"ibanAccredito": "IT02L1234500000999990000001", "tipoContabilita": "ALTRO", "codiceContabilita": "X"}
+			"ibanAccredito": "IT02L1234500000999990000001", "tipoContabilita": "ALTRO", "codiceContabilita": "9/0101"}
 		if v == nil {
 			delete(m, k)
 		} else {
@@ -42,7 +42,7 @@ func TestSyntaxRules(t *testing.T) {
 		"idTipoPendenza pattern":          {"idTipoPendenza": "IMU 2026"},
 		"causale missing":                 {"causale": nil},
 		"causale longer than 140":         {"causale": strings.Repeat("x", 141)},
-		"soggettoPagatore missing":        {"soggettoPagatore": nil},
+		"importo zero":                    {"importo": 0},
 		"importo missing":                 {"importo": nil},
 		"importo negative":                {"importo": -1},
 		"importo above the maximum":       {"importo": json.Number("1000000000.00")},
@@ -53,7 +53,7 @@ func TestSyntaxRules(t *testing.T) {
 		"idUnitaOperativa pattern":        {"idUnitaOperativa": "UO 1"},
 		"direzione empty":                 {"direzione": ""},
 		"annoRiferimento not a number":    {"annoRiferimento": "2026"},
-		"soggetto tipo":                   sog("tipo", "X"),
+		"direzione pattern":               {"direzione": "Dir. 1"},
 		"soggetto identificativo length":  sog("identificativo", strings.Repeat("X", 17)),
 		"soggetto anagrafica length":      sog("anagrafica", strings.Repeat("x", 71)),
 		"soggetto nazione":                sog("nazione", "it"),
@@ -64,7 +64,12 @@ func TestSyntaxRules(t *testing.T) {
 		"voce idVocePendenza missing":     voce("idVocePendenza", nil),
 		"voce importo missing":            voce("importo", nil),
 		"voce descrizione missing":        voce("descrizione", nil),
-		"voce descrizione length":         voce("descrizione", strings.Repeat("x", 141)),
+		"voce descrizione length":         voce("descrizione", strings.Repeat("x", 256)),
+		"voce idVocePendenza pattern":     voce("idVocePendenza", "voce 1"),
+		"voce importo zero":               voce("importo", 0),
+		"voce codiceContabilita of 2":     voce("codiceContabilita", "XX"),
+		"voce codiceContabilita spaces":   voce("codiceContabilita", "XXX X"),
+		"voce metadata of 16 entries":     voce("metadata", map[string]any{"mapEntries": sixteen()}),
 		"voce idDominio pattern":          voce("idDominio", "123"),
 		"voce ibanAccredito pattern":      voce("ibanAccredito", "IT02 L123"),
 		"voce ibanAppoggio pattern":       voce("ibanAppoggio", "X"),
@@ -217,4 +222,14 @@ func TestPutWithoutIDTipoPendenza(t *testing.T) {
 	p, ok := s.Pendenza("A2A-1", "P1")
 	require.True(t, ok)
 	assert.Equal(t, TipoPendenzaLibero, p.IDTipoPendenza)
+}
+
+// sixteen returns 16 metadata entries, one more than GovPay accepts
+// (Metadata.java:110).
+func sixteen() []any {
+	out := make([]any, 16)
+	for i := range out {
+		out[i] = map[string]any{"key": "k", "value": "v"}
+	}
+	return out
 }

@@ -198,8 +198,12 @@ var (
 	reTwoUpper     = regexp.MustCompile(`^[A-Z]{2}$`)
 	reAlnum35      = regexp.MustCompile(`^[0-9A-Za-z]{1,35}$`)
 	reTwoDigits    = regexp.MustCompile(`^[0-9]{2}$`)
-	reEmail        = regexp.MustCompile(`^[A-Za-z0-9_]+([\-\+\.'][A-Za-z0-9_]+)*@[A-Za-z0-9_]+([\-\.][A-Za-z0-9_]+)*\.[A-Za-z0-9_]+([\-\.][A-Za-z0-9_]+)*$`)
-	reCellulare    = regexp.MustCompile(`^\+[0-9]{2}\s[0-9]{3}\-[0-9]{7}$`)
+	// GovPay's PATTERN_EMAIL (CostantiValidazione.java:55).
+	reEmail = regexp.MustCompile(`^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*$`)
+	// GovPay's PATTERN_COD_CONTABILITA (CostantiValidazione.java:45); \s
+	// as Java's [ \t\n\x0B\f\r].
+	reCodContabilita = regexp.MustCompile(`^[^ \t\n\x0B\f\r]{3,138}$`)
+	reCellulare      = regexp.MustCompile(`^\+[0-9]{2}\s[0-9]{3}\-[0-9]{7}$`)
 )
 
 var tassonomieAvviso = []string{
@@ -289,6 +293,66 @@ func str(p *string) string {
 	return *p
 }
 
+// anonimo is what GovPay records as the identificativo and anagrafica of
+// a payer that has none (Costanti.IDENTIFICATIVO_DEBITORE_ANONIMO).
+const anonimo = "ANONIMO"
+
+// checkPagatore checks the payer of a pendenza, which GovPay makes
+// optional (NuovaPendenza.java:593-594): tipo is optional and an unknown
+// tipo is dropped (TipoSoggetto.fromValue returns null, TipoSoggetto.java:
+// 58-66), identificativo is at most 16 characters. It returns the payer as
+// GovPay records it: a blank identificativo or anagrafica becomes ANONIMO
+// (PendenzeConverter.java:533-540).
+func checkPagatore(field string, s *wireSoggetto) (wireSoggetto, *apiError) {
+	var out wireSoggetto
+	if s != nil {
+		out = *s
+		if out.Tipo != "F" && out.Tipo != "G" {
+			out.Tipo = ""
+		}
+		check := out
+		if check.Tipo == "" {
+			check.Tipo = "F" // only for checkSoggetto, which wants one
+		}
+		if strings.TrimSpace(check.Identificativo) == "" {
+			check.Identificativo = anonimo
+		}
+		if e := checkSoggetto(field, &check); e != nil {
+			return out, e
+		}
+	}
+	if strings.TrimSpace(out.Identificativo) == "" {
+		out.Identificativo = anonimo
+	}
+	if strings.TrimSpace(out.Anagrafica) == "" {
+		out.Anagrafica = anonimo
+	}
+	return out, nil
+}
+
+// metadataOK reports whether a voce's metadata, when present, has 1 to 15
+// entries whose key and value have 1 to 140 characters.
+func metadataOK(raw json.RawMessage) bool {
+	if nonNull(raw) == nil {
+		return true
+	}
+	var m struct {
+		MapEntries []struct {
+			Key   string `json:"key"`
+			Value string `json:"value"`
+		} `json:"mapEntries"`
+	}
+	if json.Unmarshal(raw, &m) != nil || len(m.MapEntries) < 1 || len(m.MapEntries) > 15 {
+		return false
+	}
+	for _, e := range m.MapEntries {
+		if !lenBetween(e.Key, 1, 140) || !lenBetween(e.Value, 1, 140) {
+			return false
+		}
+	}
+	return true
+}
+
 // validatePendenza checks a NuovaPendenza syntactically and converts it.
 // bolloValue is the tipoBollo the API accepts ("01" for API Pendenze,
 // "Imposta di bollo" for API Pagamento).
@@ -299,7 +363,6 @@ func validatePendenza(w *wirePendenza, bolloValue string) (*pendenza, *apiError)
 	}{
 		{"idDominio", w.IDDominio != nil && *w.IDDominio != ""},
 		{"causale", w.Causale != nil && *w.Causale != ""},
-		{"soggettoPagatore", w.SoggettoPagatore != nil},
 		{"importo", w.Importo != nil},
 		{"voci", w.Voci != nil},
 	}
@@ -327,8 +390,13 @@ func validatePendenza(w *wirePendenza, bolloValue string) (*pendenza, *apiError)
 	if !lenBetween(*w.Causale, 1, 140) {
 		return nil, errSintassi("Il campo causale supera i 140 caratteri")
 	}
-	if e := checkSoggetto("soggettoPagatore", w.SoggettoPagatore); e != nil {
-		return nil, e
+	payer, perr := checkPagatore("soggettoPagatore", w.SoggettoPagatore)
+	if perr != nil {
+		return nil, perr
+	}
+	if *w.Importo <= 0 {
+		// validaImporto: minOrEquals(0) refuses 0 (ValidatoreUtils.java:122).
+		return nil, errSintassi("Il campo importo deve essere superiore o uguale a 0.")
 	}
 	if w.NumeroAvviso != nil && !reNumeroAvviso.MatchString(*w.NumeroAvviso) {
 		return nil, errSintassi("Il valore [%s] del campo numeroAvviso non rispetta il pattern richiesto: ^[0-9]{18}$", *w.NumeroAvviso)
@@ -347,9 +415,18 @@ func validatePendenza(w *wirePendenza, bolloValue string) (*pendenza, *apiError)
 			return nil, errSintassi("Il campo %s deve avere lunghezza tra 1 e 35", f.name)
 		}
 	}
+	// PATTERN_ID_DIREZIONE, PATTERN_ID_DIVISIONE (CostantiValidazione.java:47-48).
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"direzione", w.Direzione}, {"divisione", w.Divisione}} {
+		if f.v != nil && !reID.MatchString(*f.v) {
+			return nil, errSintassi("Il valore [%s] del campo %s non rispetta il pattern richiesto: ^[a-zA-Z0-9\\-_]{1,35}$", *f.v, f.name)
+		}
+	}
 	p := &pendenza{
 		idTipoPendenza: *w.IDTipoPendenza, idDominio: *w.IDDominio, idUnitaOperativa: str(w.IDUnitaOperativa),
-		causale: *w.Causale, soggetto: *w.SoggettoPagatore, importo: *w.Importo, numeroAvviso: str(w.NumeroAvviso),
+		causale: *w.Causale, soggetto: payer, importo: *w.Importo, numeroAvviso: str(w.NumeroAvviso),
 		tassonomia: str(w.Tassonomia), tassonomiaAvviso: str(w.TassonomiaAvviso), direzione: str(w.Direzione),
 		divisione: str(w.Divisione), cartellaPagamento: str(w.CartellaPagamento), annoRiferimento: w.AnnoRiferimento,
 		datiAllegati: nonNull(w.DatiAllegati), documento: nonNull(w.Documento), proprieta: nonNull(w.Proprieta),
@@ -386,14 +463,21 @@ func validateVoce(field string, w *wireVoce, bolloValue string) (voce, *apiError
 	switch {
 	case w.IDVocePendenza == nil || *w.IDVocePendenza == "":
 		return v, errSintassi("Il campo %s.idVocePendenza non deve essere vuoto.", field)
-	case !lenBetween(*w.IDVocePendenza, 1, 35):
-		return v, errSintassi("Il campo %s.idVocePendenza supera i 35 caratteri", field)
+	case !reID.MatchString(*w.IDVocePendenza):
+		// PATTERN_ID_VOCE_PENDENZA (CostantiValidazione.java:43).
+		return v, errSintassi("Il valore [%s] del campo %s.idVocePendenza non rispetta il pattern richiesto: ^[a-zA-Z0-9\\-_]{1,35}$", *w.IDVocePendenza, field)
 	case w.Importo == nil:
 		return v, errSintassi("Il campo %s.importo non deve essere vuoto.", field)
+	case *w.Importo <= 0:
+		return v, errSintassi("Il campo %s.importo deve essere superiore o uguale a 0.", field)
 	case w.Descrizione == nil || *w.Descrizione == "":
 		return v, errSintassi("Il campo %s.descrizione non deve essere vuoto.", field)
-	case !lenBetween(*w.Descrizione, 1, 140):
-		return v, errSintassi("Il campo %s.descrizione supera i 140 caratteri", field)
+	case !lenBetween(*w.Descrizione, 1, 255):
+		// ValidatoreUtils.validaDescrizione (ValidatoreUtils.java:148-150).
+		return v, errSintassi("Il campo %s.descrizione supera i 255 caratteri", field)
+	case !metadataOK(w.Metadata):
+		// Metadata.java:110, MapEntry.java:129-130.
+		return v, errSintassi("Il campo %s.metadata.mapEntries deve avere da 1 a 15 elementi con key e value di 1-140 caratteri", field)
 	case w.DescrizioneCausaleRPT != nil && !lenBetween(*w.DescrizioneCausaleRPT, 1, 140):
 		return v, errSintassi("Il campo %s.descrizioneCausaleRPT deve avere lunghezza tra 1 e 140", field)
 	case w.IDDominio != nil && !reIDDominio.MatchString(*w.IDDominio):
@@ -432,8 +516,8 @@ func validateVoce(field string, w *wireVoce, bolloValue string) (voce, *apiError
 			return v, errSintassi("Il valore [%s] del campo %s.ibanAppoggio non rispetta il pattern richiesto", *w.IbanAppoggio, field)
 		case w.TipoContabilita == nil || !oneOf(*w.TipoContabilita, tipiContabilita):
 			return v, errSintassi("Codifica inesistente per %s.tipoContabilita. Valore fornito [%s] valori possibili %v", field, str(w.TipoContabilita), tipiContabilita)
-		case w.CodiceContabilita == nil || !lenBetween(*w.CodiceContabilita, 1, 135):
-			return v, errSintassi("Il campo %s.codiceContabilita deve avere lunghezza tra 1 e 135", field)
+		case w.CodiceContabilita == nil || !reCodContabilita.MatchString(*w.CodiceContabilita):
+			return v, errSintassi("Il valore [%s] del campo %s.codiceContabilita non rispetta il pattern richiesto: ^\\S{3,138}$", str(w.CodiceContabilita), field)
 		}
 		v.ibanAccredito, v.ibanAppoggio = *w.IbanAccredito, str(w.IbanAppoggio)
 		v.tipoContabilita, v.codiceContabilita = *w.TipoContabilita, *w.CodiceContabilita
