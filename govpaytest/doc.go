@@ -97,7 +97,7 @@
 //     unknown fields, missing or malformed fields, bad parameters), 401,
 //     403 403000, 404 404000, 406 406000, 422 with the EsitoOperazione code
 //     (VER_001, VER_002 importo ≠ Σ voci, VER_003, VER_004, VER_024,
-//     VER_025, VER_031, VER_035, TRB_000, TVD_000, PAG_006, PAG_007,
+//     VER_025, VER_035, TRB_000, TVD_000, PAG_006, PAG_007,
 //     PAG_013, VER_008), 400 APP_002, and PATCH business errors as 500
 //     OPERAZIONE. Every answer of the GovPay APIs carries
 //     X-Govpay-IdTransazione.

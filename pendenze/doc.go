@@ -59,21 +59,24 @@
 // # Validation
 //
 // Every call validates its input before anything is sent: an invalid
-// pendenza never reaches GovPay. [Pendenza.Validate] mirrors GovPay's
-// server rules (id patterns, idDominio of 11 digits, 1–5 voci with unique
-// ids and one kind each, importo equal to the sum of the voci to the cent,
-// amounts up to 999,999,999.99, accounting quotas summing to their voce,
-// IBAN format, the payer's fields, causale ≤ 140 characters, metadata,
-// documento, numeroAvviso with valid check digits and none on a pendenza of
-// several voci one of which is a marca da bollo (GovPay's VER_031), texts
-// in valid UTF-8 without control characters) and returns a
+// pendenza never reaches GovPay, and one GovPay 3.9.1 accepts is never
+// refused. [Pendenza.Validate] mirrors the server's rules for PUT /pendenze
+// (id patterns, idDominio of 11 digits, 1–5 voci with unique ids and one
+// kind each, importo equal to the sum of the voci to the cent, amounts more
+// than 0 and up to 999,999,999.99, accounting quotas summing to their voce,
+// IBAN format, codice contabilita, the optional payer's fields, lengths
+// counted in UTF-16 units as Java does, metadata, documento, numeroAvviso
+// with valid check digits, texts in valid UTF-8) and returns a
 // *govpay.ValidationError listing every violation with its field path as in
-// the JSON ("voci[2].importo", "soggettoPagatore.tipo").
+// the JSON ("voci[2].importo", "soggettoPagatore.email"). CONFORMANCE.md
+// lists every rule with its source in GovPay.
 //
 // [Pendenza.ValidateStrict] (or the Put option [WithStrictValidation], or
 // LoadOptions.Strict) adds checks GovPay does not make: the check digit of
-// every idDominio, the mod-97 checksum of every IBAN, and the check
-// character of the payer's codice fiscale or partita IVA. They are opt-in
+// every idDominio, the mod-97 checksum of every IBAN, the check character
+// of the payer's codice fiscale or partita IVA, no control characters, a
+// causale that is not blank, a documento with exactly one of rata and
+// soglia. They are opt-in
 // because GovPay's demo domain 01234567890 and demo IBANs fail them, and
 // real payers include "ANONIMO" and foreign identifiers (the default mode
 // accepts both; strict mode keeps accepting ANONIMO).
