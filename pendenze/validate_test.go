@@ -412,3 +412,44 @@ func TestMatchersAgreeWithPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestStrictModeHoldsWhatGovPayLetsThrough checks the rules that moved to
+// strict mode because GovPay 3.9.1 accepts the value: Validate accepts it,
+// ValidateStrict names the field.
+func TestStrictModeHoldsWhatGovPayLetsThrough(t *testing.T) {
+	for name, tc := range map[string]struct {
+		mut   func(*Pendenza)
+		field string
+	}{
+		"blank causale (ValidatoreUtils.java:93-95)":     {func(p *Pendenza) { p.Causale = "   " }, "causale"},
+		"causale with a newline":                         {func(p *Pendenza) { p.Causale = "TARI\n2026" }, "causale"},
+		"voce descrizione with a NUL":                    {func(p *Pendenza) { p.Voci[1].Descrizione = "Diritti\x00" }, "voci[1].descrizione"},
+		"voce descrizioneCausaleRPT with an escape":      {func(p *Pendenza) { p.Voci[0].DescrizioneCausaleRPT = "\x1b[31mTARI" }, "voci[0].descrizioneCausaleRPT"},
+		"payer anagrafica with a carriage return":        {func(p *Pendenza) { p.SoggettoPagatore.Anagrafica = "Mario\rRossi" }, "soggettoPagatore.anagrafica"},
+		"payer without tipo (optional in GovPay)":        {func(p *Pendenza) { p.SoggettoPagatore.Tipo = "" }, "soggettoPagatore.tipo"},
+		"payer tipo X (GovPay drops it)":                 {func(p *Pendenza) { p.SoggettoPagatore.Tipo = "X" }, "soggettoPagatore.tipo"},
+		"payer without identificativo (GovPay: ANONIMO)": {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "" }, "soggettoPagatore.identificativo"},
+		"documento without rata or soglia": {func(p *Pendenza) {
+			p.Documento = &Documento{Identificativo: "D", Descrizione: "d"}
+		}, "documento"},
+		"documento with rata and soglia": {func(p *Pendenza) {
+			p.Documento = &Documento{Identificativo: "D", Descrizione: "d", Rata: 1, Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 30}}
+		}, "documento"},
+		"descrizioneImporto of 0.00": {func(p *Pendenza) {
+			p.Proprieta = &Proprieta{DescrizioneImporto: []DescrizioneImporto{{Voce: "canone", Importo: 0}}}
+		}, "proprieta.descrizioneImporto[0].importo"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := strictPendenza()
+			tc.mut(&p)
+			require.NoError(t, p.Validate(), "GovPay accepts it")
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, p.ValidateStrict(), &ve)
+			assert.True(t, ve.Has(tc.field), "%v", ve.Violations)
+		})
+	}
+	require.NoError(t, strictPendenza().ValidateStrict())
+	noPayer := strictPendenza()
+	noPayer.SoggettoPagatore = Soggetto{}
+	require.NoError(t, noPayer.ValidateStrict(), "no payer at all is accepted in strict mode too")
+}
