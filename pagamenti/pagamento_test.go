@@ -430,3 +430,131 @@ func TestWaitHonoursLongRetryAfter(t *testing.T) {
 	assert.EqualValues(t, 1, n.Load(), "no read before the Retry-After passed")
 	assert.Less(t, time.Since(start), 1500*time.Millisecond, "the context ends the pause")
 }
+
+// TestListsNeverTrustTheFilter: a payment or a debt that does not match a
+// filter asked ends the iteration with a *govpay.DecodeError naming the
+// item and the field, and nothing of its page is yielded; a page with more
+// items than asked too. A debtor differing only in case, and a debt whose
+// IUV is inside its numeroAvviso, match (GovPay compares them that way).
+func TestListsNeverTrustTheFilter(t *testing.T) {
+	debito := func(field string, v any) map[string]any {
+		d := map[string]any{"idA2A": "A2A", "idPendenza": "P1", "stato": "NON_ESEGUITA", "importo": 1,
+			"soggettoPagatore": map[string]any{"tipo": "F", "identificativo": "RSSMRA30A01H501I"},
+			"dominio":          map[string]any{"idDominio": testDominio}, "numeroAvviso": "301000000000001861",
+			"direzione": "D", "divisione": "V"}
+		if field == "soggettoPagatore.identificativo" {
+			d["soggettoPagatore"] = map[string]any{"tipo": "F", "identificativo": v}
+		} else if field == "dominio.idDominio" {
+			d["dominio"] = map[string]any{"idDominio": v}
+		} else if field != "" {
+			d[field] = v
+		}
+		return d
+	}
+	posizione := PosizioneOptions{IDDominio: testDominio, IDA2A: "A2A", IDPendenza: "P1", IUV: "01000000000001861", Direzione: "D", Divisione: "V"}
+	for _, tc := range []struct{ field, want string }{
+		{"soggettoPagatore.identificativo", "soggettoPagatore.identificativo"},
+		{"dominio.idDominio", "dominio.idDominio"},
+		{"idA2A", "idA2A"},
+		{"idPendenza", "idPendenza"},
+		{"numeroAvviso", "iuvAvviso"},
+		{"direzione", "direzione"},
+		{"divisione", "divisione"},
+	} {
+		s := newPGServer(t)
+		s.mux.HandleFunc("GET /pendenze", pagedHandler(t, 2, "risultati", func(i int) map[string]any {
+			if i == 1 {
+				return debito(tc.field, "ALTRO")
+			}
+			return debito("", nil)
+		}))
+		n := 0
+		var err error
+		for _, e := range s.client(t).Posizione(context.Background(), "rssmra30a01h501i", posizione) {
+			if err = e; e != nil {
+				break
+			}
+			n++
+		}
+		var de *govpay.DecodeError
+		require.ErrorAs(t, err, &de, tc.field)
+		assert.Contains(t, err.Error(), "item 1 does not match the filter asked: "+tc.want)
+		assert.Zero(t, n, tc.field)
+	}
+	// Every filter matched: both debts are yielded.
+	s := newPGServer(t)
+	s.mux.HandleFunc("GET /pendenze", pagedHandler(t, 2, "risultati", func(int) map[string]any { return debito("", nil) }))
+	n := 0
+	for _, err := range s.client(t).Posizione(context.Background(), "rssmra30a01h501i", posizione) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 2, n)
+
+	for _, tc := range []struct {
+		o     ListOptions
+		field string
+	}{
+		{ListOptions{IDSessionePortale: "other"}, "idSessionePortale"},
+		{ListOptions{IDSessione: "psp-other"}, "idSessionePsp"},
+		{ListOptions{IDCarrello: "other"}, "id"},
+		{ListOptions{Stato: StatoEseguito}, "stato"},
+	} {
+		s := newPGServer(t)
+		s.mux.HandleFunc("GET /pagamenti", pagedHandler(t, 1, "risultati", func(int) map[string]any {
+			return sintesiJSON("p0", "sess", "IN_CORSO", wispURL)
+		}))
+		var err error
+		for _, e := range s.client(t).List(context.Background(), tc.o) {
+			err = e
+		}
+		var de *govpay.DecodeError
+		require.ErrorAs(t, err, &de, tc.field)
+		assert.Contains(t, err.Error(), "item 0 does not match the filter asked: "+tc.field+" differs")
+	}
+
+	// A page larger than asked.
+	s = newPGServer(t)
+	s.mux.HandleFunc("GET /pagamenti", func(w http.ResponseWriter, _ *http.Request) {
+		items := make([]map[string]any, 4)
+		for i := range items {
+			items[i] = sintesiJSON("p", "sess", "IN_CORSO", wispURL)
+		}
+		pgJSON(w, http.StatusOK, map[string]any{"numRisultati": 4, "numPagine": 1, "risultatiPerPagina": 3, "pagina": 1, "risultati": items})
+	})
+	var err error
+	n = 0
+	for _, e := range s.client(t).List(context.Background(), ListOptions{RisultatiPerPagina: 3}) {
+		if err = e; e != nil {
+			break
+		}
+		n++
+	}
+	assert.ErrorContains(t, err, "more than the 3 items asked")
+	assert.Zero(t, n)
+}
+
+// TestGetChecksIdentity: Get returns the payment asked or a
+// *govpay.DecodeError; GetByIDSession the payment of that session.
+func TestGetChecksIdentity(t *testing.T) {
+	s := newPGServer(t)
+	s.mux.HandleFunc("GET /pagamenti/{id}", func(w http.ResponseWriter, r *http.Request) {
+		pgJSON(w, http.StatusOK, map[string]any{"id": "other", "stato": "ESEGUITO", "importo": 1, "idSessionePsp": "psp-1"})
+	})
+	s.mux.HandleFunc("GET /pagamenti/byIdSession/{idSession}", func(w http.ResponseWriter, r *http.Request) {
+		pgJSON(w, http.StatusOK, map[string]any{"id": "other", "stato": "ESEGUITO", "importo": 1, "idSessionePsp": "psp-1"})
+	})
+	c := s.client(t)
+	_, err := c.Get(context.Background(), "p1")
+	var de *govpay.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Contains(t, err.Error(), "id differs")
+	p, err := c.Get(context.Background(), "other")
+	require.NoError(t, err)
+	assert.Equal(t, "other", p.ID)
+	_, err = c.GetByIDSession(context.Background(), "psp-2")
+	require.ErrorAs(t, err, &de)
+	p, err = c.GetByIDSession(context.Background(), "psp-1")
+	require.NoError(t, err)
+	assert.Equal(t, "psp-1", p.IDSessionePsp)
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -419,4 +420,69 @@ func TestNewRicevute(t *testing.T) {
 	c, err := pagamenti.NewRicevute(govpay.BaseURL("https://govpay.example.it", govpay.APIRagioneria, govpay.AuthBasic, 3))
 	require.NoError(t, err)
 	assert.NotNil(t, c)
+}
+
+// TestRicevuteFindNeverTrustsTheFilter: GovPay matches the IUV as a
+// case-insensitive substring, so a receipt of a longer IUV containing the
+// one asked is a legitimate answer about another notice and is left out;
+// a receipt of another domain, or of an IUV not containing the one asked,
+// is a server that ignored the filter and ends Find with a
+// *govpay.DecodeError; so does a page with more receipts than asked.
+func TestRicevuteFindNeverTrustsTheFilter(t *testing.T) {
+	rcpt := func(dom, iuv, id string) string {
+		return fmt.Sprintf(`{"dominio":{"idDominio":%q},"iuv":%q,"idRicevuta":%q,"esito":"ESEGUITO","data":"2024-01-02"}`, dom, iuv, id)
+	}
+	serve := func(items ...string) func(w http.ResponseWriter, r *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, fmt.Sprintf(`{"numRisultati":%d,"numPagine":1,"risultatiPerPagina":100,"pagina":1,"risultati":[%s]}`, len(items), strings.Join(items, ",")))
+		}
+	}
+	t.Run("substring match left out", func(t *testing.T) {
+		mux, c, _ := newRicevuteServer(t)
+		mux.HandleFunc("GET /ricevute", serve(rcpt(dominio, nav3IUV, "own"), rcpt(dominio, "9"+nav3IUV, "longer"), rcpt(dominio, strings.ToLower("RF"+nav3IUV), "lower")))
+		got, err := c.Find(context.Background(), dominio, nav3)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, "own", got[0].IDRicevuta)
+	})
+	for name, tc := range map[string]struct{ items []string }{
+		"other domain":    {[]string{rcpt(dominio, nav3IUV, "own"), rcpt("99999999999", nav3IUV, "foreign")}},
+		"unrelated IUV":   {[]string{rcpt(dominio, "11111111111111111", "foreign")}},
+		"more than asked": {slices.Repeat([]string{rcpt(dominio, nav3IUV, "own")}, 101)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			mux, c, _ := newRicevuteServer(t)
+			mux.HandleFunc("GET /ricevute", serve(tc.items...))
+			got, err := c.Find(context.Background(), dominio, nav3)
+			var de *govpay.DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Nil(t, got)
+		})
+	}
+}
+
+// TestRicevuteGetChecksIdentity: an answer about another receipt (domain,
+// IUV or idRicevuta differing from the path asked) is a *govpay.DecodeError.
+func TestRicevuteGetChecksIdentity(t *testing.T) {
+	for _, tc := range []struct{ iuv, id, field string }{
+		{nav3, "a1b2c3d4e5", ""},
+		{nav0, "a1b2c3d4e5", "iuv"},
+		{nav3, "zzz", "idRicevuta"},
+	} {
+		mux, c, _ := newRicevuteServer(t)
+		mux.HandleFunc("GET /ricevute/", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, ricevutaJSON) })
+		r, err := c.Get(context.Background(), dominio, tc.iuv, tc.id)
+		if tc.field == "" {
+			require.NoError(t, err)
+			assert.Equal(t, "a1b2c3d4e5", r.IDRicevuta)
+			continue
+		}
+		var de *govpay.DecodeError
+		require.ErrorAs(t, err, &de, tc.field)
+		assert.Contains(t, err.Error(), tc.field+" differs")
+	}
+	mux, c, _ := newRicevuteServer(t)
+	mux.HandleFunc("GET /ricevute/", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, ricevutaJSON) })
+	_, err := c.Get(context.Background(), "99999999999", nav3, "a1b2c3d4e5")
+	assert.ErrorContains(t, err, "dominio.idDominio differs")
 }
