@@ -580,9 +580,10 @@ func (e *OutcomeUnknownError) Unwrap() []error {
 // Start looks the payment up with GET /pagamenti?idSessionePortale= (for at
 // most opts.ReconcileTimeout, even if ctx has ended) and returns the one
 // payment whose idSessionePortale is exactly opts.IDSessionePortale as an
-// Avvio with Reconciled set. Otherwise (no idSessionePortale, no such
-// payment, several of them, only payments of other sessions, a failed
-// lookup) it returns an *OutcomeUnknownError, which matches
+// Avvio with Reconciled set, after checking with GET /pagamenti/{id} that
+// the debts GovPay lists for it, if any, are the cart's. Otherwise (no
+// idSessionePortale, no such payment, several of them, only payments of
+// other sessions, other debts, a failed lookup) it returns an *OutcomeUnknownError, which matches
 // govpay.ErrOutcomeUnknown.
 //
 // The request carries opts.CredenzialiPagatore and opts.ReCaptcha as
@@ -624,7 +625,7 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 		return completeAvvio(nil, err, cart, opts.IDSessionePortale)
 	}
 	o := opts // a copy on the heap, and only on this path: reconcile keeps its argument
-	a, err := c.reconcile(ctx, &o, err)
+	a, err := c.reconcile(ctx, cart, &o, err)
 	return completeAvvio(a, err, cart, opts.IDSessionePortale)
 }
 
@@ -723,8 +724,12 @@ func ambiguous(err error) bool {
 // payment is adopted; none, or several (the portal reused the id: which one
 // this start created cannot be told), give an *OutcomeUnknownError whose
 // Lookup says what was found. The list answer (Sintesi) does not carry the
-// payment's items, so they cannot be compared with the cart.
-func (c *Client) reconcile(ctx context.Context, opts *StartOptions, cause error) (*Avvio, error) {
+// payment's debts: the one candidate is read with GET /pagamenti/{id},
+// whose pendenze GovPay lists for the payment's pagoPA transactions
+// (PagamentiController.java:348-365); when it lists any, they must be the
+// cart's (see matchesCart), else nothing is adopted. A payment without
+// transactions (the checkout bridge's) lists none: nothing to compare.
+func (c *Client) reconcile(ctx context.Context, cart *Cart, opts *StartOptions, cause error) (*Avvio, error) {
 	idsp := opts.IDSessionePortale
 	if idsp == "" {
 		return nil, &OutcomeUnknownError{Err: cause}
@@ -770,6 +775,18 @@ func (c *Client) reconcile(ctx context.Context, opts *StartOptions, cause error)
 		}
 		return nil, &OutcomeUnknownError{IDSessionePortale: idsp, Err: cause, Lookup: detail}
 	}
+	p, err := c.Get(ctx, found.ID)
+	if err != nil {
+		return nil, &OutcomeUnknownError{IDSessionePortale: idsp, Err: cause, LookupErr: err}
+	}
+	if p.IDSessionePortale != idsp {
+		return nil, &OutcomeUnknownError{IDSessionePortale: idsp, Err: cause,
+			Lookup: "payment " + found.ID + " has another idSessionePortale when read"}
+	}
+	if len(p.Pendenze) > 0 && !matchesCart(cart, p.Pendenze) {
+		return nil, &OutcomeUnknownError{IDSessionePortale: idsp, Err: cause,
+			Lookup: "payment " + found.ID + " with this idSessionePortale pays other debts than the cart"}
+	}
 	a := &Avvio{
 		Mode:       ModeLegacy,
 		ID:         found.ID,
@@ -785,4 +802,43 @@ func (c *Client) reconcile(ctx context.Context, opts *StartOptions, cause error)
 		a.Redirect = found.PspRedirectURL
 	}
 	return a, nil
+}
+
+// matchesCart reports whether debts are the cart's items, one debt per
+// item: a reference or a full pendenza by idA2A and idPendenza, an avviso by
+// numeroAvviso (and idDominio when the debt names it), a spontaneous item by
+// idDominio and idTipoPendenza when the debt names them (GovPay gives the
+// pendenza it builds its own ids).
+func matchesCart(cart *Cart, debts []Debito) bool {
+	if cart == nil || len(debts) != len(cart.items) {
+		return false
+	}
+	used := make([]bool, len(debts))
+	for i := range cart.items {
+		it := &cart.items[i].Item
+		found := false
+		for j := range debts {
+			if !used[j] && debtIs(&debts[j], it) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func debtIs(d *Debito, it *Item) bool {
+	dominio := d.Dominio == nil || d.Dominio.IDDominio == it.IDDominio
+	switch it.Kind {
+	case ItemRiferimento, ItemPendenza:
+		return d.IDA2A == it.IDA2A && d.IDPendenza == it.IDPendenza
+	case ItemAvviso:
+		return dominio && d.NumeroAvviso == it.NumeroAvviso.String()
+	case ItemSpontaneo:
+		return dominio && (d.IDTipoPendenza == "" || d.IDTipoPendenza == it.IDTipoPendenza)
+	}
+	return false
 }

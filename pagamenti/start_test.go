@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -41,6 +42,42 @@ func olderSintesi(id, idSessionePortale string) map[string]any {
 	return m
 }
 
+// cartDebts are the debts GovPay lists for startCart's payment: the
+// reference A2A-1/idPendenza, the pendenza of notice nav.
+func cartDebts(idPendenza, nav string) []map[string]any {
+	return []map[string]any{
+		{"idA2A": "A2A-1", "idPendenza": idPendenza, "stato": "NON_ESEGUITA", "causale": "c", "importo": 10.00,
+			"dominio": map[string]any{"idDominio": testDominio}},
+		{"idA2A": "A2A-2", "idPendenza": "P-AVV", "stato": "NON_ESEGUITA", "causale": "c", "importo": 5.99,
+			"dominio": map[string]any{"idDominio": testDominio}, "numeroAvviso": nav},
+	}
+}
+
+// detailOf answers GET /pagamenti/{id} with the item of list's answer
+// whose id is asked, as the payment's detail listing debts (nil: none, as
+// for a payment without pagoPA transactions).
+func detailOf(list http.HandlerFunc, debts []map[string]any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		list(rec, httptest.NewRequest(http.MethodGet, "/pagamenti", nil))
+		var page struct {
+			Risultati []map[string]any `json:"risultati"`
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &page)
+		for _, it := range page.Risultati {
+			if it["id"] == r.PathValue("id") {
+				it["pendenze"], it["rpp"] = debts, []any{}
+				if debts == nil {
+					it["pendenze"] = []any{}
+				}
+				pgJSON(w, http.StatusOK, it)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	}
+}
+
 func listAnswer(items ...map[string]any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if items == nil {
@@ -59,6 +96,9 @@ func TestStart(t *testing.T) {
 		opts StartOptions
 		copt []govpay.Option
 		ctx  func() (context.Context, context.CancelFunc)
+		// debts are the pendenze of the reconciled payment's detail
+		// (GET /pagamenti/{id}); nil for none.
+		debts []map[string]any
 		// lookups is the number of GET /pagamenti expected.
 		lookups int
 		check   check
@@ -178,8 +218,16 @@ func TestStart(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, &Avvio{Mode: ModeLegacy, ID: "pay-77", Location: "/pagamenti/pay-77", Redirect: wispURL,
 					IDSession: "psp-pay-77", Reconciled: true, Stato: StatoInCorso}, a)
-				r, _ := s.last(t)
-				assert.Equal(t, "sess-77", r.URL.Query().Get("idSessionePortale"))
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				var lookup *http.Request
+				for _, r := range s.reqs {
+					if r.Method == http.MethodGet && r.URL.Path == "/pagamenti" {
+						lookup = r
+					}
+				}
+				require.NotNil(t, lookup)
+				assert.Equal(t, "sess-77", lookup.URL.Query().Get("idSessionePortale"))
 			},
 		},
 		{
@@ -241,6 +289,46 @@ func TestStart(t *testing.T) {
 			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
 				require.NoError(t, err)
 				assert.Equal(t, "pay-81", a.ID, "the only payment with this idSessionePortale")
+			},
+		},
+		{
+			name:    "connection lost after sending, reconciled: its debts are the cart's",
+			post:    nil, // set below: needs t
+			get:     listAnswer(sintesiJSON("pay-86", "sess-86", "IN_CORSO", wispURL)),
+			debts:   cartDebts("P-1", validNAV(t, 11)),
+			opts:    StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-86"},
+			lookups: 1,
+			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
+				require.NoError(t, err)
+				assert.Equal(t, "pay-86", a.ID)
+				assert.Equal(t, 1, s.count("GET /pagamenti/pay-86"), "the detail was read")
+			},
+		},
+		{
+			name:    "connection lost after sending, the payment pays other debts: unknown",
+			post:    nil, // set below: needs t
+			get:     listAnswer(sintesiJSON("pay-87", "sess-87", "IN_CORSO", wispURL)),
+			debts:   cartDebts("P-OTHER", validNAV(t, 11)),
+			opts:    StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-87"},
+			lookups: 1,
+			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
+				require.Nil(t, a)
+				assert.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+				var oue *OutcomeUnknownError
+				require.ErrorAs(t, err, &oue)
+				assert.Contains(t, oue.Lookup, "other debts")
+			},
+		},
+		{
+			name:    "connection lost after sending, the payment pays one debt of two: unknown",
+			post:    nil, // set below: needs t
+			get:     listAnswer(sintesiJSON("pay-88", "sess-88", "IN_CORSO", wispURL)),
+			debts:   cartDebts("P-1", validNAV(t, 11))[:1],
+			opts:    StartOptions{URLRitorno: returnURL, IDSessionePortale: "sess-88"},
+			lookups: 1,
+			check: func(t *testing.T, s *pgServer, a *Avvio, err error) {
+				require.Nil(t, a)
+				assert.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
 			},
 		},
 		{
@@ -396,6 +484,7 @@ func TestStart(t *testing.T) {
 			s.mux.HandleFunc("POST /pagamenti", post)
 			if tc.get != nil {
 				s.mux.HandleFunc("GET /pagamenti", tc.get)
+				s.mux.HandleFunc("GET /pagamenti/{id}", detailOf(tc.get, tc.debts))
 			}
 			c := s.client(t, tc.copt...)
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})

@@ -45,6 +45,8 @@ type hostileRow struct {
 	post http.HandlerFunc
 	// list answers the lookup GET /pagamenti (nil: 404).
 	list http.HandlerFunc
+	// detail answers GET /pagamenti/{id} (nil: 404).
+	detail http.HandlerFunc
 	// check inspects the outcome; the secrets are checked for every row.
 	check func(t *testing.T, a *pagamenti.Avvio, err error, posts int64)
 }
@@ -232,6 +234,17 @@ func hostileRows() []hostileRow {
 		{name: "lookup answers two payments with our idSessionePortale", protects: adopt,
 			opts: pagamenti.StartOptions{IDSessionePortale: "sess-mine"}, post: lostAnswer,
 			list: listOf(sintesi("primo", "sess-mine"), sintesi("secondo", "sess-mine")), check: wantUnknown},
+		{name: "the one payment with our idSessionePortale pays someone else's debt", protects: adopt + "; its debts, when GovPay lists them, are the cart's",
+			opts: pagamenti.StartOptions{IDSessionePortale: "sess-mine"}, post: lostAnswer,
+			list: listOf(sintesi("nostro", "sess-mine")),
+			detail: func(w http.ResponseWriter, r *http.Request) {
+				p := sintesi("nostro", "sess-mine")
+				p["rpp"] = []any{}
+				p["pendenze"] = []any{map[string]any{"idA2A": "A2A-ALTRO", "idPendenza": "P-9", "stato": "NON_ESEGUITA",
+					"causale": "altro", "importo": 10.00, "dominio": map[string]any{"idDominio": okDominio}}}
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(p)
+			}, check: wantUnknown},
 		{name: "idSessionePortale not UTF-8", protects: ids,
 			opts: pagamenti.StartOptions{IDSessionePortale: "sess-\xff"}, check: wantRefused("idSessionePortale")},
 		{name: "idSessionePortale with a newline", protects: ids,
@@ -279,6 +292,13 @@ func TestHostilePagamenti(t *testing.T) {
 					return
 				}
 				row.list(w, r)
+			})
+			mux.HandleFunc("GET "+pathPagamento+"/pagamenti/{id}", func(w http.ResponseWriter, r *http.Request) {
+				if row.detail == nil {
+					http.NotFound(w, r)
+					return
+				}
+				row.detail(w, r)
 			})
 			srv := httptest.NewServer(mux)
 			t.Cleanup(srv.Close)
