@@ -22,21 +22,21 @@ var update = flag.Bool("update", false, "rewrite the golden files of the pagamen
 
 // goldenAvvii are one Avvio per way a payment starts, with every field set
 // that the mode uses.
-func goldenAvvii(t *testing.T) []struct {
+func goldenAvvii() []struct {
 	Case  string          `json:"case"`
 	Avvio pagamenti.Avvio `json:"avvio"`
 } {
 	items := []pagamenti.AvvioItem{
 		{Kind: pagamenti.ItemPendenza, IDA2A: "PORTALE", IDPendenza: "P-42", IDDominio: dominio, NumeroAvviso: pendenzaNav,
-			IDTipoPendenza: "MENSA", Importo: mustImporto(t, "19.99")},
+			IDTipoPendenza: "MENSA", Importo: govpay.Centesimi(1999)},
 		{Kind: pagamenti.ItemRiferimento, IDA2A: "GESTIONALE", IDPendenza: "REF-7"},
-		{Kind: pagamenti.ItemAvviso, IDDominio: dominio, NumeroAvviso: nav3, Importo: mustImporto(t, "0.29")},
+		{Kind: pagamenti.ItemAvviso, IDDominio: dominio, NumeroAvviso: nav3, Importo: govpay.Centesimi(29)},
 		{Kind: pagamenti.ItemSpontaneo, IDDominio: dominio, IDTipoPendenza: "DONAZIONE"},
 	}
 	checkoutItems := []pagamenti.AvvioItem{
-		{Kind: pagamenti.ItemAvviso, IDDominio: dominio, NumeroAvviso: nav3, Importo: mustImporto(t, "0.29")},
+		{Kind: pagamenti.ItemAvviso, IDDominio: dominio, NumeroAvviso: nav3, Importo: govpay.Centesimi(29)},
 		{Kind: pagamenti.ItemRiferimento, IDA2A: "GESTIONALE", IDPendenza: "REF-7", IDDominio: dominio, NumeroAvviso: navC,
-			Importo: mustImporto(t, "1234567.01")},
+			Importo: govpay.Centesimi(123456701)},
 	}
 	return []struct {
 		Case  string          `json:"case"`
@@ -58,7 +58,7 @@ func goldenAvvii(t *testing.T) []struct {
 // go test ./pagamenti/ -run TestAvvioGolden -update (and say why in the
 // commit: a change of this file is a change of a stored format).
 func TestAvvioGolden(t *testing.T) {
-	cases := goldenAvvii(t)
+	cases := goldenAvvii()
 	got, err := json.MarshalIndent(cases, "", "  ")
 	require.NoError(t, err)
 	got = append(got, '\n')
@@ -88,7 +88,7 @@ func TestAvvioGolden(t *testing.T) {
 }
 
 func TestAvvioRoundTrip(t *testing.T) {
-	for _, c := range goldenAvvii(t) {
+	for _, c := range goldenAvvii() {
 		t.Run(c.Case, func(t *testing.T) {
 			require.NoError(t, c.Avvio.Validate())
 			b, err := json.Marshal(c.Avvio)
@@ -127,7 +127,7 @@ func TestAvvioDecodeToleratesUnknownFields(t *testing.T) {
 // TestAvvioDecodeRefuses: a truncated, tampered or foreign Avvio is a
 // *govpay.ValidationError naming the field, never a zero or half Avvio.
 func TestAvvioDecodeRefuses(t *testing.T) {
-	valid, err := json.Marshal(goldenAvvii(t)[0].Avvio)
+	valid, err := json.Marshal(goldenAvvii()[0].Avvio)
 	require.NoError(t, err)
 	set := func(field, value string) string { // replaces the value of "field" in valid
 		var m map[string]json.RawMessage
@@ -249,8 +249,52 @@ func TestStartFillsAvvio(t *testing.T) {
 		assert.Equal(t, []pagamenti.AvvioItem{
 			{Kind: pagamenti.ItemAvviso, IDDominio: dominio, NumeroAvviso: nav3, Importo: govpay.Centesimi(29)},
 			{Kind: pagamenti.ItemPendenza, IDA2A: "PORTALE", IDPendenza: "P-42", IDDominio: dominio, NumeroAvviso: pendenzaNav,
-				IDTipoPendenza: "MENSA", Importo: mustImporto(t, "19.99")},
+				IDTipoPendenza: "MENSA", Importo: govpay.Centesimi(1999)},
 		}, a.Items, "the notices sent to Checkout, amounts included")
 		require.NoError(t, a.Validate())
+	})
+}
+
+// FuzzParseAvvio: whatever a store gives back, ParseAvvio returns a valid
+// Avvio or a *govpay.ValidationError, never panics, and what it accepts
+// encodes back to the same Avvio.
+func FuzzParseAvvio(f *testing.F) {
+	for _, c := range goldenAvvii() {
+		b, err := json.Marshal(c.Avvio)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(b[:len(b)/2])
+	}
+	f.Add([]byte(`{"version":1,"mode":"checkout","items":[{"kind":"avviso","idDominio":"01234567890","numeroAvviso":"301234567890123416","importo":"0.29","x":1}]}`))
+	f.Add([]byte(`{"version":2,"mode":"legacy","id":"P"}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := pagamenti.ParseAvvio(data)
+		if err != nil {
+			var ve *govpay.ValidationError
+			if !errors.As(err, &ve) || len(ve.Violations) == 0 || ve.What != "avvio" {
+				t.Fatalf("error %T %v is not an avvio ValidationError", err, err)
+			}
+			if !assert.ObjectsAreEqual(pagamenti.Avvio{}, a) {
+				t.Fatalf("non-zero Avvio %+v with error", a)
+			}
+			return
+		}
+		if err := a.Validate(); err != nil {
+			t.Fatalf("accepted an invalid Avvio: %v", err)
+		}
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := pagamenti.ParseAvvio(b)
+		if err != nil {
+			t.Fatalf("its own encoding %s is refused: %v", b, err)
+		}
+		if !assert.ObjectsAreEqual(a, back) {
+			t.Fatalf("round trip changed %+v into %+v", a, back)
+		}
 	})
 }
