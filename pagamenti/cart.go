@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
@@ -235,9 +236,16 @@ func (c *Cart) AddRiferimento(idA2A, idPendenza string) *Cart {
 func (c *Cart) AddAvviso(idDominio, numeroAvviso string) *Cart {
 	v := &govpay.ValidationError{}
 	checkDominio(v, "idDominio", idDominio)
-	n, err := avvisi.ParseNumeroAvviso(numeroAvviso)
-	if err != nil {
+	var n avvisi.NumeroAvviso
+	if strings.ContainsFunc(numeroAvviso, isControlC1) {
+		// avvisi.ParseNumeroAvviso trims tabs and newlines around the
+		// number; GovPay's pattern [0-9]{18} (NuovaPendenza.java:650)
+		// refuses them, and so does the cart.
+		v.Add("numeroAvviso", "must not contain control characters")
+	} else if parsed, err := avvisi.ParseNumeroAvviso(numeroAvviso); err != nil {
 		v.Add("numeroAvviso", err.Error())
+	} else {
+		n = parsed
 	}
 	return c.addAvviso(idDominio, n, 0, v)
 }

@@ -145,6 +145,10 @@ func govpayCases() []govpayCase {
 			source: srcAvviso, field: "pendenze[0].numeroAvviso"},
 		{name: "numeroAvviso with a control character", cart: avviso(testDominio, func(t *testing.T) string { return nav(t)[:17] + "\x00" }),
 			source: srcAvviso, field: "pendenze[0].numeroAvviso"},
+		{name: "numeroAvviso with a trailing newline", cart: avviso(testDominio, func(t *testing.T) string { return nav(t) + "\n" }),
+			source: srcAvviso, field: "pendenze[0].numeroAvviso"},
+		{name: "numeroAvviso with a leading tab", cart: avviso(testDominio, func(t *testing.T) string { return "\t" + nav(t) }),
+			source: srcAvviso, field: "pendenze[0].numeroAvviso"},
 		{name: "numeroAvviso with wrong check digits", cart: avviso(testDominio, navBadCheck), govpay: true, source: srcAvviso,
 			field: "pendenze[0].numeroAvviso", disagreement: "D1"},
 		// Spontaneo: idTipoPendenza, dati.
