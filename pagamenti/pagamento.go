@@ -385,7 +385,7 @@ func (o *ListOptions) query() (url.Values, error) {
 // soggettoVersante echoes the request rather than what GovPay filtered on.
 func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
 	q, err := o.query()
-	return walk(ctx, c.tc, "pagamenti.List", "pagamenti", q, o.RisultatiPerPagina, err, o.check)
+	return walk(ctx, c.tc, "pagamenti.List", "pagamenti", q, o.RisultatiPerPagina, err, o.check, nil)
 }
 
 // check returns the name of the first filter of o that s does not match.
@@ -411,10 +411,11 @@ const DefaultRisultatiPerPagina = 25
 
 // walk pages path with q through the SDK's one paginator
 // (internal/paginate): per items per page at most (DefaultRisultatiPerPagina
-// when 0), every item passed through check before it counts. API Pagamento
+// when 0), every item passed through check before it counts and left out
+// when skip (if not nil) says so. API Pagamento
 // v2 puts the items under risultati (its spec says items for some lists:
 // both are read).
-func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q url.Values, per int, qerr error, check func(*T) string) iter.Seq2[T, error] {
+func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q url.Values, per int, qerr error, check func(*T) string, skip func(*T) bool) iter.Seq2[T, error] {
 	if qerr != nil {
 		return func(yield func(T, error) bool) {
 			var zero T
@@ -438,6 +439,7 @@ func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q u
 			return tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq, Stream: true})
 		},
 		Check: check,
+		Skip:  skip,
 	})
 }
 

@@ -41,20 +41,22 @@ type PosizioneOptions struct {
 // empty idDebitore lists every debt the credentials may see (with SPID
 // authentication, GovPay shows the citizen their own). Pagination and errors
 // work as in List, and so does the check of every debt against the filters
-// asked (idDebitore ignoring case, IDDominio, IDA2A, IDPendenza, IUV,
-// Direzione, Divisione; a mismatch is a *govpay.DecodeError, never a debt
-// yielded or skipped).
+// GovPay applies (idDebitore ignoring case, IDDominio, Direzione,
+// Divisione): a mismatch is a *govpay.DecodeError, never a debt yielded or
+// skipped. GovPay 3.9.1 does not read IDA2A, IDPendenza and IUV: its answer
+// holds every debt of the other filters, and the debts they exclude are
+// left out by the SDK (still paging through all of them).
 func (c *Client) Posizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[Debito, error] {
 	q, err := o.query(idDebitore)
-	return walk(ctx, c.tc, "pagamenti.Posizione", "pendenze", q, o.RisultatiPerPagina, err, func(d *Debito) string { return o.check(idDebitore, d) })
+	return walk(ctx, c.tc, "pagamenti.Posizione", "pendenze", q, o.RisultatiPerPagina, err, func(d *Debito) string { return o.check(idDebitore, d) }, o.skip)
 }
 
-// check returns the name of the first filter that d does not match. GovPay
-// compares idDominio, idA2A, idPendenza, direzione and divisione exactly,
-// idDebitore and iuv upper-cased (jars/orm …/bd/viste/filters/
-// VersamentoFilter.java:246, 309, 317, 325, 374, 382, 398); the IUV of a
-// debt is its notice's (iuvAvviso, or the IUV inside numeroAvviso). The state
-// is not checked: GovPay shows a NON_ESEGUITA debt past its due date as
+// check returns the name of the first filter that d does not match among
+// those GovPay applies: API Pagamento v2's findPendenze reads idDebitore,
+// idDominio, direzione and divisione (api-pagamento v2 Pendenze.java:69) and
+// compares them exactly, idDebitore upper-cased (jars/orm
+// …/bd/viste/filters/VersamentoFilter.java:246, 325, 374, 382). The state is
+// not checked: GovPay shows a NON_ESEGUITA debt past its due date as
 // SCADUTA (api-pendenze v2 PendenzeConverter.java:133, the same rendering in
 // API Pagamento).
 func (o *PosizioneOptions) check(idDebitore string, d *Debito) string {
@@ -63,18 +65,23 @@ func (o *PosizioneOptions) check(idDebitore string, d *Debito) string {
 		return "soggettoPagatore.identificativo"
 	case o.IDDominio != "" && (d.Dominio == nil || d.Dominio.IDDominio != o.IDDominio):
 		return "dominio.idDominio"
-	case o.IDA2A != "" && d.IDA2A != o.IDA2A:
-		return "idA2A"
-	case o.IDPendenza != "" && d.IDPendenza != o.IDPendenza:
-		return "idPendenza"
-	case o.IUV != "" && !strings.EqualFold(debitoIUV(d), o.IUV):
-		return "iuvAvviso"
 	case o.Direzione != "" && d.Direzione != o.Direzione:
 		return "direzione"
 	case o.Divisione != "" && d.Divisione != o.Divisione:
 		return "divisione"
 	}
 	return ""
+}
+
+// skip reports whether d fails a filter GovPay 3.9.1 does not read (IDA2A,
+// IDPendenza, IUV are no query parameters of its findPendenze,
+// api-pagamento v2 Pendenze.java:69): the SDK applies them itself. The IUV
+// of a debt is its notice's (iuvAvviso, or the IUV inside numeroAvviso),
+// compared ignoring case.
+func (o *PosizioneOptions) skip(d *Debito) bool {
+	return o.IDA2A != "" && d.IDA2A != o.IDA2A ||
+		o.IDPendenza != "" && d.IDPendenza != o.IDPendenza ||
+		o.IUV != "" && !strings.EqualFold(debitoIUV(d), o.IUV)
 }
 
 // debitoIUV is the IUV of d's notice.

@@ -104,11 +104,12 @@ func (o *ListOptions) query() (url.Values, int, error) {
 // The answer is never trusted to be filtered: a page is read in full and
 // checked before any of its items is yielded, and a page holding more items
 // than RisultatiPerPagina, or an item that does not match IDDominio, IDA2A,
-// IDPendenza, IDDebitore (compared ignoring case, as GovPay does),
-// Direzione or Divisione, is a *govpay.DecodeError naming the page, the
-// item's index and the field: such an item is never yielded nor skipped.
-// (Stato is not checked: GovPay lists a NON_ESEGUITA pendenza past its due
-// date, asked with Stato NON_ESEGUITA, as SCADUTA.)
+// IDDebitore (compared ignoring case, as GovPay does), Direzione or
+// Divisione, is a *govpay.DecodeError naming the page, the item's index and
+// the field: such an item is never yielded nor skipped. (Stato is not
+// checked: GovPay lists a NON_ESEGUITA pendenza past its due date, asked
+// with Stato NON_ESEGUITA, as SCADUTA.) GovPay 3.9.1 does not read
+// IDPendenza: List leaves out the other pendenze itself.
 func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
 	return func(yield func(Sintesi, error) bool) {
 		q, per, err := o.query()
@@ -116,7 +117,8 @@ func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, err
 			yield(Sintesi{}, err)
 			return
 		}
-		for s, err := range walk(ctx, c, "pendenze.List", "pendenze", q, per, o.Pagina, func(s *Sintesi) string { return o.check(&s.Testata) }) {
+		skip := func(s *Sintesi) bool { return o.IDPendenza != "" && s.IDPendenza != o.IDPendenza }
+		for s, err := range walk(ctx, c, "pendenze.List", "pendenze", q, per, o.Pagina, func(s *Sintesi) string { return o.check(&s.Testata) }, skip) {
 			if !yield(s, err) || err != nil {
 				return
 			}
@@ -170,7 +172,7 @@ func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, e
 		set("dataRptA", o.DataRptA.String())
 		set("dataRtDa", o.DataRtDa.String())
 		set("dataRtA", o.DataRtA.String())
-		for r, err := range walk(ctx, c, "pendenze.ListRPP", "rpp", q, per, o.Pagina, o.check) {
+		for r, err := range walk(ctx, c, "pendenze.ListRPP", "rpp", q, per, o.Pagina, o.check, nil) {
 			if !yield(r, err) || err != nil {
 				return
 			}
@@ -181,7 +183,7 @@ func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, e
 // walk pages path with q through the SDK's one paginator
 // (internal/paginate): per items per page at most, from page first, every
 // item passed through check before it counts.
-func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, per, first int, check func(*T) string) iter.Seq2[T, error] {
+func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, per, first int, check func(*T) string, skip func(*T) bool) iter.Seq2[T, error] {
 	attempts, backoff := paginate.Retry(c.tc.Config())
 	return paginate.Seq(ctx, paginate.Spec[T]{
 		Operation: op,
@@ -196,6 +198,7 @@ func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, 
 		},
 		Unexpected: func(resp *http.Response) error { return unexpected(op, resp) },
 		Check:      check,
+		Skip:       skip,
 	})
 }
 
@@ -206,15 +209,15 @@ func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, 
 // 382). The state is not checked: GovPay shows a NON_ESEGUITA pendenza past
 // its due date as SCADUTA although the filter stato=NON_ESEGUITA selects it
 // (api-pendenze v2 PendenzeConverter.java:133). IDPagamento is not shown in
-// a Sintesi.
+// a Sintesi. IDPendenza is no query parameter of GovPay 3.9.1's
+// findPendenze (api-pendenze v2 Pendenze.java:69): List leaves out the
+// other pendenze itself (see walk's skip).
 func (o *ListOptions) check(s *Testata) string {
 	switch {
 	case o.IDDominio != "" && s.Dominio.IDDominio != o.IDDominio:
 		return "dominio.idDominio"
 	case o.IDA2A != "" && s.IDA2A != o.IDA2A:
 		return "idA2A"
-	case o.IDPendenza != "" && s.IDPendenza != o.IDPendenza:
-		return "idPendenza"
 	case o.IDDebitore != "" && !strings.EqualFold(s.SoggettoPagatore.Identificativo, o.IDDebitore):
 		return "soggettoPagatore.identificativo"
 	case o.Direzione != "" && s.Direzione != o.Direzione:
@@ -238,7 +241,10 @@ func (o *RPPListOptions) check(r *RPP) string {
 	if r.Pendenza == nil {
 		return "pendenza"
 	}
-	lo := ListOptions{IDDominio: o.IDDominio, IDA2A: o.IDA2A, IDPendenza: o.IDPendenza, IDDebitore: o.IDDebitore}
+	if o.IDPendenza != "" && r.Pendenza.IDPendenza != o.IDPendenza {
+		return "pendenza.idPendenza"
+	}
+	lo := ListOptions{IDDominio: o.IDDominio, IDA2A: o.IDA2A, IDDebitore: o.IDDebitore}
 	if f := lo.check(&r.Pendenza.Testata); f != "" {
 		return "pendenza." + f
 	}

@@ -81,6 +81,10 @@ type Spec[T any] struct {
 	// first field of item that does not match ("" when it matches), and
 	// may be nil.
 	Check func(item *T) string
+	// Skip, when not nil, leaves out the items it returns true for, after
+	// Check: the client-side filter of a parameter the GovPay operation
+	// does not read (its answer then legitimately holds other items).
+	Skip func(item *T) bool
 	// Attempts is how many times a page whose body fails mid-read (cut,
 	// reset) is fetched in all (1 when 0), with Backoff(n) between attempt
 	// n and n+1 (none when nil). Fetch sends the request with
@@ -145,7 +149,7 @@ func Seq[T any](ctx context.Context, s Spec[T]) iter.Seq2[T, error] {
 				return
 			}
 			for i := range items {
-				if !yield(items[i], nil) {
+				if (s.Skip == nil || !s.Skip(&items[i])) && !yield(items[i], nil) {
 					return
 				}
 				items[i] = zero // let the yielded value go
