@@ -3,6 +3,7 @@ package pagamenti
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
@@ -39,9 +40,12 @@ const (
 )
 
 // MaxReturnValue is the longest value ParseReturn accepts for a parameter of
-// the return query (idPagamento, idSession, esito). GovPay's identifiers are
-// far shorter; anything longer is an attack or a broken link.
-const MaxReturnValue = 256
+// the return query (idPagamento, idSession, esito), in UTF-16 code units as
+// GovPay counts: GovPay 3.9.1's web connector takes the esito and idSession
+// the PSP sends back with 1 to 512 characters (WcController.getPsp,
+// WcController.java:45-46) and forwards the esito to urlRitorno unchanged
+// (WebControllerDAO.java:72). Anything longer is an attack or a broken link.
+const MaxReturnValue = 512
 
 // The names of the parameters GovPay and pagoPA Checkout append to urlRitorno.
 const (
@@ -81,9 +85,11 @@ func (r Return) Legacy() bool { return r.IDPagamento != "" || r.IDSession != "" 
 // It fails with a *govpay.ValidationError (matching govpay.ErrInvalid) naming
 // the parameter when esito is missing or empty, when a parameter is
 // repeated with different values, when a value is longer than
-// MaxReturnValue bytes, or when it holds anything but printable ASCII
-// (control characters, spaces, invalid UTF-8). Other parameters are ignored:
-// they belong to the portal. An idSession of "0" is treated as absent.
+// MaxReturnValue characters, or when it holds a character GovPay's web
+// connector refuses (control characters, invalid UTF-8, quotes, '#', '%',
+// '&'…; letters of any alphabet, digits and spaces are accepted). Other
+// parameters are ignored: they belong to the portal. An idSession of "0" is
+// treated as absent.
 func ParseReturn(q url.Values) (Return, error) {
 	verr := &govpay.ValidationError{What: "return query"}
 	esito, ok := single(verr, q, ParamEsito)
@@ -125,15 +131,48 @@ func single(verr *govpay.ValidationError, q url.Values, name string) (string, bo
 			return "", false
 		}
 	}
-	if len(v) > MaxReturnValue {
-		verr.Addf(name, "longer than %d bytes (%d)", MaxReturnValue, len(v))
+	if n := utf16Len(v); n > MaxReturnValue {
+		verr.Addf(name, "longer than %d characters (%d)", MaxReturnValue, n)
 		return "", false
 	}
-	if !printableASCII(v) {
-		verr.Add(name, "must hold printable ASCII characters only")
+	if !genericParam(v) {
+		verr.Add(name, "must hold letters, digits, spaces and -./+=_!$*?@;:',(){}[]\\^> only (GovPay's generic parameter pattern)")
 		return "", false
 	}
 	return v, true
+}
+
+// genericParam reports whether s is valid UTF-8 made of the characters
+// GovPay's PATTERN_GENERICO allows in a web-connector parameter
+// (CostantiValidazione.java:28, applied to esito and idSession by
+// ValidatoreIdentificativi.validaParametroObbligatorio): Unicode letters
+// (\p{L}) and numbers (\p{N}), the space, -./+!$*?@;:',(){} and the range
+// from '=' to '_' ("=-_" in the Java class: =>?@, A-Z, [\]^_).
+func genericParam(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.IsNumber(r), r >= '=' && r <= '_':
+		case strings.ContainsRune("-./+ !$*?@;:',(){}", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// utf16Len is the length of s as Java counts it (UTF-16 code units).
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
 }
 
 func printableASCII(s string) bool {

@@ -49,6 +49,12 @@ func TestParseReturn(t *testing.T) {
 		{name: "esito unknown", query: "esito=MAYBE", want: Return{Esito: "MAYBE"}},
 		{name: "esito unknown legacy", query: "idPagamento=P-1&idSession=S-1&esito=PAGATO", want: Return{Esito: "PAGATO", IDPagamento: "P-1", IDSession: "S-1"}},
 		{name: "esito lower case is kept, not folded", query: "esito=ok", want: Return{Esito: "ok"}},
+		// GovPay's web connector forwards any esito its generic pattern
+		// accepts (WcController.java:45-46, CostantiValidazione.java:28).
+		{name: "esito with spaces is kept", query: "esito=%20OK", want: Return{Esito: " OK"}},
+		{name: "esito in words with accents", query: "esito=Pagamento+rifiutato+dal+PSP+(c%C3%B2d.+42)", want: Return{Esito: "Pagamento rifiutato dal PSP (còd. 42)"}},
+		{name: "esito with GovPay's punctuation", query: "esito=" + url.QueryEscape(`-./+=_!$*?@;:',(){}[\]^>`), want: Return{Esito: `-./+=_!$*?@;:',(){}[\]^>`}},
+		{name: "esito of 512 letters of 2 bytes", query: "esito=" + strings.Repeat("%C3%A8", MaxReturnValue), want: Return{Esito: Esito(strings.Repeat("è", MaxReturnValue))}},
 		{name: "repeated with the same value", query: "esito=OK&esito=OK&idSession=S&idSession=S",
 			want: Return{Esito: EsitoOK, IDSession: "S"}},
 		{name: "value of exactly the maximum length", query: "esito=OK&idSession=" + long[:MaxReturnValue],
@@ -59,7 +65,11 @@ func TestParseReturn(t *testing.T) {
 		{name: "empty query", query: "", wantErr: []string{"esito"}},
 		{name: "esito missing (legacy ids only)", query: "idPagamento=P-1&idSession=S-1", wantErr: []string{"esito"}},
 		{name: "esito empty", query: "esito=", wantErr: []string{"esito"}},
-		{name: "esito with spaces", query: "esito=%20OK", wantErr: []string{"esito"}},
+		{name: "esito with a quote", query: "esito=OK%22", wantErr: []string{"esito"}},
+		{name: "esito with a percent", query: "esito=OK%25", wantErr: []string{"esito"}},
+		{name: "esito with an ampersand", query: "esito=OK%26x", wantErr: []string{"esito"}},
+		{name: "esito with a hash", query: "esito=OK%23", wantErr: []string{"esito"}},
+		{name: "esito of 257 UTF-16 units", query: "esito=" + strings.Repeat("%F0%9F%98%80", MaxReturnValue/2) + "a", wantErr: []string{"esito"}},
 		{name: "esito repeated with different values", query: "esito=OK&esito=ERROR", wantErr: []string{"esito"}},
 		{name: "idSession repeated with different values", query: "esito=OK&idSession=A&idSession=B", wantErr: []string{"idSession"}},
 		{name: "idPagamento repeated with different values", query: "esito=OK&idPagamento=A&idPagamento=B", wantErr: []string{"idPagamento"}},
@@ -67,7 +77,7 @@ func TestParseReturn(t *testing.T) {
 		{name: "oversized esito", query: "esito=" + long, wantErr: []string{"esito"}},
 		{name: "control character", query: "esito=OK&idPagamento=P%0A1", wantErr: []string{"idPagamento"}},
 		{name: "invalid utf-8", query: "esito=OK&idSession=%FF%FE", wantErr: []string{"idSession"}},
-		{name: "every violation listed", query: "esito=N%20O&idSession=A&idSession=B&idPagamento=" + long,
+		{name: "every violation listed", query: "esito=N%0AO&idSession=A&idSession=B&idPagamento=" + long,
 			wantErr: []string{"esito", "idSession", "idPagamento"}},
 	}
 	for _, tc := range tests {
@@ -146,7 +156,7 @@ func FuzzParseReturn(f *testing.F) {
 			t.Fatal(`idSession "0" not treated as absent`)
 		}
 		for _, v := range []string{string(r.Esito), r.IDSession, r.IDPagamento} {
-			if len(v) > MaxReturnValue || !printableASCII(v) {
+			if utf16Len(v) > MaxReturnValue || !genericParam(v) || strings.ContainsAny(v, "\"%&#<\x00\n") {
 				t.Fatalf("value %q accepted", v)
 			}
 		}
