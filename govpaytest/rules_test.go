@@ -395,4 +395,15 @@ func TestAcceptsWhatGovPayAccepts(t *testing.T) {
 	}
 	v["metadata"] = map[string]any{"mapEntries": entries}
 	putPendenza(t, s, "A2A-1", "LONG", long)
+
+	// A documento with neither rata nor soglia, with both, and a SCONTATO
+	// soglia without giorni (NuovoDocumento.java:179-183,
+	// VincoloPagamento.java:159-166).
+	for id, doc := range map[string]map[string]any{
+		"DOCNONE":     {"identificativo": "D1", "descrizione": "Rate"},
+		"DOCBOTH":     {"identificativo": "D2", "descrizione": "Rate", "rata": 1, "soglia": map[string]any{"tipo": "ENTRO", "giorni": 30}},
+		"DOCSCONTATO": {"identificativo": "D3", "descrizione": "Rate", "soglia": map[string]any{"tipo": "SCONTATO"}},
+	} {
+		putPendenza(t, s, "A2A-1", id, pendenzaBody(testDominio, []int64{1000}, map[string]any{"documento": doc}))
+	}
 }

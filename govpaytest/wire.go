@@ -330,6 +330,109 @@ func checkPagatore(field string, s *wireSoggetto) (wireSoggetto, *apiError) {
 	return out, nil
 }
 
+// checkDocumento checks a documento as GovPay does (NuovoDocumento.java:
+// 172-184, VincoloPagamento.java:146-171, PendenzeConverter.java:428-449):
+// identificativo ^[a-zA-Z0-9\-_]{1,35}$, descrizione 1-255, rata ≥ 1; a
+// soglia is checked only without rata, but its tipo must be known anyway.
+func checkDocumento(raw json.RawMessage) *apiError {
+	if raw == nil {
+		return nil
+	}
+	var d struct {
+		Identificativo *string  `json:"identificativo"`
+		Descrizione    *string  `json:"descrizione"`
+		Rata           *float64 `json:"rata"`
+		Soglia         *struct {
+			Tipo   *string  `json:"tipo"`
+			Giorni *float64 `json:"giorni"`
+		} `json:"soglia"`
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return errSintassi("Il campo documento non e' valido: %v", err)
+	}
+	switch {
+	case d.Identificativo == nil || !reID.MatchString(*d.Identificativo):
+		return errSintassi("Il valore [%s] del campo identificativo non rispetta il pattern richiesto: ^[a-zA-Z0-9\\-_]{1,35}$", str(d.Identificativo))
+	case d.Descrizione == nil || !lenBetween(*d.Descrizione, 1, 255):
+		return errSintassi("Il campo descrizione deve avere lunghezza tra 1 e 255")
+	case d.Rata != nil && *d.Rata < 1:
+		return errSintassi("Il campo rata deve essere superiore a 1.")
+	}
+	s := d.Soglia
+	if s == nil {
+		return nil
+	}
+	tipo := str(s.Tipo)
+	if !oneOf(tipo, []string{"ENTRO", "OLTRE", "SCONTATO", "RIDOTTO"}) {
+		return errSintassi("Codifica inesistente per tipo. Valore fornito [%s]", tipo)
+	}
+	if d.Rata != nil {
+		return nil
+	}
+	if tipo == "ENTRO" || tipo == "OLTRE" {
+		if s.Giorni == nil || *s.Giorni <= 1 {
+			return errSintassi("Il campo giorni deve essere superiore o uguale a 1.")
+		}
+	} else if s.Giorni != nil {
+		return errSintassi("Il campo giorni deve essere vuoto quando il campo tipo assume valore 'RIDOTTO' o 'SCONTATO'.")
+	}
+	return nil
+}
+
+// checkProprieta checks linguaSecondaria and the informative texts
+// (ProprietaPendenza.java:279-290).
+func checkProprieta(raw json.RawMessage) *apiError {
+	if raw == nil {
+		return nil
+	}
+	var pr struct {
+		LinguaSecondaria *string `json:"linguaSecondaria"`
+		Informativa      *string `json:"informativaImportoAvviso"`
+		InformativaL2    *string `json:"linguaSecondariaInformativaImportoAvviso"`
+	}
+	if err := json.Unmarshal(raw, &pr); err != nil {
+		return errSintassi("Il campo proprieta non e' valido: %v", err)
+	}
+	switch {
+	case pr.LinguaSecondaria != nil && !oneOf(*pr.LinguaSecondaria, []string{"false", "de", "en", "fr", "sl"}):
+		return errSintassi("Codifica inesistente per linguaSecondaria. Valore fornito [%s]", *pr.LinguaSecondaria)
+	case pr.Informativa != nil && !lenBetween(*pr.Informativa, 0, 255):
+		return errSintassi("Il campo informativaImportoAvviso supera i 255 caratteri")
+	case pr.InformativaL2 != nil && !lenBetween(*pr.InformativaL2, 0, 255):
+		return errSintassi("Il campo linguaSecondariaInformativaImportoAvviso supera i 255 caratteri")
+	}
+	return nil
+}
+
+// checkAllegati checks the attachments (NuovoAllegatoPendenza.java:169-177).
+func checkAllegati(raw json.RawMessage) *apiError {
+	if raw == nil {
+		return nil
+	}
+	var list []*struct {
+		Nome        *string         `json:"nome"`
+		Tipo        *string         `json:"tipo"`
+		Descrizione *string         `json:"descrizione"`
+		Contenuto   json.RawMessage `json:"contenuto"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return errSintassi("Il campo allegati non e' valido: %v", err)
+	}
+	for i, a := range list {
+		switch {
+		case a == nil:
+			return errSintassi("L'elemento in posizione %d del campo allegati e' vuoto.", i)
+		case a.Nome == nil || !lenBetween(*a.Nome, 1, 255):
+			return errSintassi("Il campo nome deve avere lunghezza tra 1 e 255")
+		case a.Tipo != nil && !lenBetween(*a.Tipo, 1, 255), a.Descrizione != nil && !lenBetween(*a.Descrizione, 1, 255):
+			return errSintassi("I campi tipo e descrizione devono avere lunghezza tra 1 e 255")
+		case nonNull(a.Contenuto) == nil:
+			return errSintassi("Il campo contenuto non deve essere vuoto.")
+		}
+	}
+	return nil
+}
+
 // metadataOK reports whether a voce's metadata, when present, has 1 to 15
 // entries whose key and value have 1 to 140 characters.
 func metadataOK(raw json.RawMessage) bool {
@@ -433,6 +536,9 @@ func validatePendenza(w *wirePendenza, bolloValue string) (*pendenza, *apiError)
 		allegati: nonNull(w.Allegati),
 	}
 	var e *apiError
+	if e = firstErr(checkDocumento(p.documento), checkProprieta(p.proprieta), checkAllegati(p.allegati)); e != nil {
+		return nil, e
+	}
 	if p.dataValidita, e = checkDate("dataValidita", w.DataValidita); e != nil {
 		return nil, e
 	}
