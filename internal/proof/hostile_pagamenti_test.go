@@ -39,6 +39,8 @@ type hostileRow struct {
 	name string
 	// protects is the property the row checks.
 	protects string
+	// cart is the cart started (nil: one valid reference).
+	cart *pagamenti.Cart
 	// opts are the start's options (credenziali and reCAPTCHA are added).
 	opts pagamenti.StartOptions
 	// post answers POST /pagamenti; nil for rows refused before the wire.
@@ -252,6 +254,16 @@ func hostileRows() []hostileRow {
 		{name: "identificativoCanale with a control character", protects: ids,
 			opts:  pagamenti.StartOptions{IDPSP: "PSP", IDIntermediarioPSP: "INT", IDCanale: "C\x001"},
 			check: wantRefused("identificativoCanale")},
+		{name: "idA2A not UTF-8", protects: ids,
+			cart: pagamenti.NewCart().AddRiferimento("A2A-\xff", "P-1"), check: wantRefused("pendenze[0].idA2A")},
+		{name: "idPendenza with a control character", protects: ids,
+			cart: pagamenti.NewCart().AddRiferimento("A2A", "P-1\x1b"), check: wantRefused("pendenze[0].idPendenza")},
+		{name: "numeroAvviso with a newline", protects: ids,
+			cart: pagamenti.NewCart().AddAvviso(okDominio, okNumero+"\n"), check: wantRefused("pendenze[0].numeroAvviso")},
+		{name: "idDominio with a control character", protects: ids,
+			cart: pagamenti.NewCart().AddAvviso(okDominio[:10]+"\x00", okNumero), check: wantRefused("pendenze[0].idDominio")},
+		{name: "spontaneo dati not UTF-8", protects: ids,
+			cart: pagamenti.NewCart().AddSpontaneo(okDominio, "MENSA", json.RawMessage("{\"nome\":\"\xff\"}")), check: wantRefused("pendenze[0].dati")},
 		{name: "codiceConvenzione not UTF-8", protects: ids,
 			opts: pagamenti.StartOptions{CodiceConvenzione: "CONV-\xc3"}, check: wantRefused("codiceConvenzione")},
 	}
@@ -311,7 +323,10 @@ func TestHostilePagamenti(t *testing.T) {
 			opts.CredenzialiPagatore = credenziali
 			opts.ReCaptcha = recaptcha
 			opts.ReconcileTimeout = 5 * time.Second
-			cart := pagamenti.NewCart().AddRiferimento("A2A-PROOF", "P-1")
+			cart := row.cart
+			if cart == nil {
+				cart = pagamenti.NewCart().AddRiferimento("A2A-PROOF", "P-1")
+			}
 			a, err := c.Start(context.Background(), cart, opts)
 			if err == nil {
 				t.Fatalf("started: %+v", a)
