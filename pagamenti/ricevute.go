@@ -129,8 +129,10 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	// GovPay matches iuv as a case-insensitive substring and idDominio
-	// exactly (jars/orm …/bd/viste/filters/RptFilter.java:111, 126): a
+	// GovPay reads idDominio and iuv (api-ragioneria v3
+	// RicevuteApiServiceImpl.java:104-107) and matches iuv as a
+	// case-insensitive substring, idDominio exactly (jars/orm
+	// …/bd/viste/filters/RptFilter.java:111, 126): a
 	// receipt of another domain, or whose IUV does not even contain the one
 	// asked, is a server that ignored the filter (an error); a receipt of
 	// another IUV containing it is a legitimate GovPay answer about another
