@@ -476,7 +476,7 @@ func badInputs() []badInput {
 		{area: "return", name: "no esito", call: local(parseReturn("idPagamento=abc")), field: "esito"},
 		{area: "return", name: "esito empty", call: local(parseReturn("esito=&idPagamento=abc")), field: "esito"},
 		{area: "return", name: "esito repeated with different values", call: local(parseReturn("esito=OK&esito=ERROR")), field: "esito"},
-		{area: "return", name: "idSession with a space", call: local(parseReturn("esito=OK&idSession=a%20b")), field: "idSession"},
+		{area: "return", name: "idSession with a quote", call: local(parseReturn("esito=OK&idSession=a%22b")), field: "idSession"},
 		{area: "return", name: "idPagamento too long", call: local(parseReturn("esito=OK&idPagamento=" + strings.Repeat("a", pagamenti.MaxReturnValue+1))), field: "idPagamento"},
 		{area: "return", name: "idPagamento with a newline", call: local(parseReturn("esito=OK&idPagamento=a%0Ab")), field: "idPagamento"},
 
