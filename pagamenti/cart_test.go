@@ -304,3 +304,20 @@ func TestCartVoceKinds(t *testing.T) {
 	err = NewCart().AddPendenza("A", "P", p).Validate()
 	assert.Contains(t, fields(violations(t, err)), "pendenze[0].voci[0].kind")
 }
+
+// TestCartWireOptionalFields: idTipoPendenza and soggettoPagatore are
+// optional in API Pagamento v2's full pendenza (NuovaPendenza.java:709,
+// :713-714): when unset they are left out of the wire, never sent empty
+// (GovPay would check "" against the idTipoPendenza pattern).
+func TestCartWireOptionalFields(t *testing.T) {
+	p := testPendenza()
+	p.IDTipoPendenza = ""
+	p.SoggettoPagatore = govpay.Soggetto{}
+	w, err := pendenzaWire("A2A", "P-1", &p)
+	require.NoError(t, err)
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(w, &m))
+	assert.NotContains(t, m, "idTipoPendenza")
+	assert.NotContains(t, m, "soggettoPagatore")
+	assert.Contains(t, m, "idDominio")
+}
