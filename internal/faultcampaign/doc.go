@@ -52,8 +52,8 @@
 // The three 10 MB faults cost seconds of CPU per case under the race
 // detector: they run one case at a time, alongside the others, and under
 // -race only for the operations marked raceHeavy (a JSON object, a document
-// checked by media type, a payment start); without -race they run for
-// every operation.
+// checked by media type, a payment start, a list decoded as it streams);
+// without -race they run for every operation.
 //
 // # Faults not provided by govpaytest
 //
@@ -62,9 +62,8 @@
 // operation filters on, or its identity, set to "ALTRO" in a copy of the
 // first item or in the resource) or to hold one more item than the page
 // size asked (overfull; the test fails if the fault changed no answer of
-// an operation it applies to), a body
-// that stalls after the headers (govpaytest's Latency delays the whole
-// answer), an answer held back until the client has given up although the
+// an operation it applies to), a body that stalls after the headers
+// (govpaytest's Latency delays the whole answer), an answer held back until the client has given up although the
 // request was served (govpaytest's Latency ends, without serving the
 // request, when the client goes away), a proxy's 10 MB error page, and the
 // right answer grown to 10 MB (govpaytest's FaultHugeBody replaces the

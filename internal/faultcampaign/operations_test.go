@@ -48,7 +48,8 @@ type operation struct {
 	deadline time.Duration
 	// raceHeavy marks the operations that stand for the ways an answer is
 	// read (a JSON object, a document checked by media type, a payment
-	// start): under -race only they run the heavy faults.
+	// start, a list decoded as it streams): under -race only they run the
+	// heavy faults.
 	raceHeavy bool
 	// foreign is the dotted JSON path of the field the foreign fault
 	// changes: in every item of a list, the field the operation filters
@@ -149,7 +150,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.List", list: true, foreign: "idA2A", op: govpaytest.OpListPendenze, method: http.MethodGet, path: "/pendenze",
+	{name: "pendenze.List", raceHeavy: true, list: true, foreign: "idA2A", op: govpaytest.OpListPendenze, method: http.MethodGet, path: "/pendenze",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			l := e.addPendenza("P1")
 			return func(ctx context.Context, c *clientSet) error {
