@@ -1193,7 +1193,7 @@ func TestContractPagamentiStart(t *testing.T) {
 		SoggettoVersante:        &versante,
 		AutenticazioneSoggetto:  pagamenti.AutenticazioneCNS,
 		ContoAddebito:           &pagamenti.Conto{IBAN: "IT60X0542811101000000123456", BIC: "BPPIITRRXXX"},
-		DataEsecuzionePagamento: govpay.NewDate(2026, 3, 2),
+		DataEsecuzionePagamento: govpay.Today().AddDays(7),
 		CredenzialiPagatore:     "OTP-123456",
 		CodiceConvenzione:       "CONV-001",
 		IDPSP:                   "BCITITMM",
