@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,12 @@ type NotificationConfig struct {
 	// URL is the base URL of the creditor's API Ente
 	// ("http://127.0.0.1:8082/ente"); the operation paths are appended.
 	URL string
+	// URLs, when not empty, are several base URLs of the same API Ente
+	// (the replicas of the creditor's system): each delivery attempt goes
+	// to the next one in turn, round-robin over all notifications, as a
+	// load balancer in front of them would send it; URL, if set, is the
+	// first of them. A redelivery thus usually reaches another replica.
+	URLs []string
 	// Version is the API Ente version: 1 (POST /pagamenti/{idDominio}/{iuv}:
 	// an activation with rt null, then the outcome) or 2 (PUT
 	// /ricevute/{idDominio}/{iuv}/{idRicevuta} once, for successful
@@ -48,6 +55,9 @@ type NotificationConfig struct {
 	// Client sends the notifications (default: a new http.Client). It is
 	// copied; redirects are never followed.
 	Client *http.Client
+
+	next  *atomic.Uint64 // the round-robin over bases
+	bases []string
 }
 
 // String describes the configuration without its password.
@@ -56,7 +66,7 @@ func (c NotificationConfig) String() string {
 	if c.Password != "" {
 		pw = "[REDACTED]"
 	}
-	return fmt.Sprintf("NotificationConfig{URL: %s, Version: %d, Username: %q, Password: %q}", c.URL, c.Version, c.Username, pw)
+	return fmt.Sprintf("NotificationConfig{URL: %s, URLs: %q, Version: %d, Username: %q, Password: %q}", c.URL, c.URLs, c.Version, c.Username, pw)
 }
 
 // GoString is String, so that %#v does not print the password either.
@@ -78,10 +88,11 @@ const (
 // Notification is a notification the fake delivered or is delivering.
 type Notification struct {
 	// ID numbers the notifications in the order they were created.
-	ID         int
-	Version    int
-	Kind       NotificationKind
-	Method     string
+	ID      int
+	Version int
+	Kind    NotificationKind
+	Method  string
+	// URL is where the first attempt was sent (see Attempt.URL).
 	URL        string
 	IDDominio  string
 	IUV        string
@@ -101,6 +112,9 @@ type Notification struct {
 // Attempt is one delivery attempt of a notification.
 type Attempt struct {
 	Time time.Time
+	// URL is where the attempt was sent: with NotificationConfig.URLs,
+	// attempts of the same notification go to different replicas.
+	URL string
 	// Status is the HTTP status answered (0 on a network error).
 	Status int
 	// Err describes a network error.
@@ -109,7 +123,8 @@ type Attempt struct {
 
 // SetNotifications changes where the notifications of payments concluded
 // from now on are delivered (notifications already queued keep their
-// destination). A configuration without URL turns notifications off.
+// destination). A configuration without URL and URLs turns notifications
+// off.
 func (s *Server) SetNotifications(cfg NotificationConfig) {
 	s.notif.setConfig(&cfg)
 }
@@ -147,9 +162,10 @@ func (s *Server) WaitNotifications(ctx context.Context, n int) ([]Notification, 
 
 // notifyJob is a notification to deliver.
 type notifyJob struct {
-	cfg   *NotificationConfig
-	rec   Notification
-	chain string
+	cfg    *NotificationConfig
+	rec    Notification
+	chain  string
+	target string // path and query, after the base URL
 }
 
 type notifier struct {
@@ -175,7 +191,13 @@ func newNotifier(s *Server, cfg *NotificationConfig) *notifier {
 }
 
 func (n *notifier) setConfig(cfg *NotificationConfig) {
-	if cfg.URL == "" { // no destination: notifications are off
+	var bases []string
+	for _, u := range append([]string{cfg.URL}, cfg.URLs...) {
+		if u != "" {
+			bases = append(bases, strings.TrimRight(u, "/"))
+		}
+	}
+	if len(bases) == 0 { // no destination: notifications are off
 		n.mu.Lock()
 		n.cfg = nil
 		n.mu.Unlock()
@@ -201,7 +223,8 @@ func (n *notifier) setConfig(cfg *NotificationConfig) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.Client = hc
 	c.Header = c.Header.Clone()
-	c.URL = strings.TrimRight(c.URL, "/")
+	c.URLs = append([]string(nil), cfg.URLs...)
+	c.bases, c.URL, c.next = bases, bases[0], new(atomic.Uint64)
 	n.mu.Lock()
 	n.cfg = &c
 	n.mu.Unlock()
@@ -256,10 +279,10 @@ func (n *notifier) enqueue(j notifyJob) {
 	n.wg.Add(1)
 	n.signal()
 	n.mu.Unlock()
-	go n.deliver(j.cfg, &rec, prev, first)
+	go n.deliver(j.cfg, &rec, j.target, prev, first)
 }
 
-func (n *notifier) deliver(cfg *NotificationConfig, rec *Notification, prev <-chan struct{}, first chan struct{}) {
+func (n *notifier) deliver(cfg *NotificationConfig, rec *Notification, target string, prev <-chan struct{}, first chan struct{}) {
 	defer n.wg.Done()
 	firstDone := false
 	markFirst := func() {
@@ -277,12 +300,19 @@ func (n *notifier) deliver(cfg *NotificationConfig, rec *Notification, prev <-ch
 		}
 	}
 	for attempt := 1; ; attempt++ {
-		status, err := n.send(cfg, rec)
-		a := Attempt{Time: n.now(), Status: status}
+		u := rec.URL
+		if len(cfg.bases) > 1 {
+			u = cfg.bases[(cfg.next.Add(1)-1)%uint64(len(cfg.bases))] + target
+		}
+		status, err := n.send(cfg, rec, u)
+		a := Attempt{Time: n.now(), URL: u, Status: status}
 		if err != nil {
 			a.Err = err.Error()
 		}
 		n.mu.Lock()
+		if attempt == 1 {
+			rec.URL = u
+		}
 		rec.Attempts = append(rec.Attempts, a)
 		ok := err == nil && status >= 200 && status < 300
 		rec.Delivered = ok
@@ -305,10 +335,10 @@ func (n *notifier) deliver(cfg *NotificationConfig, rec *Notification, prev <-ch
 	}
 }
 
-func (n *notifier) send(cfg *NotificationConfig, rec *Notification) (int, error) {
+func (n *notifier) send(cfg *NotificationConfig, rec *Notification, u string) (int, error) {
 	ctx, cancel := context.WithTimeout(n.ctx, cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, rec.Method, rec.URL, bytes.NewReader(rec.Body))
+	req, err := http.NewRequestWithContext(ctx, rec.Method, u, bytes.NewReader(rec.Body))
 	if err != nil {
 		return 0, err
 	}
@@ -355,8 +385,9 @@ func (s *Server) notifyQuery(r *rpp) string {
 
 func (s *Server) job(cfg *NotificationConfig, r *rpp, kind NotificationKind, method, path string, body any) notifyJob {
 	b, _ := json.Marshal(body)
-	return notifyJob{cfg: cfg, chain: r.key.idDominio + "/" + r.key.iuv, rec: Notification{
-		Version: cfg.Version, Kind: kind, Method: method, URL: cfg.URL + path + s.notifyQuery(r),
+	target := path + s.notifyQuery(r)
+	return notifyJob{cfg: cfg, chain: r.key.idDominio + "/" + r.key.iuv, target: target, rec: Notification{
+		Version: cfg.Version, Kind: kind, Method: method, URL: cfg.URL + target,
 		IDDominio: r.key.idDominio, IUV: r.key.iuv, IDRicevuta: r.key.ccp, IDA2A: r.pend.idA2A, IDPendenza: r.pend.idPendenza,
 		Body: b,
 	}}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -250,4 +251,44 @@ func TestNotificationsOffWithoutURL(t *testing.T) {
 	_, err := s.Pay(r.json(t)["redirect"].(string), ChoicePaga)
 	require.NoError(t, err)
 	assert.Empty(t, s.Notifications())
+}
+
+// TestNotificationsRoundRobin: with URLs the fake stands in for a load
+// balancer: successive attempts, of all notifications, go to the replicas
+// in turn, so a notification that one replica fails is redelivered to the
+// next one.
+func TestNotificationsRoundRobin(t *testing.T) {
+	down := newEnte(t, 1000) // a replica that always fails
+	a, b := newEnte(t, 0), newEnte(t, 0)
+	s := NewServer(WithNotifications(NotificationConfig{URLs: []string{down.URL + "/", a.URL, b.URL}, Version: 2,
+		MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}))
+	defer s.Close()
+	const payments = 6
+	for i := range payments {
+		id := "P" + string(rune('1'+i))
+		putPendenza(t, s, "A2A-1", id, pendenzaBody(testDominio, []int64{1000}, nil))
+		r := startPayment(t, s, "https://p.example/", [2]string{"A2A-1", id})
+		_, err := s.Pay(r.json(t)["redirect"].(string), ChoicePaga)
+		require.NoError(t, err)
+		waitFor(t, s, i+1) // one at a time: the rotation is deterministic
+	}
+	ns := s.Notifications()
+	require.Len(t, ns, payments)
+	bases := []string{down.URL, a.URL, b.URL}
+	k := 0
+	for _, n := range ns {
+		assert.True(t, n.Delivered)
+		assert.Equal(t, n.Attempts[0].URL, n.URL, "URL is where the first attempt went")
+		for _, at := range n.Attempts {
+			path := "/ricevute/" + testDominio + "/" + n.IUV + "/" + url.PathEscape(n.IDRicevuta) + "?"
+			assert.True(t, strings.HasPrefix(at.URL, bases[k%3]+path), "attempt %d went to %s", k, at.URL)
+			assert.Equal(t, strings.HasPrefix(at.URL, down.URL+"/"), at.Status == 500, "only the failing replica fails: %s", at.URL)
+			k++
+		}
+	}
+	assert.Len(t, a.hits(), len(b.hits()), "the healthy replicas share the load")
+	assert.Equal(t, payments, len(a.hits())+len(b.hits()))
+	assert.NotEmpty(t, down.hits(), "the failing replica got its turns")
+	assert.Contains(t, NotificationConfig{URLs: []string{"http://x"}, Password: "pw"}.String(), "http://x")
+	assert.NotContains(t, NotificationConfig{URLs: []string{"http://x"}, Password: "pw"}.String(), "pw\"")
 }
