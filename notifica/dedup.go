@@ -44,8 +44,8 @@ import (
 // answers 500 and GovPay delivers again, to find the key processed or in
 // progress) and does nothing otherwise.
 //
-// A database-backed implementation (a later notifica.NewSQLDeduplicator
-// follows this contract) keeps a row per key with its state and a lease
+// A database-backed implementation ([NewSQLDeduplicator] follows this
+// contract, without the optional transaction) keeps a row per key with its state and a lease
 // deadline (claimed_until): Begin inserts the row or, in one statement,
 // takes over a row whose lease has passed; a waiter polls or listens until
 // the deadline or its ctx; Release records success or deletes the row only
@@ -118,7 +118,7 @@ func MemoryLease(d time.Duration) MemoryOption {
 // leases (see [DefaultLease]). It is safe for concurrent use. It forgets
 // everything when the process stops and is not shared between replicas:
 // deployments with several instances, or that must survive restarts,
-// should back a Deduplicator with their database.
+// should use a [SQLDeduplicator] or back a Deduplicator with their database.
 type MemoryDeduplicator struct {
 	mu      sync.Mutex
 	entries map[string]*memEntry

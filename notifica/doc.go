@@ -91,9 +91,11 @@
 // answers 201 without calling the Receiver, and concurrent deliveries of
 // the same key wait for the one in progress: if it succeeds they answer
 // 201, if it fails one of them tries again. [NewMemoryDeduplicator] does this in memory, for one
-// process; the [Deduplicator] interface lets the key live in the vertical
-// system's database, in the same transaction as the Receiver's effects
-// (see the package example).
+// process; [NewSQLDeduplicator] does it in a PostgreSQL table shared by
+// several replicas (see Running several replicas); the [Deduplicator]
+// interface also lets the key live in the vertical system's own tables, in
+// the same transaction as the Receiver's effects (see the package
+// example).
 //
 // Notifications are never lost: the claim on a key is released on every
 // exit path (a Receiver error or panic, a panic with http.ErrAbortHandler,
@@ -103,6 +105,50 @@
 // minute), so that a hung Receiver or a crashed replica never blocks a
 // redelivery: the Receiver's context ends with the lease, and the next
 // delivery takes the key over.
+//
+// # Running several replicas
+//
+// GovPay 3.9.1 sends every notification of a creditor to one URL, and a
+// production vertical system puts a load balancer in front of two or more
+// replicas: a redelivery then usually reaches another replica than the
+// first attempt, and a [MemoryDeduplicator] sees only its own process.
+// Give every replica a [SQLDeduplicator] on the PostgreSQL database they
+// share, through database/sql and the driver of your choice (the SDK
+// imports none):
+//
+//	db, err := sql.Open("pgx", os.Getenv("DATABASE_URL")) // e.g. github.com/jackc/pgx/v5/stdlib
+//	dedup, err := notifica.NewSQLDeduplicator(db)
+//	h, err := notifica.NewHandler(recv,
+//		notifica.WithBasicAuth("govpay", os.Getenv("NOTIFICA_PASSWORD")),
+//		notifica.WithDeduplicator(dedup),
+//	)
+//
+// The table is not created on first use: put [SQLDeduplicator.Schema] in
+// the application's migrations, or run [SQLDeduplicator.CreateTable] once
+// from a deployment step. Then, whichever replica a delivery reaches:
+//
+//   - a receipt processed anywhere is acknowledged (201) without calling
+//     the Receiver again, and two replicas receiving the same receipt at
+//     once call one Receiver: the other waits for its outcome;
+//   - a Receiver that fails frees the key at once: the redelivery, on any
+//     replica, processes the receipt;
+//   - a claim is a lease, measured in the database's clock ([SQLLease],
+//     default [DefaultLease], below GovPay's first redelivery interval): a
+//     replica that hangs or is killed while it holds a receipt blocks it
+//     for at most the lease, and the next delivery takes it over; the
+//     Receiver's context ends with the lease, so keep the Receiver well
+//     within it;
+//   - while the database cannot be reached every delivery answers 503 and
+//     GovPay delivers again later: nothing is acknowledged that was not
+//     processed;
+//   - processed keys stay until [SQLDeduplicator.Prune] deletes those older
+//     than the retention ([SQLRetention], default [MemoryRetention]): call
+//     it periodically from any replica.
+//
+// One case still calls a Receiver twice: a replica that dies, or loses the
+// database, after its Receiver's effects and before recording the key.
+// Make those effects idempotent, or write them in one transaction with
+// your own record of the key (see the package example).
 //
 // # Security
 //
