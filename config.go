@@ -56,11 +56,11 @@ func NewConfig(host string, opts ...Option) (*Config, error) {
 	checkBase(ve, "host", host)
 	var cfg config.Config
 	for i, o := range opts {
-		if o == nil {
-			ve.Add(fmt.Sprintf("opts[%d]", i), "must not be nil")
+		if o.apply == nil {
+			ve.Add(fmt.Sprintf("opts[%d]", i), "must not be the zero Option: build it with a With… function")
 			continue
 		}
-		ve.Merge("", o(&cfg))
+		ve.Merge("", o.apply(&cfg))
 	}
 	if err := ve.Err(); err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func checkBase(ve *ValidationError, field, s string) {
 // "WithEndpoint.baseURL" (not an absolute http or https URL, or one with
 // credentials, a query or a fragment).
 func WithEndpoint(api API, baseURL string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		switch api {
 		case APIPendenze, APIPagamento, APIRagioneria, APIBackoffice:
@@ -116,7 +116,7 @@ func WithEndpoint(api API, baseURL string) Option {
 		}
 		c.Endpoints[string(api)] = strings.TrimRight(baseURL, "/")
 		return nil
-	}
+	}}
 }
 
 // String shows the host and the authentication segment, never a

@@ -108,10 +108,10 @@ func TestConfigInvalid(t *testing.T) {
 		{"https://portale:" + secret + "@govpay.example.it", nil, []string{"host"}},
 		{"https://govpay.example.it?x=" + secret, nil, []string{"host"}},
 		{"https://govpay.example.it#" + secret, nil, []string{"host"}},
-		{"https://govpay.example.it", []govpay.Option{nil}, []string{"opts[0]"}},
+		{"https://govpay.example.it", []govpay.Option{{}}, []string{"opts[0]"}},
 		{"https://govpay.example.it", []govpay.Option{govpay.WithEndpoint("cassa", "https://x.example.it")}, []string{"WithEndpoint.api"}},
 		{"https://govpay.example.it", []govpay.Option{govpay.WithEndpoint(govpay.APIPendenze, "/pendenze/"+secret)}, []string{"WithEndpoint.baseURL"}},
-		{"", []govpay.Option{govpay.WithBasicAuth("", secret), nil}, []string{"host", "WithBasicAuth.user", "opts[1]"}},
+		{"", []govpay.Option{govpay.WithBasicAuth("", secret), {}}, []string{"host", "WithBasicAuth.user", "opts[1]"}},
 	} {
 		cfg, err := govpay.NewConfig(c.host, c.opts...)
 		if err == nil {

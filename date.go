@@ -13,11 +13,14 @@ import (
 	"github.com/govpaygo/govpay/internal/tzrome"
 )
 
-// Rome is the Europe/Rome time zone, in which GovPay writes every timestamp
-// that carries no offset.
-// It is embedded in the SDK (internal/tzrome, under 1 KB), so it resolves
-// on minimal images (scratch, distroless) without time/tzdata.
-var Rome = tzrome.Location()
+// Rome returns the Europe/Rome time zone, in which GovPay writes every
+// timestamp that carries no offset. It is embedded in the SDK
+// (internal/tzrome, under 1 KB), so it resolves on minimal images (scratch,
+// distroless) without time/tzdata.
+func Rome() *time.Location { return rome }
+
+// rome is the zone Rome returns.
+var rome = tzrome.Location()
 
 // ErrDate is matched (with errors.Is) by every error that reports a date or
 // timestamp GovPay's formats do not cover.
@@ -51,7 +54,7 @@ func DateOf(t time.Time) Date {
 }
 
 // Today returns the current day in Europe/Rome.
-func Today() Date { return DateOf(time.Now().In(Rome)) }
+func Today() Date { return DateOf(time.Now().In(rome)) }
 
 // ParseDate parses "2006-01-02" or any timestamp form accepted by
 // [ParseDateTime] (then the day in Europe/Rome is kept).
@@ -67,7 +70,7 @@ func ParseDate(s string) (Date, error) {
 // of the fast path, and its reference in tests. s is trimmed.
 func parseDateSlow(s string) (Date, error) {
 	if len(s) == len("2006-01-02") {
-		t, err := time.ParseInLocation("2006-01-02", s, Rome)
+		t, err := time.ParseInLocation("2006-01-02", s, rome)
 		if err != nil {
 			return Date{}, fmt.Errorf("%w %q: want YYYY-MM-DD", ErrDate, truncate(s, 40))
 		}
@@ -77,7 +80,7 @@ func parseDateSlow(s string) (Date, error) {
 	if err != nil {
 		return Date{}, err
 	}
-	return DateOf(dt.t.In(Rome)), nil
+	return DateOf(dt.t.In(rome)), nil
 }
 
 // Year returns the year of the date.
@@ -98,7 +101,7 @@ func (d Date) Time(loc *time.Location) time.Time {
 		return time.Time{}
 	}
 	if loc == nil {
-		loc = Rome
+		loc = rome
 	}
 	return time.Date(d.y, d.m, d.d, 0, 0, 0, 0, loc)
 }
@@ -286,8 +289,8 @@ func ParseDateTime(s string) (DateTime, error) {
 func parseDateTimeSlow(s string) (DateTime, error) {
 	if len(s) >= 10 && len(s) <= 40 {
 		for _, layout := range dateTimeLayouts {
-			if t, err := time.ParseInLocation(layout, s, Rome); err == nil {
-				if y := t.In(Rome).Year(); y < 0 || y > 9999 {
+			if t, err := time.ParseInLocation(layout, s, rome); err == nil {
+				if y := t.In(rome).Year(); y < 0 || y > 9999 {
 					return DateTime{}, fmt.Errorf("%w %q: year out of range 0000–9999 in Europe/Rome", ErrDate, truncate(s, 40))
 				}
 				return DateTime{t: t}, nil
@@ -308,7 +311,7 @@ func (t DateTime) Date() Date {
 	if t.IsZero() {
 		return Date{}
 	}
-	return DateOf(t.t.In(Rome))
+	return DateOf(t.t.In(rome))
 }
 
 // Equal reports whether t and u are the same instant.
@@ -319,7 +322,7 @@ func (t DateTime) String() string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.t.In(Rome).Format("2006-01-02T15:04:05")
+	return t.t.In(rome).Format("2006-01-02T15:04:05")
 }
 
 // MarshalJSON encodes "2006-01-02T15:04:05" in Europe/Rome, or null when
@@ -330,11 +333,11 @@ func (t DateTime) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	if err := checkYear(t.t.In(Rome).Year()); err != nil {
+	if err := checkYear(t.t.In(rome).Year()); err != nil {
 		return nil, err
 	}
 	b := append(make([]byte, 0, 21), '"')
-	b = t.t.In(Rome).AppendFormat(b, "2006-01-02T15:04:05")
+	b = t.t.In(rome).AppendFormat(b, "2006-01-02T15:04:05")
 	return append(b, '"'), nil
 }
 
@@ -371,7 +374,7 @@ func (t *DateTime) UnmarshalJSON(b []byte) error {
 // parameters), or nothing when zero. It fails like [DateTime.MarshalJSON].
 func (t DateTime) MarshalText() ([]byte, error) {
 	if !t.IsZero() {
-		if err := checkYear(t.t.In(Rome).Year()); err != nil {
+		if err := checkYear(t.t.In(rome).Year()); err != nil {
 			return nil, err
 		}
 	}
@@ -487,13 +490,13 @@ func parseDateFast[T text](s T) (Date, bool) {
 	if !ok {
 		return Date{}, false
 	}
-	return DateOf(t.In(Rome)), true
+	return DateOf(t.In(rome)), true
 }
 
 // parseDateTimeFast is ParseDateTime for trimmed inputs in the layouts
-// GovPay writes: "2006-01-02" (midnight in Rome), or the day, 'T' or ' ',
+// GovPay writes: "2006-01-02" (midnight in rome), or the day, 'T' or ' ',
 // "15:04:05", an optional fraction of 1 to 9 digits after '.', then
-// nothing (Rome), "Z", "±07:00" or "±0700". Hours and minutes of the
+// nothing (rome), "Z", "±07:00" or "±0700". Hours and minutes of the
 // offset are at most 23 and 59 (time.Parse allows 24 and 60: the slow path
 // reads those). It refuses instants whose year in Rome ParseDateTime
 // refuses.
@@ -503,7 +506,7 @@ func parseDateTimeFast[T text](s T) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if len(s) == len("2006-01-02") {
-		return checkFastYear(time.Date(y, mo, d, 0, 0, 0, 0, Rome), y)
+		return checkFastYear(time.Date(y, mo, d, 0, 0, 0, 0, rome), y)
 	}
 	if len(s) < len("2006-01-02T15:04:05") || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
@@ -535,7 +538,7 @@ func parseDateTimeFast[T text](s T) (time.Time, bool) {
 	}
 	switch {
 	case len(rest) == 0:
-		return checkFastYear(time.Date(y, mo, d, h, mi, sec, ns, Rome), y)
+		return checkFastYear(time.Date(y, mo, d, h, mi, sec, ns, rome), y)
 	case len(rest) == 1 && rest[0] == 'Z':
 		return checkFastYear(time.Date(y, mo, d, h, mi, sec, ns, time.UTC), y)
 	}
@@ -560,8 +563,8 @@ func parseDateTimeFast[T text](s T) (time.Time, bool) {
 	// As time.ParseInLocation does: the instant, in Rome when Rome has
 	// that offset then, in an unnamed fixed zone otherwise.
 	t := time.Date(y, mo, d, h, mi, sec, ns, time.UTC).Add(-time.Duration(off) * time.Second)
-	if _, o := t.In(Rome).Zone(); o == off {
-		t = t.In(Rome)
+	if _, o := t.In(rome).Zone(); o == off {
+		t = t.In(rome)
 	} else {
 		t = t.In(time.FixedZone("", off))
 	}
@@ -576,6 +579,6 @@ func checkFastYear(t time.Time, y int) (time.Time, bool) {
 	if y >= 1 && y <= 9998 {
 		return t, true
 	}
-	ry := t.In(Rome).Year()
+	ry := t.In(rome).Year()
 	return t, ry >= 0 && ry <= 9999
 }

@@ -255,13 +255,13 @@ func TestDateEncodeAndHelpers(t *testing.T) {
 	assert.Equal(t, "0005-03-04", govpay.NewDate(5, 3, 4).String())
 
 	mid := d.Time(nil)
-	assert.Equal(t, time.Date(2024, 1, 31, 0, 0, 0, 0, govpay.Rome), mid)
+	assert.Equal(t, time.Date(2024, 1, 31, 0, 0, 0, 0, govpay.Rome()), mid)
 	assert.Equal(t, time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), d.Time(time.UTC))
 
 	assert.Equal(t, govpay.NewDate(2024, 1, 31), govpay.DateOf(time.Date(2024, 1, 31, 23, 59, 0, 0, time.UTC)))
 	assert.True(t, govpay.DateOf(time.Time{}).IsZero())
 	today := govpay.Today()
-	assert.Equal(t, govpay.DateOf(time.Now().In(govpay.Rome)), today)
+	assert.Equal(t, govpay.DateOf(time.Now().In(govpay.Rome())), today)
 
 	var zero govpay.Date
 	assert.True(t, zero.IsZero())

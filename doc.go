@@ -7,8 +7,18 @@
 // pendenze (API Pendenze v2, for vertical systems that load debts),
 // pagamenti (API Pagamento v2 and pagoPA Checkout, for payment portals),
 // avvisi (payment notices) and notifica (the API Ente GovPay calls back).
-// Each has a New(baseURL string, opts ...govpay.Option) constructor; this
-// package holds what they share.
+// Every client is built from one [Config]: [NewConfig] validates GovPay's
+// host and the options once, and avvisi.New(cfg), pendenze.New(cfg),
+// pagamenti.New(cfg), pagamenti.NewRicevute(cfg) and
+// pagamenti.NewCheckout(cfg, …) share its credentials, retry policy,
+// logger and one *http.Client (one connection pool). This package holds
+// what they share.
+//
+//	cfg, err := govpay.NewConfig("https://govpay.comune.example.it",
+//		govpay.WithBasicAuth("portale", password))
+//	if err != nil { … }
+//	debts := pendenze.New(cfg)
+//	payments := pagamenti.New(cfg)
 //
 // # Amounts
 //

@@ -89,10 +89,16 @@ func ExampleValidationError() {
 	// govpay: invalid pendenza: idTipoPendenza: required; soggettoPagatore.identificativo: required
 }
 
-func ExampleBaseURL() {
-	fmt.Println(govpay.BaseURL("https://govpay.example.it", govpay.APIPendenze, govpay.AuthBasic, 2))
-	fmt.Println(govpay.BaseURL("https://govpay.example.it", govpay.APIPagamento, govpay.AuthSPID, 2))
+func ExampleNewConfig() {
+	cfg, err := govpay.NewConfig("https://govpay.example.it", govpay.WithBasicAuth("portale", "s3cret"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg) // never a credential
+	_, err = govpay.NewConfig("ftp://govpay.example.it", govpay.WithBasicAuth("portale", ""))
+	fmt.Println(err)
 	// Output:
-	// https://govpay.example.it/govpay/backend/api/pendenze/rs/basic/v2
-	// https://govpay.example.it/govpay/frontend/api/pagamento/rs/spid/v2
+	// govpay.Config(https://govpay.example.it, basic)
+	// govpay: invalid options: host: must be an absolute http or https URL; WithBasicAuth.password: must not be empty
 }

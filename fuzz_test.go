@@ -111,8 +111,8 @@ func FuzzParseDateTime(f *testing.F) {
 		}
 		want := dt.Time().Truncate(time.Second)
 		if d := back.Time().Sub(want); d != 0 {
-			_, offWant := want.In(govpay.Rome).Zone()
-			_, offBack := back.Time().In(govpay.Rome).Zone()
+			_, offWant := want.In(govpay.Rome()).Zone()
+			_, offBack := back.Time().In(govpay.Rome()).Zone()
 			if d <= 0 || d != time.Duration(offWant-offBack)*time.Second {
 				t.Fatalf("ParseDateTime(%q) = %v; String %q reads back as %v (%v off)", s, dt.Time(), str, back.Time(), d)
 			}

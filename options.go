@@ -12,13 +12,12 @@ import (
 	"github.com/govpaygo/govpay/internal/config"
 )
 
-// Option configures a client of any of the SDK's API packages. Options
-// validate their arguments: a bad option makes the package's New return an
-// error, before any request is made.
+// Option configures a [Config]. Options validate their arguments: a bad
+// option makes [NewConfig] return an error, before any client exists.
 //
 // That error is a [*ValidationError] with What "options" (it matches
-// [ErrInvalid]); New lists the violations of every option and of its base
-// URL, not only the first. Each [Violation] names its Field in one stable
+// [ErrInvalid]); NewConfig lists the violations of every option and of its
+// host, not only the first. Each [Violation] names its Field in one stable
 // form:
 //
 //   - an argument of an option: the option, a dot and the parameter's name
@@ -29,12 +28,17 @@ import (
 //     "WithClientCertificate.PrivateKey";
 //   - an option that conflicts with another one given before: the option
 //     alone, "WithBearerToken", the rule naming the other;
-//   - New's own arguments: "baseURL", and "opts[i]" for a nil option at
-//     index i.
+//   - [NewConfig]'s own arguments: "host", and "opts[i]" for a zero
+//     Option at index i.
 //
 // The Rule says what the argument must be ("must not be empty"). Neither
 // ever holds the value given, so a credential cannot leak through an error.
-type Option func(*config.Config) error
+//
+// An Option is opaque: build it with the With… functions. The zero Option
+// is refused by NewConfig ("opts[i]").
+type Option struct {
+	apply func(*config.Config) error
+}
 
 // RetryPolicy says how operations that are safe to repeat (GET, and PUT of a
 // pendenza, an upsert keyed by the caller's ids) are retried after a
@@ -62,12 +66,14 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-// DefaultRetryPolicy is used when no [WithRetry] option is given: 4 attempts,
-// backoff between 100 ms and 2 s, Retry-After up to 30 s.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second, MaxRetryAfter: 30 * time.Second}
+// DefaultRetryPolicy returns the policy used when no [WithRetry] option is
+// given: 4 attempts, backoff between 100 ms and 2 s, Retry-After up to 30 s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second, MaxRetryAfter: 30 * time.Second}
+}
 
-// NoRetry disables retries.
-var NoRetry = RetryPolicy{MaxAttempts: 1}
+// NoRetry returns the policy that disables retries: one attempt.
+func NoRetry() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
 
 // optionsWhat is the What of the errors options return.
 const optionsWhat = "options"
@@ -126,7 +132,7 @@ func headerValue(ve *ValidationError, field, v string) {
 // Violations name "WithBasicAuth.user" (empty, with ':' or control
 // characters) and "WithBasicAuth.password" (empty, control characters).
 func WithBasicAuth(user, password string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		switch {
 		case user == "":
@@ -152,7 +158,7 @@ func WithBasicAuth(user, password string) Option {
 			Secret:  map[string]bool{"Authorization": true},
 			Secrets: []string{password, token},
 		})
-	}
+	}}
 }
 
 // WithClientCertificate authenticates with a TLS client certificate (GovPay's
@@ -161,11 +167,11 @@ func WithBasicAuth(user, password string) Option {
 // never modified.
 //
 // Violations name "WithClientCertificate.Certificate" (no certificate) and
-// "WithClientCertificate.PrivateKey" (no private key). New refuses the
+// "WithClientCertificate.PrivateKey" (no private key). NewConfig refuses the
 // option with the violation "WithClientCertificate" when the client given
 // with [WithHTTPClient] has a Transport other than an *http.Transport.
 func WithClientCertificate(cert tls.Certificate) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		if len(cert.Certificate) == 0 {
 			ve.Add("WithClientCertificate.Certificate", "must not be empty: the DER certificate chain")
@@ -178,7 +184,7 @@ func WithClientCertificate(cert tls.Certificate) Option {
 		}
 		c.ClientCerts = append(c.ClientCerts, cert)
 		return nil
-	}
+	}}
 }
 
 // SSLHeader is the header in which [WithSSLHeader] sends the client
@@ -192,7 +198,7 @@ const SSLHeader = "X-GOVPAY-CERT"
 // A violation names "WithSSLHeader.pemCert" when it is not a PEM
 // certificate.
 func WithSSLHeader(pemCert string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		block, _ := pem.Decode([]byte(strings.TrimSpace(pemCert)))
 		if block == nil || block.Type != "CERTIFICATE" {
 			ve := invalid()
@@ -210,7 +216,7 @@ func WithSSLHeader(pemCert string) Option {
 			Secret:  map[string]bool{http.CanonicalHeaderKey(SSLHeader): true},
 			Secrets: []string{v},
 		})
-	}
+	}}
 }
 
 // WithAPIKey authenticates with GovPay's application key headers X-APP-ID
@@ -219,7 +225,7 @@ func WithSSLHeader(pemCert string) Option {
 // Violations name "WithAPIKey.appID" and "WithAPIKey.key" (empty, control
 // characters).
 func WithAPIKey(appID, key string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		headerValue(ve, "WithAPIKey.appID", appID)
 		headerValue(ve, "WithAPIKey.key", key)
@@ -232,7 +238,7 @@ func WithAPIKey(appID, key string) Option {
 			Secret:  map[string]bool{"X-Api-Key": true},
 			Secrets: []string{key},
 		})
-	}
+	}}
 }
 
 // WithPrincipalHeader authenticates with a header carrying the principal, for
@@ -241,7 +247,7 @@ func WithAPIKey(appID, key string) Option {
 // Violations name "WithPrincipalHeader.name" (empty, not a header name)
 // and "WithPrincipalHeader.value" (empty, control characters).
 func WithPrincipalHeader(name, value string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		switch {
 		case name == "":
@@ -256,7 +262,7 @@ func WithPrincipalHeader(name, value string) Option {
 		h := http.Header{}
 		h.Set(name, value)
 		return setAuth(c, &config.HeaderAuth{Mode: "principal", Headers: h})
-	}
+	}}
 }
 
 // SPIDUser is the citizen an authenticating proxy identified with SPID or CIE.
@@ -275,7 +281,7 @@ type SPIDUser struct {
 // Violations name the field of u: "WithSPID.FiscalNumber" (empty), and any
 // field with control characters ("WithSPID.Email").
 func WithSPID(u SPIDUser) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		if u.FiscalNumber == "" {
 			ve.Add("WithSPID.FiscalNumber", "must not be empty")
@@ -297,7 +303,7 @@ func WithSPID(u SPIDUser) Option {
 			return err
 		}
 		return setAuth(c, &config.HeaderAuth{Mode: "spid", Headers: h})
-	}
+	}}
 }
 
 // WithBearerToken sends "Authorization: Bearer <token>" (GovPay's "oauth2"
@@ -306,7 +312,7 @@ func WithSPID(u SPIDUser) Option {
 // A violation names "WithBearerToken.token" (empty, spaces or control
 // characters).
 func WithBearerToken(token string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		switch {
 		case token == "":
 			ve := invalid()
@@ -323,7 +329,7 @@ func WithBearerToken(token string) Option {
 			Secret:  map[string]bool{"Authorization": true},
 			Secrets: []string{token},
 		})
-	}
+	}}
 }
 
 // WithHTTPClient uses a copy of hc to send requests (its Transport, Timeout,
@@ -332,7 +338,7 @@ func WithBearerToken(token string) Option {
 //
 // A violation names "WithHTTPClient.client" when it is nil.
 func WithHTTPClient(client *http.Client) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		if client == nil {
 			ve := invalid()
 			ve.Add("WithHTTPClient.client", "must not be nil")
@@ -341,7 +347,7 @@ func WithHTTPClient(client *http.Client) Option {
 		cp := *client
 		c.HTTPClient = &cp
 		return nil
-	}
+	}}
 }
 
 // WithRetry sets the retry policy for operations that are safe to repeat.
@@ -350,7 +356,7 @@ func WithHTTPClient(client *http.Client) Option {
 // "WithRetry.MinBackoff", "WithRetry.MaxBackoff", "WithRetry.MaxRetryAfter"
 // (negative; MaxBackoff also when less than MinBackoff).
 func WithRetry(p RetryPolicy) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		switch {
 		case p.MaxAttempts < 1:
@@ -372,7 +378,7 @@ func WithRetry(p RetryPolicy) Option {
 		if err := ve.Err(); err != nil {
 			return err
 		}
-		d := DefaultRetryPolicy
+		d := DefaultRetryPolicy()
 		switch {
 		case p.MinBackoff == 0 && p.MaxBackoff == 0:
 			p.MinBackoff, p.MaxBackoff = d.MinBackoff, d.MaxBackoff
@@ -386,7 +392,7 @@ func WithRetry(p RetryPolicy) Option {
 		}
 		c.Retry = &config.Retry{MaxAttempts: p.MaxAttempts, MinBackoff: p.MinBackoff, MaxBackoff: p.MaxBackoff, MaxRetryAfter: p.MaxRetryAfter}
 		return nil
-	}
+	}}
 }
 
 // WithLogger logs each request (method, redacted URL, status, duration,
@@ -395,7 +401,7 @@ func WithRetry(p RetryPolicy) Option {
 //
 // A violation names "WithLogger.logger" when it is nil.
 func WithLogger(logger *slog.Logger) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		if logger == nil {
 			ve := invalid()
 			ve.Add("WithLogger.logger", "must not be nil")
@@ -403,7 +409,7 @@ func WithLogger(logger *slog.Logger) Option {
 		}
 		c.Logger = logger
 		return nil
-	}
+	}}
 }
 
 // WithUserAgent prepends product to the User-Agent header
@@ -411,7 +417,7 @@ func WithLogger(logger *slog.Logger) Option {
 //
 // A violation names "WithUserAgent.product" (empty, control characters).
 func WithUserAgent(product string) Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		ve := invalid()
 		headerValue(ve, "WithUserAgent.product", product)
 		if err := ve.Err(); err != nil {
@@ -419,16 +425,16 @@ func WithUserAgent(product string) Option {
 		}
 		c.UserAgent = product
 		return nil
-	}
+	}}
 }
 
 // WithInsecureRedirect lets a payment start accept a plain-http redirect URL
 // (by default only https is accepted). For test environments only.
 func WithInsecureRedirect() Option {
-	return func(c *config.Config) error {
+	return Option{func(c *config.Config) error {
 		c.AllowInsecureRedirect = true
 		return nil
-	}
+	}}
 }
 
 func validHeaderName(s string) bool {

@@ -26,7 +26,7 @@ import (
 func apply(opts ...govpay.Option) (config.Config, error) {
 	var c config.Config
 	for _, o := range opts {
-		if err := o(&c); err != nil {
+		if err := govpay.ApplyOption(o, &c); err != nil {
 			return c, err
 		}
 	}
@@ -106,7 +106,7 @@ func TestOptionsValidation(t *testing.T) {
 		{"retry all negative", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: -1, MinBackoff: -1, MaxBackoff: -1, MaxRetryAfter: -1})},
 			[]violation{{"WithRetry.MaxAttempts", "at least 1"}, {"WithRetry.MinBackoff", "negative"}, {"WithRetry.MaxBackoff", "negative"}, {"WithRetry.MaxRetryAfter", "negative"}}},
 		{"retry inverted", []govpay.Option{govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Second, MaxBackoff: time.Millisecond})}, []violation{{"WithRetry.MaxBackoff", "must not be less than MinBackoff"}}},
-		{"no retry", []govpay.Option{govpay.WithRetry(govpay.NoRetry)}, nil},
+		{"no retry", []govpay.Option{govpay.WithRetry(govpay.NoRetry())}, nil},
 		{"insecure redirect", []govpay.Option{govpay.WithInsecureRedirect()}, nil},
 	}
 	for _, tt := range tests {
@@ -195,7 +195,7 @@ func TestOptionsFillConfig(t *testing.T) {
 }
 
 func TestWithRetryDefaults(t *testing.T) {
-	d := govpay.DefaultRetryPolicy
+	d := govpay.DefaultRetryPolicy()
 	tests := []struct {
 		in   govpay.RetryPolicy
 		want config.Retry
@@ -210,33 +210,13 @@ func TestWithRetryDefaults(t *testing.T) {
 			config.Retry{MaxAttempts: 5, MinBackoff: 10 * time.Second, MaxBackoff: 10 * time.Second, MaxRetryAfter: d.MaxRetryAfter}},
 		{govpay.RetryPolicy{MaxAttempts: 5, MinBackoff: time.Millisecond},
 			config.Retry{MaxAttempts: 5, MinBackoff: time.Millisecond, MaxBackoff: d.MaxBackoff, MaxRetryAfter: d.MaxRetryAfter}},
-		{govpay.NoRetry, config.Retry{MaxAttempts: 1, MinBackoff: d.MinBackoff, MaxBackoff: d.MaxBackoff, MaxRetryAfter: d.MaxRetryAfter}},
+		{govpay.NoRetry(), config.Retry{MaxAttempts: 1, MinBackoff: d.MinBackoff, MaxBackoff: d.MaxBackoff, MaxRetryAfter: d.MaxRetryAfter}},
 	}
 	for _, tt := range tests {
 		c, err := apply(govpay.WithRetry(tt.in))
 		require.NoError(t, err)
 		require.NotNil(t, c.Retry)
 		assert.Equal(t, tt.want, *c.Retry, "%+v", tt.in)
-	}
-}
-
-func TestBaseURL(t *testing.T) {
-	tests := []struct {
-		host    string
-		api     govpay.API
-		auth    govpay.AuthMethod
-		version int
-		want    string
-	}{
-		{"https://gp.example.it", govpay.APIPendenze, govpay.AuthBasic, 2, "https://gp.example.it/govpay/backend/api/pendenze/rs/basic/v2"},
-		{"https://gp.example.it/", govpay.APIPagamento, govpay.AuthSPID, 2, "https://gp.example.it/govpay/frontend/api/pagamento/rs/spid/v2"},
-		{"http://localhost:8080", govpay.APIRagioneria, govpay.AuthSSL, 3, "http://localhost:8080/govpay/backend/api/ragioneria/rs/ssl/v3"},
-		{"https://h", govpay.APIBackoffice, govpay.AuthOAuth2, 1, "https://h/govpay/backend/api/backoffice/rs/oauth2/v1"},
-		{"https://h", govpay.APIPagamento, govpay.AuthPublic, 2, "https://h/govpay/frontend/api/pagamento/rs/public/v2"},
-		{"https://h", govpay.APIPendenze, govpay.AuthHeader, 2, "https://h/govpay/backend/api/pendenze/rs/header/v2"},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, govpay.BaseURL(tt.host, tt.api, tt.auth, tt.version))
 	}
 }
 

@@ -78,23 +78,23 @@ type Avviso struct {
 }
 
 // Client looks payment notices up in GovPay (GET
-// /avvisi/{idDominio}/{numeroAvviso}), through API Pendenze v2 or API
-// Pagamento v2: both serve the same resource. It is immutable and safe for
-// concurrent use; reuse one Client for all calls.
+// /avvisi/{idDominio}/{numeroAvviso}) through API Pagamento v2. It is
+// immutable and safe for concurrent use; reuse one Client for all calls.
 type Client struct {
 	tc *transport.Client
 }
 
-// New returns a Client rooted at baseURL, the base URL of API Pendenze v2
-// (govpay.BaseURL(host, govpay.APIPendenze, auth, 2)) or of API Pagamento v2
-// (govpay.BaseURL(host, govpay.APIPagamento, auth, 2)). The options
-// (authentication, retries, HTTP client, logger) are validated here.
-func New(baseURL string, opts ...govpay.Option) (*Client, error) {
-	tc, err := transport.New(baseURL, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &Client{tc: tc}, nil
+// New returns a Client built from cfg: its base URL is cfg's for API
+// Pagamento v2 (host/govpay/frontend/api/pagamento/rs/{auth}/v2, or the one
+// given with govpay.WithEndpoint(govpay.APIPagamento, …)), and it sends
+// through cfg's HTTP client, with its credentials, retry policy and logger.
+// API Pendenze v2 serves the same resource: a deployment that reads notices
+// there points govpay.WithEndpoint(govpay.APIPagamento, …) at it.
+//
+// A nil cfg gives a client whose every call returns a
+// *govpay.ValidationError (What "config") without sending anything.
+func New(cfg *govpay.Config) *Client {
+	return &Client{tc: transport.ForAPI(cfg, govpay.APIPagamento, 2)}
 }
 
 // GetOption adds a query parameter to Get and PDF.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -39,8 +40,7 @@ func setup(t *testing.T, base string) (*avvisi.Client, *http.ServeMux, *httptest
 	})
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	c, err := avvisi.New(srv.URL+base+"/", govpay.WithBasicAuth("portale", "s3cret"), fastRetry)
-	require.NoError(t, err)
+	c := avvisi.New(testutil.Config(t, govpay.APIPagamento, srv.URL+base+"/", govpay.WithBasicAuth("portale", "s3cret"), fastRetry))
 	return c, mux, srv
 }
 
@@ -448,16 +448,27 @@ func TestContextCancel(t *testing.T) {
 	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
 }
 
+// TestNew: the client reads notices under the Config's API Pagamento v2
+// base URL; a nil Config gives a client that sends nothing and answers
+// with a *govpay.ValidationError (What "config").
 func TestNew(t *testing.T) {
-	for _, bad := range []string{"", "govpay.example.it", "ftp://x/y", "https://u:p@govpay.example.it/", "https://govpay.example.it/?a=b"} {
-		_, err := avvisi.New(bad)
-		assert.Error(t, err, bad)
-	}
-	_, err := avvisi.New("https://govpay.example.it", govpay.WithBasicAuth("", "x"))
-	assert.Error(t, err)
-	c, err := avvisi.New(govpay.BaseURL("https://govpay.example.it", govpay.APIPagamento, govpay.AuthPublic, 2))
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.Path
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer srv.Close()
+	cfg, err := govpay.NewConfig(srv.URL, govpay.WithRetry(govpay.NoRetry()))
 	require.NoError(t, err)
-	assert.NotNil(t, c)
+	_, _ = avvisi.New(cfg).Get(t.Context(), dominio, navOK)
+	assert.Equal(t, "/govpay/frontend/api/pagamento/rs/public/v2/avvisi/"+dominio+"/"+navOK, got)
+
+	var ve *govpay.ValidationError
+	_, err = avvisi.New(nil).Get(t.Context(), dominio, navOK)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "config", ve.What)
+	_, err = avvisi.New(nil).PDF(t.Context(), dominio, navOK)
+	require.ErrorAs(t, err, &ve)
 }
 
 // TestIdentifiersRefuseControlAndInvalidUTF8: an identifier with invalid

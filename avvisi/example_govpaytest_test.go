@@ -26,10 +26,7 @@ func Example_govpaytest() {
 	}
 	fmt.Println("scanned:", ref.IDDominio, ref.NumeroAvviso.Formatted(), "printed amount:", ref.Importo)
 
-	c, err := avvisi.New(fake.PagamentoURL())
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := avvisi.New(fake.Config())
 	a, err := c.Get(ctx, ref.IDDominio, ref.NumeroAvviso.String())
 	if err != nil {
 		log.Fatal(err)
@@ -61,10 +58,7 @@ func ExampleClient_PDF_govpaytest() {
 	fake := govpaytest.NewServer(govpaytest.WithDemoData())
 	defer fake.Close()
 
-	c, err := avvisi.New(fake.PagamentoURL())
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := avvisi.New(fake.Config())
 	pdf, err := c.PDF(context.Background(), govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo)
 	if err != nil {
 		log.Fatal(err)

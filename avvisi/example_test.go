@@ -49,10 +49,13 @@ func Example() {
 	}
 	fmt.Println("creditor:", ref.IDDominio, "notice:", ref.NumeroAvviso.Formatted(), "printed amount:", ref.Importo)
 
-	c, err := avvisi.New(govpay.BaseURL(srv.URL, govpay.APIPagamento, govpay.AuthPublic, 2))
+	// No credentials: the public base URL,
+	// srv.URL/govpay/frontend/api/pagamento/rs/public/v2.
+	cfg, err := govpay.NewConfig(srv.URL)
 	if err != nil {
 		log.Fatal(err)
 	}
+	c := avvisi.New(cfg)
 	a, err := c.Get(context.Background(), ref.IDDominio, ref.NumeroAvviso.String())
 	if err != nil {
 		log.Fatal(err)
@@ -75,10 +78,11 @@ func Example() {
 func ExampleClient_Get() {
 	srv := fakeGovPay()
 	defer srv.Close()
-	c, err := avvisi.New(srv.URL + "/govpay/frontend/api/pagamento/rs/public/v2")
+	cfg, err := govpay.NewConfig(srv.URL)
 	if err != nil {
 		log.Fatal(err)
 	}
+	c := avvisi.New(cfg)
 	a, err := c.Get(context.Background(), "80002130153", "3990 0000 0000 0001 58")
 	if err != nil {
 		log.Fatal(err)
@@ -98,10 +102,11 @@ func ExampleClient_Get() {
 func ExampleClient_PDF() {
 	srv := fakeGovPay()
 	defer srv.Close()
-	c, err := avvisi.New(srv.URL + "/govpay/frontend/api/pagamento/rs/public/v2")
+	cfg, err := govpay.NewConfig(srv.URL)
 	if err != nil {
 		log.Fatal(err)
 	}
+	c := avvisi.New(cfg)
 	pdf, err := c.PDF(context.Background(), "80002130153", "301000000123453200")
 	if err != nil {
 		log.Fatal(err)

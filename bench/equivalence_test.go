@@ -20,6 +20,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -63,8 +64,7 @@ func TestEquivalenceP1Start(t *testing.T) {
 	base := srv.URL + pathPagamento
 	ctx := context.Background()
 
-	c, err := pagamenti.New(base, sdkOptions()...)
-	require.NoError(t, err)
+	c := pagamenti.New(testutil.Config(t, govpay.APIPagamento, base, sdkOptions()...))
 	a, err := sdkStart(ctx, c)
 	require.NoError(t, err)
 	sdkReqs := rec.take()
@@ -97,8 +97,7 @@ func TestEquivalenceP1Avviso(t *testing.T) {
 	base := srv.URL + pathPagamento
 	ctx := context.Background()
 
-	c, err := avvisi.New(base, sdkOptions()...)
-	require.NoError(t, err)
+	c := avvisi.New(testutil.Config(t, govpay.APIPagamento, base, sdkOptions()...))
 	a, err := c.Get(ctx, idDominio, numeroAvviso)
 	require.NoError(t, err)
 	sdkReqs := rec.take()
@@ -192,8 +191,7 @@ func TestEquivalenceP4(t *testing.T) {
 	base := srv.URL + pathPendenze
 	ctx := context.Background()
 
-	c, err := pendenze.New(base, sdkOptions()...)
-	require.NoError(t, err)
+	c := pendenze.New(testutil.Config(t, govpay.APIPendenze, base, sdkOptions()...))
 	gotN, gotSum, err := sdkList(ctx, c)
 	require.NoError(t, err)
 	assert.Equal(t, n, gotN)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -236,10 +237,7 @@ func BenchmarkP1Start(b *testing.B) {
 	base := srv.URL + pathPagamento
 	ctx := context.Background()
 	b.Run("impl=sdk", func(b *testing.B) {
-		c, err := pagamenti.New(base, sdkOptions()...)
-		if err != nil {
-			b.Fatal(err)
-		}
+		c := pagamenti.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
 		b.ReportAllocs()
 		for b.Loop() {
 			a, err := sdkStart(ctx, c)
@@ -258,10 +256,7 @@ func BenchmarkP1Start(b *testing.B) {
 		}
 	})
 	b.Run("impl=paired", func(b *testing.B) {
-		c, err := pagamenti.New(base, sdkOptions()...)
-		if err != nil {
-			b.Fatal(err)
-		}
+		c := pagamenti.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
 		hc := rawClient()
 		paired(b, func() error {
 			_, err := sdkStart(ctx, c)
@@ -281,10 +276,7 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 	base := srv.URL + pathPagamento
 	ctx := context.Background()
 	b.Run("impl=sdk", func(b *testing.B) {
-		c, err := avvisi.New(base, sdkOptions()...)
-		if err != nil {
-			b.Fatal(err)
-		}
+		c := avvisi.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
 		b.ReportAllocs()
 		for b.Loop() {
 			a, err := c.Get(ctx, idDominio, numeroAvviso)
@@ -304,10 +296,7 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 		}
 	})
 	b.Run("impl=paired", func(b *testing.B) {
-		c, err := avvisi.New(base, sdkOptions()...)
-		if err != nil {
-			b.Fatal(err)
-		}
+		c := avvisi.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
 		hc := rawClient()
 		paired(b, func() error {
 			_, err := c.Get(ctx, idDominio, numeroAvviso)

@@ -24,6 +24,7 @@ import (
 	"testing"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pendenze"
 )
 
@@ -251,10 +252,7 @@ func BenchmarkP4List(b *testing.B) {
 			b.ReportMetric(peak, "peak-heap-MiB")
 		}
 		b.Run(fmt.Sprintf("n=%d/impl=sdk", n), func(b *testing.B) {
-			c, err := pendenze.New(base, append(sdkOptions(), govpay.WithRetry(govpay.NoRetry))...)
-			if err != nil {
-				b.Fatal(err)
-			}
+			c := pendenze.New(testutil.Config(b, govpay.APIPendenze, base, append(sdkOptions(), govpay.WithRetry(govpay.NoRetry()))...))
 			run(b, func() (int, int64, error) { return sdkList(ctx, c) })
 		})
 		b.Run(fmt.Sprintf("n=%d/impl=raw", n), func(b *testing.B) {
@@ -262,10 +260,7 @@ func BenchmarkP4List(b *testing.B) {
 			run(b, func() (int, int64, error) { return rawList(ctx, hc, base) })
 		})
 		b.Run(fmt.Sprintf("n=%d/impl=paired", n), func(b *testing.B) {
-			c, err := pendenze.New(base, append(sdkOptions(), govpay.WithRetry(govpay.NoRetry))...)
-			if err != nil {
-				b.Fatal(err)
-			}
+			c := pendenze.New(testutil.Config(b, govpay.APIPendenze, base, append(sdkOptions(), govpay.WithRetry(govpay.NoRetry()))...))
 			hc := rawClient()
 			checked := func(list func() (int, int64, error)) func() error {
 				return func() error {

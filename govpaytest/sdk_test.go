@@ -27,8 +27,7 @@ var fast = govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.
 func TestSDKPendenze(t *testing.T) {
 	s := govpaytest.NewServer(govpaytest.WithBasicAuth("A2A-GEST", "pw"))
 	defer s.Close()
-	c, err := pendenze.New(s.PendenzeURL(), govpay.WithBasicAuth("A2A-GEST", "pw"), fast)
-	require.NoError(t, err)
+	c := pendenze.New(s.Config(fast)) // with the fake's Basic credentials
 	ctx := context.Background()
 	p := pendenze.Pendenza{
 		IDTipoPendenza: "LIBERO", IDDominio: "01234567890", Causale: "Diritti",
@@ -143,23 +142,23 @@ func TestSDKPaymentModes(t *testing.T) {
 			s := govpaytest.NewServer(opts...)
 			defer s.Close()
 			ctx := context.Background()
-			pc, err := pagamenti.New(s.PagamentoURL(), govpay.WithInsecureRedirect(), fast)
-			require.NoError(t, err)
-			rc, err := pagamenti.NewRicevute(s.RagioneriaURL(), fast)
-			require.NoError(t, err)
+			cfg := s.Config(govpay.WithInsecureRedirect(), fast)
+			pc := pagamenti.New(cfg)
+			rc := pagamenti.NewRicevute(cfg)
+			var err error
 
 			cart := pagamenti.NewCart().
 				AddRiferimento(govpaytest.DemoIDA2A, "MENSA-2026-03-RSSMRA").
 				AddAvviso(govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo)
 			var avvio *pagamenti.Avvio
 			if tc.mode == "" {
-				co, err := pagamenti.NewCheckout(s.CheckoutV2URL(), "sub-key", govpay.WithInsecureRedirect(), fast)
+				co, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: s.CheckoutV2URL(), SubscriptionKey: "sub-key"})
 				require.NoError(t, err)
 				mensa, _ := s.Pendenza(govpaytest.DemoIDA2A, "MENSA-2026-03-RSSMRA")
 				cart = pagamenti.NewCart().
 					AddAvviso(govpaytest.DemoDominio, mensa.NumeroAvviso).
 					AddAvviso(govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo)
-				avvio, err = co.Start(ctx, cart, pagamenti.CheckoutOptions{
+				avvio, err = co.Start(ctx, cart, pagamenti.CheckoutStartOptions{
 					ReturnOK: "https://portale.example/ok?esito=OK", ReturnCancel: "https://portale.example/ok?esito=CANCEL",
 					ReturnError: "https://portale.example/ok?esito=ERROR", ReturnWaiting: "https://portale.example/attesa",
 					CompanyName: "Comune Dimostrativo",
@@ -215,8 +214,7 @@ func TestSDKPaymentModes(t *testing.T) {
 func TestSDKAmbiguousStart(t *testing.T) {
 	s := govpaytest.NewServer(govpaytest.WithDemoData())
 	defer s.Close()
-	pc, err := pagamenti.New(s.PagamentoURL(), govpay.WithInsecureRedirect(), fast)
-	require.NoError(t, err)
+	pc := pagamenti.New(s.Config(govpay.WithInsecureRedirect(), fast))
 	cart := pagamenti.NewCart().AddRiferimento(govpaytest.DemoIDA2A, "TARI-2026-RSSMRA")
 
 	// The payment is created, the answer is lost: the client reconciles.

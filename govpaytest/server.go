@@ -18,7 +18,7 @@ import (
 	"github.com/govpaygo/govpay"
 )
 
-var rome = govpay.Rome
+var rome = govpay.Rome()
 
 // HeaderIDTransazione is the header in which GovPay names the transaction of
 // every answer; the fake sends it on every answer of the GovPay APIs.

@@ -74,10 +74,7 @@ func (c *cassa) Ricevuta(_ context.Context, r *notifica.Ricevuta) error {
 // mode: the fake WISP page, button "Paga").
 func pay(fake *govpaytest.Server, cart *pagamenti.Cart) {
 	ctx := context.Background()
-	c, err := pagamenti.New(fake.PagamentoURL(), govpay.WithInsecureRedirect()) // the fake serves http
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := pagamenti.New(fake.Config(govpay.WithInsecureRedirect())) // the fake serves http
 	avvio, err := c.Start(ctx, cart, pagamenti.StartOptions{
 		URLRitorno: "https://portale.comune.example/ritorno", IDSessionePortale: "portale-0001",
 	})
@@ -116,10 +113,7 @@ func ExampleNewHandler_govpaytest() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	gp, err := pendenze.New(fake.PendenzeURL())
-	if err != nil {
-		log.Fatal(err)
-	}
+	gp := pendenze.New(fake.Config())
 	importo := govpay.Centesimi(1650)
 	if _, err := gp.Put(context.Background(), "GESTIONALE", "PRATICA-17", pendenze.Pendenza{
 		IDTipoPendenza: "SEGRETERIA", IDDominio: govpaytest.DemoDominio, Causale: "Diritti di segreteria - pratica 17",

@@ -62,7 +62,7 @@ type Avvio struct {
 	// (StartOptions.IDSessionePortale; "" when none was given).
 	IDSessionePortale string
 	// IDCart is the portal's id of the cart given to pagoPA Checkout
-	// (CheckoutOptions.IDCart; ModeCheckout only).
+	// (CheckoutStartOptions.IDCart; ModeCheckout only).
 	IDCart string
 	// Reconciled is true when the start request failed ambiguously (a
 	// timeout, a lost connection, a 5xx) and this Avvio was found

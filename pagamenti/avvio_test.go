@@ -199,8 +199,7 @@ func TestStartFillsAvvio(t *testing.T) {
 	ctx := context.Background()
 	fake := govpaytest.NewServer(govpaytest.WithDemoData())
 	defer fake.Close()
-	c, err := pagamenti.New(fake.PagamentoURL(), govpay.WithInsecureRedirect())
-	require.NoError(t, err)
+	c := pagamenti.New(fake.Config(govpay.WithInsecureRedirect()))
 	var ref govpaytest.Pendenza
 	for _, p := range fake.Pendenze() {
 		if p.Debitore == govpaytest.DemoCodiceFiscale && ref.IDPendenza == "" {
@@ -232,7 +231,7 @@ func TestStartFillsAvvio(t *testing.T) {
 	t.Run("Checkout.Start", func(t *testing.T) {
 		_, co := newCheckoutServer(t, 2)
 		cart := pagamenti.NewCart().AddAvviso(dominio, nav3).AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
-		opts := pagamenti.CheckoutOptions{ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError, ReturnWaiting: returnWaiting,
+		opts := pagamenti.CheckoutStartOptions{ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError, ReturnWaiting: returnWaiting,
 			CompanyName: comune, IDCart: "cart-1",
 			Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 				if n.Amount == 0 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/config"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -31,56 +32,99 @@ const SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key"
 // never appears in errors, logs or fmt output.
 type Checkout struct {
 	tc      *transport.Client
-	version int // 1 or 2 when the base URL says so, 0 otherwise
+	version int // 1 or 2 when the base URL or CheckoutOptions.Version says so, 0 otherwise
 	// redact removes the subscription key from texts the SDK builds.
 	redact func(string) string
 }
 
-// NewCheckout returns a client of pagoPA Checkout under baseURL, the
-// versioned root of the EC API:
+// CheckoutOptions are the settings of a [Checkout] client: where pagoPA
+// Checkout is and the key it asks for.
+type CheckoutOptions struct {
+	// BaseURL is the versioned root of pagoPA Checkout's EC API, an
+	// absolute http or https URL (required):
+	//
+	//	https://api.platform.pagopa.it/checkout/ec/v1      (production, v1)
+	//	https://api.platform.pagopa.it/checkout/ec/v2      (production, v2)
+	//	https://api.uat.platform.pagopa.it/checkout/ec/v2  (UAT)
+	BaseURL string
+	// SubscriptionKey is sent in the Ocp-Apim-Subscription-Key header of
+	// every request (required, at least 4 characters, no spaces or control
+	// characters). It never appears in errors, logs or fmt output.
+	SubscriptionKey string
+	// Version is the Checkout API version, 1 or 2, for a base URL that
+	// does not end in /v1 or /v2; zero takes it from the base URL. A
+	// version that contradicts the base URL is refused.
+	Version int
+}
+
+// NewCheckout returns a client of pagoPA Checkout configured by o, which
+// sends through cfg's HTTP client (its connection pool and timeout) with
+// cfg's retry policy, logger, user agent and govpay.WithInsecureRedirect
+// (test environments only). Checkout is pagoPA, not GovPay: none of cfg's
+// GovPay credentials (Basic, API key, bearer token, SSL header, principal,
+// SPID headers) is ever sent to it. POST /carts is never retried, whatever
+// govpay.WithRetry says.
 //
-//	https://api.platform.pagopa.it/checkout/ec/v1      (production, v1)
-//	https://api.platform.pagopa.it/checkout/ec/v2      (production, v2)
-//	https://api.uat.platform.pagopa.it/checkout/ec/v2  (UAT)
-//
-// subscriptionKey is sent in the Ocp-Apim-Subscription-Key header of every
-// request. The options set the HTTP client, logging and
-// govpay.WithInsecureRedirect (test environments only); GovPay
-// authentication options are accepted (for a proxy in between) and sent
-// too. POST /carts is never retried, whatever govpay.WithRetry says.
-func NewCheckout(baseURL, subscriptionKey string, opts ...govpay.Option) (*Checkout, error) {
-	switch {
-	case subscriptionKey == "":
-		return nil, errors.New("pagamenti: NewCheckout: the subscription key must not be empty")
-	case strings.ContainsAny(subscriptionKey, " \t\r\n\x00"):
-		return nil, errors.New("pagamenti: NewCheckout: the subscription key must not contain spaces or control characters")
-	case len(subscriptionKey) < 4:
-		// The transport redacts only secrets of 4 bytes or more.
-		return nil, errors.New("pagamenti: NewCheckout: the subscription key is too short")
+// A nil cfg, or settings in o that break the rules above, is a
+// *govpay.ValidationError (What "checkout options") naming "cfg" or the
+// field ("CheckoutOptions.SubscriptionKey"); it never holds the key.
+func NewCheckout(cfg *govpay.Config, o CheckoutOptions) (*Checkout, error) {
+	ve := &govpay.ValidationError{What: "checkout options"}
+	s := config.Of(cfg)
+	if s == nil {
+		ve.Add("cfg", "must not be nil: build it with govpay.NewConfig")
 	}
-	// The key travels as a secret header: the transport sets it on every
-	// request (after any authentication option) and redacts it from every
-	// error and log line.
-	all := append(append([]govpay.Option(nil), opts...), transport.SecretHeader(SubscriptionKeyHeader, subscriptionKey))
-	tc, err := transport.New(baseURL, all)
+	base, err := transport.CheckBaseURL(o.BaseURL)
 	if err != nil {
-		return nil, err
+		ve.Add("CheckoutOptions.BaseURL", "must be an absolute http or https URL without credentials, query or fragment")
 	}
-	c := &Checkout{
-		tc: tc,
-		redact: func(s string) string {
-			return strings.ReplaceAll(s, subscriptionKey, "[REDACTED]")
-		},
+	key := o.SubscriptionKey
+	switch {
+	case key == "":
+		ve.Add("CheckoutOptions.SubscriptionKey", "must not be empty")
+	case strings.ContainsAny(key, " \t\r\n\x00"):
+		ve.Add("CheckoutOptions.SubscriptionKey", "must not contain spaces or control characters")
+	case len(key) < 4:
+		// The transport redacts only secrets of 4 bytes or more.
+		ve.Add("CheckoutOptions.SubscriptionKey", "is too short: at least 4 characters")
 	}
-	if u, err := url.Parse(tc.BaseURL()); err == nil {
-		switch strings.ToLower(u.Path[strings.LastIndex(u.Path, "/")+1:]) {
-		case "v1":
-			c.version = 1
-		case "v2":
-			c.version = 2
+	version := 0
+	if err == nil {
+		if u, perr := url.Parse(base); perr == nil {
+			switch strings.ToLower(u.Path[strings.LastIndex(u.Path, "/")+1:]) {
+			case "v1":
+				version = 1
+			case "v2":
+				version = 2
+			}
 		}
 	}
-	return c, nil
+	switch {
+	case o.Version != 0 && o.Version != 1 && o.Version != 2:
+		ve.Add("CheckoutOptions.Version", "must be 1, 2 or zero (from the base URL)")
+	case o.Version != 0 && version != 0 && o.Version != version:
+		ve.Addf("CheckoutOptions.Version", "is %d but the base URL is that of version %d", o.Version, version)
+	case o.Version != 0:
+		version = o.Version
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	// The key travels as a secret header: the transport sets it on every
+	// request and redacts it from every error and log line. NoAuth keeps
+	// GovPay's credentials away from pagoPA.
+	tc := transport.NewClient(s, base, transport.Extra{
+		NoAuth:  true,
+		Headers: http.Header{SubscriptionKeyHeader: {key}},
+		Secrets: []string{key},
+	})
+	return &Checkout{
+		tc:      tc,
+		version: version,
+		redact: func(s string) string {
+			return strings.ReplaceAll(s, key, "[REDACTED]")
+		},
+	}, nil
 }
 
 // String describes the client without its subscription key.
@@ -89,8 +133,8 @@ func (c *Checkout) String() string { return "pagamenti.Checkout(" + c.tc.BaseURL
 // GoString is like String, so that %#v shows no secret either.
 func (c *Checkout) GoString() string { return c.String() }
 
-// CheckoutOptions are the settings of one [Checkout.Start].
-type CheckoutOptions struct {
+// CheckoutStartOptions are the settings of one [Checkout.Start].
+type CheckoutStartOptions struct {
 	// ReturnOK, ReturnCancel and ReturnError are where pagoPA sends the
 	// browser back after a payment that succeeded, was cancelled or failed
 	// (returnUrls.returnOkUrl, returnCancelUrl, returnErrorUrl). Required,
@@ -111,9 +155,9 @@ type CheckoutOptions struct {
 	// AllCCP says that every transfer of the notices goes to a postal
 	// account (allCCP); optional.
 	AllCCP bool
-	// Version is the Checkout API version, 1 or 2. Zero takes it from the
-	// base URL (…/v1 or …/v2); a version that contradicts the base URL is
-	// refused.
+	// Version is the Checkout API version, 1 or 2. Zero takes the client's
+	// (CheckoutOptions.Version or the base URL's …/v1 or …/v2); a version
+	// that contradicts the client's is refused.
 	Version int
 	// CompanyName is the creditor's name put in every notice whose item
 	// does not name it (companyName, at most 140 characters); the Resolver
@@ -126,7 +170,7 @@ type CheckoutOptions struct {
 }
 
 // NoticeResolver completes the pagoPA Checkout notice of one cart item:
-// notice holds what the SDK took from the item (and CheckoutOptions.
+// notice holds what the SDK took from the item (and CheckoutStartOptions.
 // CompanyName) and the resolver may fill or change any field, typically
 // reading the amount and the causale of the avviso from GovPay (avvisi
 // client, GET /avvisi/{idDominio}/{numeroAvviso}). Checkout.Start calls it
@@ -270,7 +314,7 @@ func (c *Checkout) checkoutVersion(v *govpay.ValidationError, asked int) int {
 
 // request builds and validates the body of POST /carts from notices already
 // resolved. Every violation is listed.
-func (c *Checkout) request(v *govpay.ValidationError, notices []PaymentNotice, opts CheckoutOptions) (*CheckoutRequest, int) {
+func (c *Checkout) request(v *govpay.ValidationError, notices []PaymentNotice, opts CheckoutStartOptions) (*CheckoutRequest, int) {
 	version := c.checkoutVersion(v, opts.Version)
 	req := &CheckoutRequest{
 		EmailNotice:    opts.EmailNotice,

@@ -17,7 +17,7 @@ import (
 // pagoPA. Items without a notice number or a creditor are left as they are
 // (Checkout.Start then reports what is missing).
 //
-// CheckoutOptions.CompanyName still names the creditor: GovPay's notice does
+// CheckoutStartOptions.CompanyName still names the creditor: GovPay's notice does
 // not carry it.
 func AvvisiResolver(c *avvisi.Client) NoticeResolver {
 	return NoticeResolverFunc(func(ctx context.Context, _ Item, n *PaymentNotice) error {

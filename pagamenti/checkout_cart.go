@@ -19,7 +19,7 @@ import (
 // creditor, amount, creditor's name and description. A full pendenza
 // carries its numeroAvviso (when assigned), idDominio, importo and causale;
 // an avviso reference carries idDominio and numeroAvviso (and the amount of
-// a QR code); CheckoutOptions.CompanyName and CheckoutOptions.Resolver
+// a QR code); CheckoutStartOptions.CompanyName and CheckoutStartOptions.Resolver
 // supply the rest. Invalid input is refused before anything is sent with a
 // *govpay.ValidationError listing every violation (cart paths such as
 // "pendenze[1].numeroAvviso", Checkout paths such as
@@ -34,7 +34,7 @@ import (
 //
 // POST /carts (pagoPA Checkout EC API v1, operation PostCarts; v2,
 // operation PostCartsV2).
-func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutOptions) (*Avvio, error) {
+func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutStartOptions) (*Avvio, error) {
 	req, err := c.Prepare(ctx, cart, opts)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutOptions) 
 // calling opts.Resolver for every item, without sending anything. It is
 // useful to show the payer the notices before leaving the portal, or to
 // keep them for the outcome ([Resolver.ResolveNotices]).
-func (c *Checkout) Prepare(ctx context.Context, cart *Cart, opts CheckoutOptions) (*CheckoutRequest, error) {
+func (c *Checkout) Prepare(ctx context.Context, cart *Cart, opts CheckoutStartOptions) (*CheckoutRequest, error) {
 	if ctx == nil {
 		return nil, errors.New("pagamenti: Checkout: nil context")
 	}

@@ -107,20 +107,20 @@ func TestCheckoutConformance(t *testing.T) {
 		cases := []struct {
 			name string
 			cart func(t *testing.T) *pagamenti.Cart
-			opts func(o *pagamenti.CheckoutOptions)
+			opts func(o *pagamenti.CheckoutStartOptions)
 		}{
-			{"five notices, every option", full, func(o *pagamenti.CheckoutOptions) {
+			{"five notices, every option", full, func(o *pagamenti.CheckoutStartOptions) {
 				o.EmailNotice, o.IDCart, o.AllCCP = "laura.bianchi@example.it", "cart-2024-0001", true
 			}},
 			{"one notice, required fields only", one, nil},
-			{"accented texts at the 140 limit", one, func(o *pagamenti.CheckoutOptions) {
+			{"accented texts at the 140 limit", one, func(o *pagamenti.CheckoutStartOptions) {
 				o.CompanyName = string(bytes.Repeat([]byte("à"), 140))
 			}},
 		}
 		for _, tt := range cases {
 			t.Run(map[int]string{1: "v1/", 2: "v2/"}[version]+tt.name, func(t *testing.T) {
 				rec, c := newCheckoutServer(t, version)
-				o := pagamenti.CheckoutOptions{ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError,
+				o := pagamenti.CheckoutStartOptions{ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError,
 					CompanyName: comune, Resolver: resolver(t)}
 				if version == 2 {
 					o.ReturnWaiting = returnWaiting

@@ -3,11 +3,18 @@ package pagamenti_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,12 +22,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -85,9 +94,18 @@ func newCheckoutServer(t *testing.T, version int, opts ...govpay.Option) (*check
 	})
 	rec.srv = httptest.NewServer(mux)
 	t.Cleanup(rec.srv.Close)
-	c, err := pagamenti.NewCheckout(rec.srv.URL+base, subKey, append([]govpay.Option{testRetry}, opts...)...)
+	c, err := pagamenti.NewCheckout(checkoutConfig(t, opts...), pagamenti.CheckoutOptions{BaseURL: rec.srv.URL + base, SubscriptionKey: subKey})
 	require.NoError(t, err)
 	return rec, c
+}
+
+// checkoutConfig is the govpay.Config a Checkout client is built from in
+// these tests: a GovPay host the client never calls, testRetry, then opts.
+func checkoutConfig(t *testing.T, opts ...govpay.Option) *govpay.Config {
+	t.Helper()
+	cfg, err := govpay.NewConfig("https://govpay.example.it", append([]govpay.Option{testRetry}, opts...)...)
+	require.NoError(t, err)
+	return cfg
 }
 
 // amounts resolves avviso references from a table, as a portal would from
@@ -129,8 +147,8 @@ func threeItemCart(t *testing.T) *pagamenti.Cart {
 		AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
 }
 
-func baseOptions(t *testing.T) pagamenti.CheckoutOptions {
-	return pagamenti.CheckoutOptions{
+func baseOptions(t *testing.T) pagamenti.CheckoutStartOptions {
+	return pagamenti.CheckoutStartOptions{
 		ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError,
 		CompanyName: comune,
 		Resolver:    amounts{nav3: mustImporto(t, "0.29"), navB: mustImporto(t, "2.30")},
@@ -412,15 +430,52 @@ func TestCheckoutSecretNeverLeaks(t *testing.T) {
 	assert.NotContains(t, err.Error(), subKey)
 }
 
-func TestCheckoutWithProxyAuth(t *testing.T) {
-	rec, c := newCheckoutServer(t, 1, govpay.WithBasicAuth("proxy", "proxy-pw"))
-	_, err := c.Start(context.Background(), threeItemCart(t), baseOptions(t))
+// TestCheckoutNeverSendsGovPayCredentials: the Checkout client talks to
+// pagoPA, not GovPay: whatever GovPay authentication the Config holds, the
+// Checkout server receives the subscription key and none of GovPay's
+// credential headers, nor the credentials' values in any header.
+func TestCheckoutNeverSendsGovPayCredentials(t *testing.T) {
+	pemCert := selfSignedPEM(t)
+	for name, auth := range map[string]govpay.Option{
+		"basic":     govpay.WithBasicAuth("portale", "gp-password-1"),
+		"api key":   govpay.WithAPIKey("app-portale", "gp-api-key-1"),
+		"bearer":    govpay.WithBearerToken("gp-bearer-token-1"),
+		"ssl":       govpay.WithSSLHeader(pemCert),
+		"principal": govpay.WithPrincipalHeader("X-Govpay-Principal", "gp-principal-1"),
+		"spid":      govpay.WithSPID(govpay.SPIDUser{FiscalNumber: "RSSMRA80A01H501U", Name: "Mario", Email: "mario@example.it"}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec, c := newCheckoutServer(t, 1, auth)
+			_, err := c.Start(context.Background(), threeItemCart(t), baseOptions(t))
+			require.NoError(t, err)
+			require.Len(t, rec.headers, 1)
+			h := rec.headers[0]
+			assert.Equal(t, subKey, h.Get("Ocp-Apim-Subscription-Key"))
+			for _, k := range []string{"Authorization", "X-App-Id", "X-Api-Key", "X-Govpay-Cert", "X-Govpay-Principal",
+				"X-Spid-Fiscalnumber", "X-Spid-Name", "X-Spid-Email"} {
+				assert.Empty(t, h.Values(k), k)
+			}
+			for k, vs := range h {
+				for _, v := range vs {
+					for _, secret := range []string{"gp-password-1", "gp-api-key-1", "app-portale", "gp-bearer-token-1", "gp-principal-1", "RSSMRA80A01H501U", "CERTIFICATE"} {
+						assert.NotContains(t, v, secret, k)
+					}
+				}
+			}
+		})
+	}
+}
+
+// selfSignedPEM returns a PEM certificate for WithSSLHeader.
+func selfSignedPEM(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	assert.Equal(t, subKey, rec.headers[0].Get("Ocp-Apim-Subscription-Key"))
-	u, p, ok := (&http.Request{Header: rec.headers[0]}).BasicAuth()
-	assert.True(t, ok)
-	assert.Equal(t, "proxy", u)
-	assert.Equal(t, "proxy-pw", p)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "portale"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
 func violations(t *testing.T, err error) []string {
@@ -441,23 +496,23 @@ func TestCheckoutValidation(t *testing.T) {
 		name    string
 		version int
 		cart    func(t *testing.T) *pagamenti.Cart
-		opts    func(o *pagamenti.CheckoutOptions)
+		opts    func(o *pagamenti.CheckoutStartOptions)
 		want    []string
 	}{
-		{"no return urls", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) {
+		{"no return urls", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) {
 			o.ReturnOK, o.ReturnCancel, o.ReturnError = "", "ftp://x/y", "/relative"
 		}, []string{"returnUrls.returnOkUrl", "returnUrls.returnCancelUrl", "returnUrls.returnErrorUrl"}},
 		{"v2 needs waiting", 2, threeItemCart, nil, []string{"returnUrls.returnWaitingUrl"}},
-		{"v1 refuses waiting", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.ReturnWaiting = returnWaiting }, []string{"returnUrls.returnWaitingUrl"}},
-		{"version mismatch", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.Version = 2; o.ReturnWaiting = returnWaiting }, []string{"Version"}},
-		{"version unknown", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.Version = 3 }, []string{"Version"}},
-		{"bad email and idCart", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.EmailNotice = "not an email"; o.IDCart = "a\nb" }, []string{"emailNotice", "idCart"}},
-		{"idCart not UTF-8", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.IDCart = "cart-\xff" }, []string{"idCart"}},
-		{"idCart not ASCII (Avvio.IDCart could not hold it)", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.IDCart = "carrello-è" }, []string{"idCart"}},
-		{"idCart too long for Avvio.IDCart", 1, threeItemCart, func(o *pagamenti.CheckoutOptions) { o.IDCart = strings.Repeat("c", pagamenti.MaxAvvioID+1) }, []string{"idCart"}},
+		{"v1 refuses waiting", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.ReturnWaiting = returnWaiting }, []string{"returnUrls.returnWaitingUrl"}},
+		{"version mismatch", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.Version = 2; o.ReturnWaiting = returnWaiting }, []string{"Version"}},
+		{"version unknown", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.Version = 3 }, []string{"Version"}},
+		{"bad email and idCart", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.EmailNotice = "not an email"; o.IDCart = "a\nb" }, []string{"emailNotice", "idCart"}},
+		{"idCart not UTF-8", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.IDCart = "cart-\xff" }, []string{"idCart"}},
+		{"idCart not ASCII (Avvio.IDCart could not hold it)", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.IDCart = "carrello-è" }, []string{"idCart"}},
+		{"idCart too long for Avvio.IDCart", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.IDCart = strings.Repeat("c", pagamenti.MaxAvvioID+1) }, []string{"idCart"}},
 		{"no amount, no company", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso(dominio, nav3)
-		}, func(o *pagamenti.CheckoutOptions) { o.Resolver = nil; o.CompanyName = "" }, []string{"paymentNotices[0].amount", "paymentNotices[0].companyName", "paymentNotices[0].description"}},
+		}, func(o *pagamenti.CheckoutStartOptions) { o.Resolver = nil; o.CompanyName = "" }, []string{"paymentNotices[0].amount", "paymentNotices[0].companyName", "paymentNotices[0].description"}},
 		{"reference without avviso", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddRiferimento("PORTALE", "P-1").AddSpontaneo(dominio, "DONAZIONE", map[string]int{"euro": 5})
 		}, nil, []string{"paymentNotices[0].noticeNumber", "paymentNotices[0].fiscalCode", "paymentNotices[0].amount", "paymentNotices[0].description",
@@ -469,10 +524,10 @@ func TestCheckoutValidation(t *testing.T) {
 			p := fullPendenza(t, pendenzaNav, "5.00")
 			p.Causale = long[:140*2] // 140 characters: GovPay's own limit
 			return pagamenti.NewCart().AddPendenza("PORTALE", "P-9", p)
-		}, func(o *pagamenti.CheckoutOptions) { o.CompanyName = long }, []string{"paymentNotices[0].companyName"}},
+		}, func(o *pagamenti.CheckoutStartOptions) { o.CompanyName = long }, []string{"paymentNotices[0].companyName"}},
 		{"resolver writes nonsense", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB).AddAvviso(dominio, navC)
-		}, func(o *pagamenti.CheckoutOptions) {
+		}, func(o *pagamenti.CheckoutStartOptions) {
 			o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
 				n.Amount, n.Description = 100, "ok"
 				switch it.NumeroAvviso.String() {
@@ -489,7 +544,7 @@ func TestCheckoutValidation(t *testing.T) {
 			"paymentNotices[2].amount", "paymentNotices[2].companyName"}},
 		{"invalid cart", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso("123", nav3)
-		}, func(o *pagamenti.CheckoutOptions) { o.ReturnOK = "" }, []string{"pendenze[0].idDominio", "returnUrls.returnOkUrl"}},
+		}, func(o *pagamenti.CheckoutStartOptions) { o.ReturnOK = "" }, []string{"pendenze[0].idDominio", "returnUrls.returnOkUrl"}},
 		{"empty cart", 1, func(t *testing.T) *pagamenti.Cart { return pagamenti.NewCart() }, nil, []string{"pendenze"}},
 		{"nil cart", 1, func(t *testing.T) *pagamenti.Cart { return nil }, nil, []string{"pendenze"}},
 	}
@@ -581,23 +636,29 @@ func TestCheckoutPrepare(t *testing.T) {
 }
 
 func TestNewCheckout(t *testing.T) {
-	for _, tt := range []struct{ base, key string }{
-		{"https://api.platform.pagopa.it/checkout/ec/v1", ""},
-		{"https://api.platform.pagopa.it/checkout/ec/v1", "abc"},
-		{"https://api.platform.pagopa.it/checkout/ec/v1", "abc def"},
-		{"https://api.platform.pagopa.it/checkout/ec/v1", "abcd\n"},
-		{"api.platform.pagopa.it/checkout/ec/v1", subKey},
-		{"https://user:pw@api.platform.pagopa.it/checkout/ec/v1", subKey},
+	cfg := checkoutConfig(t)
+	for _, tt := range []struct {
+		base, key string
+		version   int
+		field     string
+	}{
+		{"https://api.platform.pagopa.it/checkout/ec/v1", "", 0, "CheckoutOptions.SubscriptionKey"},
+		{"https://api.platform.pagopa.it/checkout/ec/v1", "abc", 0, "CheckoutOptions.SubscriptionKey"},
+		{"https://api.platform.pagopa.it/checkout/ec/v1", "abc def", 0, "CheckoutOptions.SubscriptionKey"},
+		{"https://api.platform.pagopa.it/checkout/ec/v1", "abcd\n", 0, "CheckoutOptions.SubscriptionKey"},
+		{"api.platform.pagopa.it/checkout/ec/v1", subKey, 0, "CheckoutOptions.BaseURL"},
+		{"https://user:pw@api.platform.pagopa.it/checkout/ec/v1", subKey, 0, "CheckoutOptions.BaseURL"},
+		{"https://api.platform.pagopa.it/checkout/ec/v1", subKey, 2, "CheckoutOptions.Version"},
+		{"https://api.platform.pagopa.it/checkout/ec", subKey, 3, "CheckoutOptions.Version"},
 	} {
-		c, err := pagamenti.NewCheckout(tt.base, tt.key)
-		assert.Error(t, err, "%q %q", tt.base, tt.key)
+		c, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: tt.base, SubscriptionKey: tt.key, Version: tt.version})
+		assert.Equal(t, []string{tt.field}, violations(t, err), "%q %q", tt.base, tt.key)
 		assert.Nil(t, c)
 		if err != nil && tt.key != "" {
 			assert.NotContains(t, err.Error(), tt.key)
+			assert.NotContains(t, err.Error(), "pw@")
 		}
 	}
-	_, err := pagamenti.NewCheckout("https://x.example/v1", subKey, nil)
-	assert.Error(t, err)
 
 	// Without /v1 or /v2 at the end of the base URL, Version is required.
 	rec := &checkoutRecorder{}
@@ -608,7 +669,7 @@ func TestNewCheckout(t *testing.T) {
 		w.WriteHeader(http.StatusFound)
 	}))
 	defer srv.Close()
-	c, err := pagamenti.NewCheckout(srv.URL+"/proxy/checkout/", subKey)
+	c, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: srv.URL + "/proxy/checkout/", SubscriptionKey: subKey})
 	require.NoError(t, err)
 	_, err = c.Start(context.Background(), threeItemCart(t), baseOptions(t))
 	assert.Equal(t, []string{"Version"}, violations(t, err))
@@ -617,6 +678,13 @@ func TestNewCheckout(t *testing.T) {
 	_, err = c.Start(context.Background(), threeItemCart(t), o)
 	require.NoError(t, err)
 	assert.Equal(t, int32(1), rec.posts.Load())
+
+	// The version given in CheckoutStartOptions holds for every Start.
+	c, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: srv.URL + "/proxy/checkout/", SubscriptionKey: subKey, Version: 1})
+	require.NoError(t, err)
+	_, err = c.Start(context.Background(), threeItemCart(t), baseOptions(t))
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), rec.posts.Load())
 }
 
 func TestAvvisiResolver(t *testing.T) {
@@ -641,8 +709,7 @@ func TestAvvisiResolver(t *testing.T) {
 	outer.Handle(pagamentoBase, http.StripPrefix(strings.TrimSuffix(pagamentoBase, "/"), mux))
 	srv := httptest.NewServer(outer)
 	defer srv.Close()
-	ac, err := avvisi.New(srv.URL+pagamentoBase, testRetry)
-	require.NoError(t, err)
+	ac := avvisi.New(testutil.Config(t, govpay.APIPagamento, srv.URL+pagamentoBase, testRetry))
 
 	t.Run("fills amount and description", func(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)

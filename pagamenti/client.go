@@ -9,27 +9,24 @@ import (
 // starting a payment (Start), reading it (Get, GetByIDSession, List, Wait)
 // and the payer's debt position (Posizione).
 //
-// A Client is immutable and safe for concurrent use; create one per base URL
-// and reuse it.
+// A Client is immutable and safe for concurrent use; build one per
+// govpay.Config and reuse it.
 type Client struct {
 	tc *transport.Client
 }
 
-// New returns a client of API Pagamento v2 at baseURL, the full base URL of
-// the API, for example
+// New returns a client of API Pagamento v2 built from cfg: its base URL is
+// cfg's for API Pagamento v2
+// (host/govpay/frontend/api/pagamento/rs/{auth}/v2, or the one given with
+// govpay.WithEndpoint(govpay.APIPagamento, …)), and it sends through cfg's
+// HTTP client, with its credentials, the retry policy of the reads, its
+// logger, and govpay.WithInsecureRedirect for test environments whose
+// payment pages are served over plain http.
 //
-//	https://govpay.example.it/govpay/frontend/api/pagamento/rs/basic/v2
-//
-// (see govpay.BaseURL). Options set authentication, the HTTP client, the
-// retry policy of the reads, logging, and govpay.WithInsecureRedirect for
-// test environments whose payment pages are served over plain http. An
-// invalid base URL or option is reported here, before any request.
-func New(baseURL string, opts ...govpay.Option) (*Client, error) {
-	tc, err := transport.New(baseURL, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &Client{tc: tc}, nil
+// A nil cfg gives a client whose every call returns a
+// *govpay.ValidationError (What "config") without sending anything.
+func New(cfg *govpay.Config) *Client {
+	return &Client{tc: transport.ForAPI(cfg, govpay.APIPagamento, 2)}
 }
 
 // BaseURL returns the client's base URL, without a trailing slash.

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 )
 
 // pgBasePath is where the fake API Pagamento is mounted: a client that
@@ -77,8 +78,7 @@ func (s *pgServer) last(t *testing.T) (*http.Request, []byte) {
 
 func (s *pgServer) client(t *testing.T, opts ...govpay.Option) *Client {
 	t.Helper()
-	c, err := New(s.URL+pgBasePath, append([]govpay.Option{pgFastRetry, govpay.WithBasicAuth("portal", "s3cret-password")}, opts...)...)
-	require.NoError(t, err)
+	c := New(testutil.Config(t, govpay.APIPagamento, s.URL+pgBasePath, append([]govpay.Option{pgFastRetry, govpay.WithBasicAuth("portal", "s3cret-password")}, opts...)...))
 	return c
 }
 
@@ -128,14 +128,26 @@ func closedURL(t *testing.T) string {
 	return "http://" + addr + pgBasePath
 }
 
+// TestNew: the base URLs are the Config's (API Pagamento v2, API
+// Ragioneria v3); a nil Config gives clients that send nothing and answer
+// every call with a *govpay.ValidationError (What "config").
 func TestNew(t *testing.T) {
-	for _, bad := range []string{"", "ftp://x/y", "/relative", "http://user:pw@host/x", "https://host/x?q=1"} {
-		_, err := New(bad)
-		require.Error(t, err, bad)
-	}
-	_, err := New("https://govpay.example.it/x", nil)
-	require.Error(t, err, "nil option")
-	c, err := New(govpay.BaseURL("https://govpay.example.it/", govpay.APIPagamento, govpay.AuthBasic, 2) + "/")
+	cfg, err := govpay.NewConfig("https://govpay.example.it/", govpay.WithBasicAuth("portale", "s3cret"))
 	require.NoError(t, err)
-	require.Equal(t, "https://govpay.example.it/govpay/frontend/api/pagamento/rs/basic/v2", c.BaseURL())
+	require.Equal(t, "https://govpay.example.it/govpay/frontend/api/pagamento/rs/basic/v2", New(cfg).BaseURL())
+	require.Equal(t, "https://govpay.example.it/govpay/backend/api/ragioneria/rs/basic/v3", NewRicevute(cfg).tc.BaseURL())
+
+	var ve *govpay.ValidationError
+	_, err = New(nil).Get(t.Context(), "1")
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "config", ve.What)
+	_, err = New(nil).Start(t.Context(), NewCart().AddAvviso("01234567890", "301000000000001861"), StartOptions{IDSessionePortale: "s"})
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "config", ve.What)
+	_, err = NewRicevute(nil).Find(t.Context(), "01234567890", "01000000000001861")
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "config", ve.What)
+	_, err = NewCheckout(nil, CheckoutOptions{BaseURL: "https://checkout.example.it/ec/v2", SubscriptionKey: "key-1234"})
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "cfg", ve.Violations[0].Field)
 }

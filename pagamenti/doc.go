@@ -5,8 +5,8 @@
 // A portal builds a Cart, starts the payment, sends the payer's browser to
 // Avvio.Redirect, parses the return with ParseReturn and learns the outcome:
 //
-//	c, err := pagamenti.New(govpay.BaseURL(host, govpay.APIPagamento, govpay.AuthBasic, 2),
-//		govpay.WithBasicAuth(user, password))
+//	cfg, err := govpay.NewConfig(host, govpay.WithBasicAuth(user, password))
+//	c := pagamenti.New(cfg) // and pagamenti.NewRicevute(cfg), avvisi.New(cfg)…
 //	cart := pagamenti.NewCart().
 //		AddAvviso("01234567890", "301000000000012345").
 //		AddRiferimento("GESTIONALE", "TARI-2026-001")
@@ -95,12 +95,14 @@
 //
 // # pagoPA Checkout and receipts
 //
-// NewCheckout builds a client of pagoPA Checkout's EC API (v1 or v2, from the
-// base URL or CheckoutOptions.Version). Checkout.Start turns the cart into
+// NewCheckout builds a client of pagoPA Checkout's EC API from a
+// govpay.Config (its HTTP client, retry policy, logger; never its GovPay
+// credentials) and CheckoutOptions (base URL, subscription key, version 1
+// or 2 when the base URL does not say). Checkout.Start turns the cart into
 // paymentNotices (amounts in integer cents), posts it to /carts once, never
 // retried, and returns the 302 Location as Avvio.Redirect without following
 // it. Items that are not full pendenze need their amount and description:
-// CheckoutOptions.Resolver fills them, and AvvisiResolver does it from
+// CheckoutStartOptions.Resolver fills them, and AvvisiResolver does it from
 // GovPay's GET /avvisi. The subscription key travels in the
 // Ocp-Apim-Subscription-Key header and never appears in errors or logs.
 // Checkout.Prepare returns the exact body without sending it.

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 )
 
@@ -90,10 +91,8 @@ func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *pagamenti.R
 	outer.Handle(ragioneriaBase, http.StripPrefix(strings.TrimSuffix(ragioneriaBase, "/"), rag))
 	srv := httptest.NewServer(outer)
 	t.Cleanup(srv.Close)
-	pc, err := pagamenti.New(srv.URL+pagamentoBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry)
-	require.NoError(t, err)
-	rc, err := pagamenti.NewRicevute(srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry)
-	require.NoError(t, err)
+	pc := pagamenti.New(testutil.Config(t, govpay.APIPagamento, srv.URL+pagamentoBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry))
+	rc := pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry))
 	return pc, rc
 }
 

@@ -77,12 +77,19 @@ func Example_portalCheckout() {
 	defer gp.Close()
 	defer pagopa.Close()
 	ctx := context.Background()
-	auth := govpay.WithBasicAuth("portale", "secret")
-
-	notices, _ := avvisi.New(govpay.BaseURL(gp.URL, govpay.APIPagamento, govpay.AuthBasic, 2), auth)
-	pagamentiClient, _ := pagamenti.New(govpay.BaseURL(gp.URL, govpay.APIPagamento, govpay.AuthBasic, 2), auth)
-	ricevute, _ := pagamenti.NewRicevute(govpay.BaseURL(gp.URL, govpay.APIRagioneria, govpay.AuthBasic, 3), auth)
-	checkout, err := pagamenti.NewCheckout(pagopa.URL+"/checkout/ec/v2", "subscription-key-from-pagopa")
+	// One Config (GovPay's host and credentials), then every client.
+	cfg, err := govpay.NewConfig(gp.URL, govpay.WithBasicAuth("portale", "secret"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	notices := avvisi.New(cfg)
+	pagamentiClient := pagamenti.New(cfg)
+	ricevute := pagamenti.NewRicevute(cfg)
+	// pagoPA Checkout gets its own endpoint and key, never GovPay's
+	// credentials.
+	checkout, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{
+		BaseURL: pagopa.URL + "/checkout/ec/v2", SubscriptionKey: "subscription-key-from-pagopa"})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -96,7 +103,7 @@ func Example_portalCheckout() {
 	// 2. Open the cart on pagoPA Checkout. The portal tells its own return
 	//    pages apart by the esito it puts in them.
 	back := "https://portale.comune.example/pagopa/ritorno?esito="
-	opts := pagamenti.CheckoutOptions{
+	opts := pagamenti.CheckoutStartOptions{
 		ReturnOK: back + "OK", ReturnCancel: back + "CANCEL", ReturnError: back + "ERROR", ReturnWaiting: back + "DIFFERITO",
 		CompanyName: "Comune di Esempio",
 		Resolver:    pagamenti.AvvisiResolver(notices), // amounts and descriptions from GovPay

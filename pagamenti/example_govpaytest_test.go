@@ -69,10 +69,7 @@ func Example_portalLegacyGovpaytest() {
 	ctx := context.Background()
 
 	// The fake serves plain http: accept its redirects.
-	c, err := pagamenti.New(fake.PagamentoURL(), govpay.WithInsecureRedirect())
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := pagamenti.New(fake.Config(govpay.WithInsecureRedirect()))
 
 	// 1. The demo citizen logs in and sees what is due.
 	debts := examplePosizione(ctx, c)
@@ -141,14 +138,10 @@ func Example_portalBridgeGovpaytest() {
 	for _, mode := range []govpaytest.Mode{govpaytest.ModeBridge, govpaytest.ModeBridge302} {
 		fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(mode))
 		ctx := context.Background()
-		c, err := pagamenti.New(fake.PagamentoURL(), govpay.WithInsecureRedirect())
-		if err != nil {
-			log.Fatal(err)
-		}
-		ricevute, err := pagamenti.NewRicevute(fake.RagioneriaURL())
-		if err != nil {
-			log.Fatal(err)
-		}
+		// One Config, then every client built from it.
+		cfg := fake.Config(govpay.WithInsecureRedirect()) // the fake's pages are http
+		c := pagamenti.New(cfg)
+		ricevute := pagamenti.NewRicevute(cfg)
 
 		cart := pagamenti.NewCart().
 			AddRiferimento(govpaytest.DemoIDA2A, "MENSA-2026-03-RSSMRA").
@@ -206,36 +199,30 @@ func Example_portalCheckoutGovpaytest() {
 	defer fake.Close()
 	ctx := context.Background()
 
-	c, err := pagamenti.New(fake.PagamentoURL())
-	if err != nil {
-		log.Fatal(err)
-	}
-	notices, err := avvisi.New(fake.PagamentoURL())
-	if err != nil {
-		log.Fatal(err)
-	}
-	ricevute, err := pagamenti.NewRicevute(fake.RagioneriaURL())
-	if err != nil {
-		log.Fatal(err)
-	}
-	checkout, err := pagamenti.NewCheckout(fake.CheckoutURL(), key, govpay.WithInsecureRedirect())
+	// One Config, then every client built from it; pagoPA Checkout's own
+	// endpoint and key go to NewCheckout.
+	cfg := fake.Config(govpay.WithInsecureRedirect()) // the fake's pages are http
+	c := pagamenti.New(cfg)
+	notices := avvisi.New(cfg)
+	ricevute := pagamenti.NewRicevute(cfg)
+	checkout, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: fake.CheckoutURL(), SubscriptionKey: key})
 	if err != nil {
 		log.Fatal(err)
 	}
 	resolver := pagamenti.NewResolver(c, ricevute)
 
 	// pagoPA refuses a cart posted without the right subscription key.
-	wrong, err := pagamenti.NewCheckout(fake.CheckoutURL(), "not-the-key", govpay.WithInsecureRedirect())
+	wrong, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: fake.CheckoutURL(), SubscriptionKey: "not-the-key"})
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = wrong.Start(ctx, pagamenti.NewCart().AddQRCode("PAGOPA|002|"+govpaytest.DemoNumeroAvvisoCartaceo+"|"+govpaytest.DemoDominio+"|10100"),
-		pagamenti.CheckoutOptions{ReturnOK: "https://portale.comune.example/ok", ReturnCancel: "https://portale.comune.example/ko",
+		pagamenti.CheckoutStartOptions{ReturnOK: "https://portale.comune.example/ok", ReturnCancel: "https://portale.comune.example/ko",
 			ReturnError: "https://portale.comune.example/ko", CompanyName: "Comune Dimostrativo", Resolver: pagamenti.AvvisiResolver(notices)})
 	fmt.Println("wrong subscription key:", errors.Is(err, govpay.ErrUnauthorized))
 
 	back := "https://portale.comune.example/pagopa/ritorno?esito="
-	opts := pagamenti.CheckoutOptions{
+	opts := pagamenti.CheckoutStartOptions{
 		ReturnOK: back + "OK", ReturnCancel: back + "CANCEL", ReturnError: back + "ERROR",
 		CompanyName: "Comune Dimostrativo",
 		Resolver:    pagamenti.AvvisiResolver(notices),

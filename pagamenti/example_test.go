@@ -62,12 +62,12 @@ func Example_portalLegacy() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	c, err := pagamenti.New(govpay.BaseURL(srv.URL, govpay.APIPagamento, govpay.AuthBasic, 2),
-		govpay.WithBasicAuth("portale", "secret"))
+	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("portale", "secret"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	c := pagamenti.New(cfg)
 
 	// 1. The payer picks a debt already in GovPay and asks for a certificate
 	//    (a full pendenza with a marca da bollo).

@@ -50,7 +50,7 @@ func TestGet(t *testing.T) {
 	assert.Equal(t, govpay.Centesimi(11599), p.Importo)
 	assert.Equal(t, "portale-0001", p.IDSessionePortale)
 	assert.Equal(t, "7f905970cfe94ee5a9a781fe14e7437e", p.IDSessionePsp)
-	want := time.Date(2026, 3, 30, 14, 35, 16, 123e6, govpay.Rome)
+	want := time.Date(2026, 3, 30, 14, 35, 16, 123e6, govpay.Rome())
 	assert.True(t, p.DataRichiestaPagamento.Time().Equal(want), "dataRichiestaPagamento is a timestamp: %v", p.DataRichiestaPagamento)
 	require.NotNil(t, p.SoggettoVersante)
 	assert.Equal(t, "Luigi Verdi", p.SoggettoVersante.Anagrafica)
@@ -243,8 +243,8 @@ func TestList(t *testing.T) {
 	s2 := newPGServer(t)
 	s2.mux.HandleFunc("GET /pagamenti", pagedHandler(t, 0, "risultati", nil))
 	opts := ListOptions{IDSessionePortale: "sess", IDSessione: "psp-1", IDDebitore: "RSSMRA30A01H501I", IDVersante: "V",
-		IDCarrello: "car", Stato: StatoEseguito, DataDa: govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome)),
-		DataA: govpay.NewDateTime(time.Date(2026, 2, 1, 12, 30, 0, 0, govpay.Rome)), Ordinamento: "-dataRichiestaPagamento", RisultatiPerPagina: 3}
+		IDCarrello: "car", Stato: StatoEseguito, DataDa: govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome())),
+		DataA: govpay.NewDateTime(time.Date(2026, 2, 1, 12, 30, 0, 0, govpay.Rome())), Ordinamento: "-dataRichiestaPagamento", RisultatiPerPagina: 3}
 	for _, err := range s2.client(t).List(context.Background(), opts) {
 		require.NoError(t, err)
 	}
@@ -368,7 +368,7 @@ func TestWait(t *testing.T) {
 		}
 		pgJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "stato": states[i], "importo": 1, "pendenze": []any{}})
 	})
-	c := s.client(t, govpay.WithRetry(govpay.NoRetry))
+	c := s.client(t, govpay.WithRetry(govpay.NoRetry()))
 	p, err := c.Wait(context.Background(), "p1", WaitOptions{MinInterval: time.Millisecond, MaxInterval: 4 * time.Millisecond})
 	require.NoError(t, err)
 	assert.Equal(t, StatoEseguitoParziale, p.Stato)

@@ -30,19 +30,16 @@ type Ricevute struct {
 	tc *transport.Client
 }
 
-// NewRicevute returns a client of API Ragioneria v3 under baseURL, for
-// example
+// NewRicevute returns a client of API Ragioneria v3 built from cfg: its
+// base URL is cfg's for API Ragioneria v3
+// (host/govpay/backend/api/ragioneria/rs/{auth}/v3, or the one given with
+// govpay.WithEndpoint(govpay.APIRagioneria, …)), and it sends through cfg's
+// HTTP client, with its credentials, retry policy and logger.
 //
-//	https://govpay.example.it/govpay/backend/api/ragioneria/rs/basic/v3
-//
-// (see govpay.BaseURL). The options set authentication, the HTTP client,
-// retries and logging.
-func NewRicevute(baseURL string, opts ...govpay.Option) (*Ricevute, error) {
-	tc, err := transport.New(baseURL, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &Ricevute{tc: tc}, nil
+// A nil cfg gives a client whose every call returns a
+// *govpay.ValidationError (What "config") without sending anything.
+func NewRicevute(cfg *govpay.Config) *Ricevute {
+	return &Ricevute{tc: transport.ForAPI(cfg, govpay.APIRagioneria, 3)}
 }
 
 // Ricevuta is a pagoPA payment receipt as API Ragioneria v3 returns it. The

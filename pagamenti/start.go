@@ -310,7 +310,7 @@ func checkVersante(v *govpay.ValidationError, s *govpay.Soggetto) {
 // The SDK allows one more day on each side, so that a clock or time zone
 // difference with the server never refuses a date GovPay accepts.
 func checkDataEsecuzione(v *govpay.ValidationError, d govpay.Date, now time.Time) {
-	today := govpay.DateOf(now.In(govpay.Rome)).Time(time.UTC)
+	today := govpay.DateOf(now.In(govpay.Rome())).Time(time.UTC)
 	day := d.Time(time.UTC)
 	if day.Before(today.AddDate(0, 0, -1)) || day.After(today.AddDate(0, 0, 31)) {
 		v.Add("dataEsecuzionePagamento", "must be from today to 30 days ahead")

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 )
 
 const (
@@ -614,8 +615,8 @@ func TestStartValidation(t *testing.T) {
 
 func TestStartTransportFailures(t *testing.T) {
 	t.Run("connection refused: not sent, not ambiguous", func(t *testing.T) {
-		c, err := New(closedURL(t), pgFastRetry)
-		require.NoError(t, err)
+		c := New(testutil.Config(t, govpay.APIPagamento, closedURL(t), pgFastRetry))
+		var err error
 		_, err = c.Start(context.Background(), startCart(t), StartOptions{IDSessionePortale: "s"})
 		var ne *govpay.NetworkError
 		require.ErrorAs(t, err, &ne)

@@ -38,6 +38,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"io"
 	"iter"
 	"net/http"
@@ -160,10 +162,7 @@ func BenchmarkPut(b *testing.B) {
 	base, _ := benchServer(b, 0)
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
-		c, err := New(base)
-		if err != nil {
-			b.Fatal(err)
-		}
+		c := New(testutil.Config(b, govpay.APIPendenze, base))
 		p := validPendenza()
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -189,10 +188,7 @@ func BenchmarkPut(b *testing.B) {
 	// paired alternates the two in one loop, so that both see the same
 	// machine load: its ratio is the robust comparison on a busy machine.
 	b.Run("paired", func(b *testing.B) {
-		c, err := New(base)
-		if err != nil {
-			b.Fatal(err)
-		}
+		c := New(testutil.Config(b, govpay.APIPendenze, base))
 		hc := baselineClient()
 		p, bp := validPendenza(), basePendenzaOf()
 		var sdk, raw time.Duration
@@ -276,10 +272,7 @@ func BenchmarkLoad(b *testing.B) {
 	ctx := context.Background()
 
 	// One client of each kind for every sample.
-	c, err := New(base)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := New(testutil.Config(b, govpay.APIPendenze, base))
 	hc := baselineClient()
 	b.Cleanup(func() {
 		c.tc.CloseIdleConnections()

@@ -17,17 +17,16 @@ type Client struct {
 	tc *transport.Client
 }
 
-// New returns a client of API Pendenze v2 rooted at baseURL, for example
-// govpay.BaseURL("https://govpay.example.it", govpay.APIPendenze,
-// govpay.AuthBasic, 2) = "https://govpay.example.it/govpay/backend/api/pendenze/rs/basic/v2".
-// The options (authentication, retries, HTTP client, logger) are validated
-// here: a bad option is an error before any request is made.
-func New(baseURL string, opts ...govpay.Option) (*Client, error) {
-	tc, err := transport.New(baseURL, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &Client{tc: tc}, nil
+// New returns a client of API Pendenze v2 built from cfg: its base URL is
+// cfg's for API Pendenze v2
+// (host/govpay/backend/api/pendenze/rs/{auth}/v2, or the one given with
+// govpay.WithEndpoint(govpay.APIPendenze, …)), and it sends through cfg's
+// HTTP client, with its credentials, retry policy and logger.
+//
+// A nil cfg gives a client whose every call returns a
+// *govpay.ValidationError (What "config") without sending anything.
+func New(cfg *govpay.Config) *Client {
+	return &Client{tc: transport.ForAPI(cfg, govpay.APIPendenze, 2)}
 }
 
 // Caricata is GovPay's answer to a Put: where the pendenza can be paid.

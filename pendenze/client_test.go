@@ -17,14 +17,26 @@ import (
 	"github.com/govpaygo/govpay"
 )
 
-func TestNewRejectsBadOptions(t *testing.T) {
-	_, err := New("ftp://x")
-	require.Error(t, err)
-	_, err = New("https://govpay.example.it/v2", nil)
-	require.Error(t, err)
-	c, err := New("https://govpay.example.it/govpay/backend/api/pendenze/rs/basic/v2/")
+// TestNewFromConfig: the client's base URL is the Config's for API
+// Pendenze v2; a nil Config gives a client that sends nothing and answers
+// every call with a *govpay.ValidationError (What "config").
+func TestNewFromConfig(t *testing.T) {
+	cfg, err := govpay.NewConfig("https://govpay.example.it/", govpay.WithBasicAuth("gestionale", "s3cret"))
 	require.NoError(t, err)
-	require.NotNil(t, c)
+	assert.Equal(t, "https://govpay.example.it/govpay/backend/api/pendenze/rs/basic/v2", New(cfg).tc.BaseURL())
+
+	c := New(nil)
+	var ve *govpay.ValidationError
+	_, err = c.Get(t.Context(), "A2A", "P1")
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "config", ve.What)
+	_, err = c.Put(t.Context(), "A2A", "P1", Pendenza{})
+	require.Error(t, err, "an invalid pendenza or a missing config: never sent")
+	for _, err := range c.List(t.Context(), ListOptions{}) {
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "config", ve.What)
+		break
+	}
 }
 
 func TestPutCreatedAndUpdated(t *testing.T) {

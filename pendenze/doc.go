@@ -3,9 +3,9 @@
 // debts (pendenze) into GovPay's archive, read, list, cancel and reactivate
 // them, fetch their receipts, and load them in bulk.
 //
-//	c, err := pendenze.New(govpay.BaseURL("https://govpay.example.it", govpay.APIPendenze, govpay.AuthBasic, 2),
-//		govpay.WithBasicAuth("gestionale", password))
+//	cfg, err := govpay.NewConfig("https://govpay.example.it", govpay.WithBasicAuth("gestionale", password))
 //	...
+//	c := pendenze.New(cfg) // …/govpay/backend/api/pendenze/rs/basic/v2
 //	car, err := c.Put(ctx, "GESTIONALE", "TARI-2026-42", pendenze.Pendenza{
 //		IDTipoPendenza:   "TARI",
 //		IDDominio:        "01234567890",

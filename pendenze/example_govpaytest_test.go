@@ -35,10 +35,7 @@ func ExampleClient_Put_govpaytest() {
 	fake := govpaytest.NewServer(govpaytest.WithBasicAuth("GESTIONALE", "secret"))
 	defer fake.Close()
 	ctx := context.Background()
-	c, err := pendenze.New(fake.PendenzeURL(), govpay.WithBasicAuth("GESTIONALE", "secret"))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := pendenze.New(fake.Config()) // the fake's Basic credentials come with it
 
 	car, err := c.Put(ctx, "GESTIONALE", "MENSA-2026-04-1", refezione(govpaytest.DemoCodiceFiscale, "Mario Rossi", govpay.Centesimi(4280)))
 	if err != nil {
@@ -113,10 +110,7 @@ func ExampleClient_Load_govpaytest() {
 	}))
 	defer fake.Close()
 	ctx := context.Background()
-	c, err := pendenze.New(fake.PendenzeURL())
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := pendenze.New(fake.Config())
 	if _, err := c.Put(ctx, "GESTIONALE", "MENSA-03", refezione(govpaytest.DemoCodiceFiscale, "Mario Rossi", govpay.Euro(40))); err != nil {
 		log.Fatal(err)
 	}

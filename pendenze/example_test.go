@@ -85,11 +85,13 @@ func tari(importo govpay.Importo) pendenze.Pendenza {
 func ExampleClient_Put() {
 	srv := fakeGovPay()
 	defer srv.Close()
-	c, err := pendenze.New(govpay.BaseURL(srv.URL, govpay.APIPendenze, govpay.AuthBasic, 2),
-		govpay.WithBasicAuth("gestionale", "secret"))
+	// One Config for every client; with Basic credentials the base URL
+	// is srv.URL/govpay/backend/api/pendenze/rs/basic/v2.
+	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("gestionale", "secret"))
 	if err != nil {
 		panic(err)
 	}
+	c := pendenze.New(cfg)
 	ctx := context.Background()
 
 	car, err := c.Put(ctx, "GESTIONALE", "TARI-2026-42", tari(govpay.Euro(120)))
@@ -125,10 +127,11 @@ func ExampleClient_Put() {
 func ExampleClient_List() {
 	srv := fakeGovPay()
 	defer srv.Close()
-	c, err := pendenze.New(srv.URL + "/govpay/backend/api/pendenze/rs/basic/v2")
+	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("gestionale", "secret"))
 	if err != nil {
 		panic(err)
 	}
+	c := pendenze.New(cfg)
 	ctx := context.Background()
 	for _, id := range []string{"A", "B", "C", "D", "E"} {
 		if _, err := c.Put(ctx, "GESTIONALE", id, tari(govpay.Euro(16))); err != nil {
@@ -156,10 +159,11 @@ func ExampleClient_List() {
 func ExampleClient_Load() {
 	srv := fakeGovPay()
 	defer srv.Close()
-	c, err := pendenze.New(srv.URL + "/govpay/backend/api/pendenze/rs/basic/v2")
+	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("gestionale", "secret"))
 	if err != nil {
 		panic(err)
 	}
+	c := pendenze.New(cfg)
 	items := func(yield func(pendenze.Item) bool) {
 		for i := range 100 {
 			p := tari(govpay.Euro(int64(50 + i)))

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 )
 
 // basePath is where the fake API is mounted, deep enough that a method
@@ -46,8 +45,7 @@ func setup(t *testing.T, opts ...govpay.Option) *harness {
 	})
 	h.server = httptest.NewServer(outer)
 	t.Cleanup(h.server.Close)
-	c, err := New(h.server.URL+basePath, append([]govpay.Option{testRetry, govpay.WithBasicAuth("gestionale", "s3cret")}, opts...)...)
-	require.NoError(t, err)
+	c := New(testutil.Config(t, govpay.APIPendenze, h.server.URL+basePath, append([]govpay.Option{testRetry, govpay.WithBasicAuth("gestionale", "s3cret")}, opts...)...))
 	h.client = c
 	return h
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 )
 
 // genItems yields n valid items; the ones whose index is in invalid have an
@@ -211,8 +212,8 @@ func TestLoadNetworkFailuresAndStrict(t *testing.T) {
 }
 
 func TestLoadOptionsErrors(t *testing.T) {
-	c, err := New("http://127.0.0.1:1/v2")
-	require.NoError(t, err)
+	c := New(testutil.Config(t, govpay.APIPendenze, "http://127.0.0.1:1/v2"))
+	var err error
 	_, err = c.Load(context.Background(), nil, LoadOptions{})
 	assert.Error(t, err)
 	_, err = c.Load(context.Background(), genItems(1, nil), LoadOptions{Concurrency: -1})

@@ -182,7 +182,7 @@ func parseUTCWallClock(s string) (time.Time, bool, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range wallClockLayouts {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			if y := t.In(govpay.Rome).Year(); y < 0 || y > 9999 {
+			if y := t.In(govpay.Rome()).Year(); y < 0 || y > 9999 {
 				return time.Time{}, false, fmt.Errorf("%w %q: year out of range 0000–9999 in Europe/Rome", govpay.ErrDate, s)
 			}
 			return t, true, nil

@@ -344,7 +344,7 @@ func (l *lenientTime) UnmarshalJSON(b []byte) error {
 	}
 	if len(s) > 10 {
 		if d, err := govpay.ParseDate(s[:10]); err == nil {
-			l.t = govpay.NewDateTime(d.Time(govpay.Rome))
+			l.t = govpay.NewDateTime(d.Time(govpay.Rome()))
 		}
 	}
 	return nil

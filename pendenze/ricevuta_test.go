@@ -109,7 +109,7 @@ func TestRicevutaLenient(t *testing.T) {
 	assert.Zero(t, r.Versante)
 	assert.True(t, r.RPT.IsZero())
 	assert.True(t, r.RT.IsZero())
-	assert.Equal(t, time.Date(2024, 5, 6, 0, 0, 0, 0, govpay.Rome), r.Data.Time(), "a plain date in a date-time field")
+	assert.Equal(t, time.Date(2024, 5, 6, 0, 0, 0, 0, govpay.Rome()), r.Data.Time(), "a plain date in a date-time field")
 	assert.True(t, r.DataPagamento.Time().Equal(time.Date(2024, 5, 6, 7, 15, 0, 0, time.UTC)), "an offset without a colon")
 	voce := r.Pendenza.Voci[0]
 	assert.True(t, voce.TipoBollo.ImpostaDiBollo(), "v1 spelling of the bollo")
@@ -183,7 +183,7 @@ func TestMessaggio(t *testing.T) {
 		"tipo":      {pendenze.Messaggio{Tipo: pendenze.MessaggioRPT}, false},
 		"xml":       {pendenze.Messaggio{XML: "PHg+"}, false},
 		"json":      {pendenze.Messaggio{JSON: json.RawMessage(`{}`)}, false},
-		"data":      {pendenze.Messaggio{Data: govpay.NewDateTime(time.Date(2024, 5, 6, 9, 0, 0, 0, govpay.Rome))}, false},
+		"data":      {pendenze.Messaggio{Data: govpay.NewDateTime(time.Date(2024, 5, 6, 9, 0, 0, 0, govpay.Rome()))}, false},
 	} {
 		assert.Equal(t, tc.zero, tc.m.IsZero(), name)
 	}

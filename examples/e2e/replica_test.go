@@ -29,15 +29,14 @@ import (
 // TestMain): when envReplica is set, the test binary serves one portal and
 // nothing else.
 const (
-	envReplica    = "GOVPAY_E2E_REPLICA" // the payment mode
-	envPagamento  = "GOVPAY_E2E_PAGAMENTO_URL"
-	envRagioneria = "GOVPAY_E2E_RAGIONERIA_URL"
-	envCheckout   = "GOVPAY_E2E_CHECKOUT_URL"
-	envPublic     = "GOVPAY_E2E_PUBLIC_URL"
-	envStore      = "GOVPAY_E2E_STORE"
-	envUser       = "GOVPAY_E2E_USER"
-	envPassword   = "GOVPAY_E2E_PASSWORD"
-	envKey        = "GOVPAY_E2E_CHECKOUT_KEY"
+	envReplica  = "GOVPAY_E2E_REPLICA" // the payment mode
+	envHost     = "GOVPAY_E2E_HOST"
+	envCheckout = "GOVPAY_E2E_CHECKOUT_URL"
+	envPublic   = "GOVPAY_E2E_PUBLIC_URL"
+	envStore    = "GOVPAY_E2E_STORE"
+	envUser     = "GOVPAY_E2E_USER"
+	envPassword = "GOVPAY_E2E_PASSWORD"
+	envKey      = "GOVPAY_E2E_CHECKOUT_KEY"
 )
 
 func TestMain(m *testing.M) {
@@ -58,17 +57,18 @@ func serveReplica(mode portale.Mode) error {
 	if err != nil {
 		return err
 	}
+	gp, err := govpay.NewConfig(os.Getenv(envHost), govpay.WithInsecureRedirect(), govpay.WithBasicAuth(os.Getenv(envUser), os.Getenv(envPassword)))
+	if err != nil {
+		return err
+	}
 	app, err := portale.NewApp(portale.Config{
-		Mode:            mode,
-		PagamentoURL:    os.Getenv(envPagamento),
-		RagioneriaURL:   os.Getenv(envRagioneria),
-		GovPayOptions:   []govpay.Option{govpay.WithInsecureRedirect(), govpay.WithBasicAuth(os.Getenv(envUser), os.Getenv(envPassword))},
-		CheckoutURL:     os.Getenv(envCheckout),
-		CheckoutKey:     os.Getenv(envKey),
-		CheckoutOptions: []govpay.Option{govpay.WithInsecureRedirect()},
-		PublicURL:       os.Getenv(envPublic),
-		Ente:            "Comune Dimostrativo",
-		Avvii:           store,
+		Mode:        mode,
+		GovPay:      gp,
+		CheckoutURL: os.Getenv(envCheckout),
+		CheckoutKey: os.Getenv(envKey),
+		PublicURL:   os.Getenv(envPublic),
+		Ente:        "Comune Dimostrativo",
+		Avvii:       store,
 	})
 	if err != nil {
 		return err
@@ -94,8 +94,7 @@ func startReplica(t *testing.T, fake *govpaytest.Server, mode portale.Mode, publ
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
 		envReplica+"="+string(mode),
-		envPagamento+"="+fake.PagamentoURL(),
-		envRagioneria+"="+fake.RagioneriaURL(),
+		envHost+"="+fake.URL,
 		envCheckout+"="+fake.CheckoutV2URL(),
 		envPublic+"="+publicURL,
 		envStore+"="+dir,

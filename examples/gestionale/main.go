@@ -53,6 +53,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -188,22 +189,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer fake.Close()
 		base = fake.PendenzeURL()
-		govOpts = append(govOpts, govpay.WithBasicAuth(*idA2A, pass))
 		fmt.Fprintf(out, "gestionale: fake GovPay (govpaytest, demo data) at %s, notifying API Ente v%d\n", fake.URL, *apiEnte)
 		fmt.Fprintf(out, "gestionale: pay on the same fake with the portal:\n  GOVPAY_USER=%s GOVPAY_PASSWORD=%s go run ./examples/portal -govpay %s -insecure-redirect\n",
 			*idA2A, pass, fake.URL)
 	} else {
-		if base == "" {
-			base = govpay.BaseURL(*host, govpay.APIPendenze, govpay.AuthBasic, 2)
-		}
 		if u := os.Getenv("GOVPAY_USER"); u != "" {
 			govOpts = append(govOpts, govpay.WithBasicAuth(u, os.Getenv("GOVPAY_PASSWORD")))
 		}
 	}
-	client, err := pendenze.New(base, govOpts...)
-	if err != nil {
-		return err
+	// One configuration for every client: the fake's (with its Basic
+	// credentials), or the real GovPay's.
+	var gp *govpay.Config
+	if fake != nil {
+		gp = fake.Config(govpay.WithInsecureRedirect())
+	} else {
+		gpHost := *host
+		if base != "" {
+			govOpts = append(govOpts, govpay.WithEndpoint(govpay.APIPendenze, base))
+			if gpHost == "" {
+				if u, err := url.Parse(base); err == nil {
+					gpHost = u.Scheme + "://" + u.Host
+				}
+			}
+		}
+		var err error
+		if gp, err = govpay.NewConfig(gpHost, govOpts...); err != nil {
+			return err
+		}
+		base = gp.String()
 	}
+	client := pendenze.New(gp)
 
 	fmt.Fprintf(out, "gestionale: loading %d pendenze into %s\n", len(items), base)
 	rep, err := ente.Carica(ctx, client, items, out, ente.CaricaOptions{Concurrency: *concurrency, Strict: *strict})
@@ -213,7 +228,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	want := 0
 	if fake != nil && *demoPay > 0 && rep.Loaded() > 0 {
-		n, err := simulatePayments(ctx, fake, govOpts, items, *demoPay, out)
+		n, err := simulatePayments(ctx, fake, gp, items, *demoPay, out)
 		if err != nil {
 			return err
 		}
@@ -242,11 +257,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // citizen on a portal would (legacy mode, the fake's WISP page answering
 // "Paga"), so that the fake sends its notifications. It returns how many
 // pendenze were paid.
-func simulatePayments(ctx context.Context, fake *govpaytest.Server, opts []govpay.Option, items []pendenze.Item, n int, out io.Writer) (int, error) {
-	pag, err := pagamenti.New(fake.PagamentoURL(), append(opts, govpay.WithInsecureRedirect())...)
-	if err != nil {
-		return 0, err
-	}
+func simulatePayments(ctx context.Context, fake *govpaytest.Server, gp *govpay.Config, items []pendenze.Item, n int, out io.Writer) (int, error) {
+	pag := pagamenti.New(gp)
 	paid := 0
 	for _, it := range items[:min(n, len(items))] {
 		avvio, err := pag.Start(ctx, pagamenti.NewCart().AddRiferimento(it.IDA2A, it.IDPendenza), pagamenti.StartOptions{})

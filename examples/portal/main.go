@@ -24,8 +24,9 @@
 //	-fake-addr host:port   where the embedded fake GovPay listens
 //	                       (default 127.0.0.1:0)
 //	-govpay URL            a real GovPay ("https://govpay.example.it")
-//	                       instead of the fake; the base URLs are derived
-//	                       with govpay.BaseURL and -auth (default basic)
+//	                       instead of the fake; the base URLs follow from
+//	                       it and from the credentials (basic with
+//	                       GOVPAY_USER, public without)
 //	-pagamento-url URL     API Pagamento v2 base URL (overrides -govpay)
 //	-ragioneria-url URL    API Ragioneria v3 base URL (overrides -govpay)
 //	-checkout-url URL      pagoPA Checkout EC API base URL (checkout mode;
@@ -58,6 +59,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -67,6 +69,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/examples/portal/portale"
 	"github.com/govpaygo/govpay/govpaytest"
+	"github.com/govpaygo/govpay/pagamenti"
 )
 
 func main() {
@@ -88,7 +91,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		modeName      = fs.String("mode", "legacy", "payment `mode`: legacy, bridge or checkout")
 		fakeAddr      = fs.String("fake-addr", "127.0.0.1:0", "`host:port` of the embedded fake GovPay (without -govpay)")
 		host          = fs.String("govpay", "", "`URL` of a real GovPay (https://govpay.example.it); default: embedded fake")
-		auth          = fs.String("auth", "basic", "authentication `segment` of the GovPay base URLs")
 		pagamentoURL  = fs.String("pagamento-url", "", "API Pagamento v2 base `URL` (overrides -govpay)")
 		ragioneriaURL = fs.String("ragioneria-url", "", "API Ragioneria v3 base `URL` (overrides -govpay)")
 		checkoutURL   = fs.String("checkout-url", "https://api.uat.platform.pagopa.it/checkout/ec/v2", "pagoPA Checkout EC API base `URL` (checkout mode, with -govpay)")
@@ -134,26 +136,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer fake.Close()
 		cfg = portale.FakeConfig(fake, mode, base, cred)
 	} else {
-		cfg = portale.Config{
-			Mode:          mode,
-			PagamentoURL:  *pagamentoURL,
-			RagioneriaURL: *ragioneriaURL,
-			CheckoutURL:   *checkoutURL,
-			CheckoutKey:   os.Getenv("GOVPAY_CHECKOUT_KEY"),
-			PublicURL:     base,
-		}
-		if cfg.PagamentoURL == "" {
-			cfg.PagamentoURL = govpay.BaseURL(*host, govpay.APIPagamento, govpay.AuthMethod(*auth), 2)
-		}
-		if cfg.RagioneriaURL == "" && *host != "" {
-			cfg.RagioneriaURL = govpay.BaseURL(*host, govpay.APIRagioneria, govpay.AuthMethod(*auth), 3)
-		}
+		var opts []govpay.Option
 		if u := os.Getenv("GOVPAY_USER"); u != "" {
-			cfg.GovPayOptions = append(cfg.GovPayOptions, govpay.WithBasicAuth(u, os.Getenv("GOVPAY_PASSWORD")))
+			opts = append(opts, govpay.WithBasicAuth(u, os.Getenv("GOVPAY_PASSWORD")))
 		}
 		if *insecure {
-			cfg.GovPayOptions = append(cfg.GovPayOptions, govpay.WithInsecureRedirect())
-			cfg.CheckoutOptions = append(cfg.CheckoutOptions, govpay.WithInsecureRedirect())
+			opts = append(opts, govpay.WithInsecureRedirect())
+		}
+		gpHost := *host
+		if *pagamentoURL != "" {
+			opts = append(opts, govpay.WithEndpoint(govpay.APIPagamento, *pagamentoURL))
+			if gpHost == "" {
+				gpHost = origin(*pagamentoURL)
+			}
+		}
+		if *ragioneriaURL != "" {
+			opts = append(opts, govpay.WithEndpoint(govpay.APIRagioneria, *ragioneriaURL))
+		}
+		gp, err := govpay.NewConfig(gpHost, opts...)
+		if err != nil {
+			return err
+		}
+		cfg = portale.Config{
+			Mode:        mode,
+			GovPay:      gp,
+			CheckoutURL: *checkoutURL,
+			CheckoutKey: os.Getenv("GOVPAY_CHECKOUT_KEY"),
+			PublicURL:   base,
 		}
 	}
 	if *ente != "" {
@@ -176,7 +185,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "portal: fake GovPay (govpaytest, demo data) on %s\n", fake.URL)
 		fmt.Fprintf(stdout, "portal: log in with the demo codice fiscale %s\n", govpaytest.DemoCodiceFiscale)
 	} else {
-		fmt.Fprintf(stdout, "portal: GovPay API Pagamento at %s\n", cfg.PagamentoURL)
+		fmt.Fprintf(stdout, "portal: GovPay API Pagamento at %s\n", pagamenti.New(cfg.GovPay).BaseURL())
 	}
 
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
@@ -209,4 +218,14 @@ func randomHex() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// origin returns the scheme and authority of the URL s ("https://h:8443"),
+// or s itself when it does not parse.
+func origin(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return s
+	}
+	return u.Scheme + "://" + u.Host
 }

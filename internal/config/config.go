@@ -48,12 +48,6 @@ type Config struct {
 	// AllowInsecureRedirect lets payment starts accept a plain-http redirect
 	// (test environments only).
 	AllowInsecureRedirect bool
-	// Headers are extra headers set on every request after authentication,
-	// for API-specific credentials (pagoPA Checkout's
-	// Ocp-Apim-Subscription-Key).
-	Headers http.Header
-	// Secrets are extra values redacted from every error and log line.
-	Secrets []string
 	// Endpoints are the base URLs given with govpay.WithEndpoint, by API
 	// name ("pendenze"), without a trailing slash.
 	Endpoints map[string]string

@@ -1072,10 +1072,7 @@ func TestContractPendenzePut(t *testing.T) {
 	srv := newCaptureServer(t, testutil.PendenzeBasePath, func(w http.ResponseWriter, r *http.Request) {
 		testutil.WriteJSON(w, http.StatusCreated, map[string]any{"idDominio": contractDominio, "numeroAvviso": navPendenza, "UUID": "u-1", "pdf": "JVBERi0xLjQ="})
 	})
-	cl, err := pendenze.New(srv.URL, govpay.WithBasicAuth("gestionale", "segreto"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := pendenze.New(testutil.Config(t, govpay.APIPendenze, srv.URL, govpay.WithBasicAuth("gestionale", "segreto")))
 	full, soglia := contractPendenza(), contractPendenzaSoglia()
 	assertFixtureComplete(t, "pendenze.Pendenza", nil, full, soglia)
 	if _, err := cl.Put(t.Context(), "GESTIONALE", "TARI-2026-42", full, pendenze.WithStampaAvviso(), pendenze.WithDataAvvisatura(govpay.NewDate(2026, 3, 1))); err != nil {
@@ -1121,10 +1118,7 @@ func TestContractPendenzePatch(t *testing.T) {
 	srv := newCaptureServer(t, testutil.PendenzeBasePath, func(w http.ResponseWriter, r *http.Request) {
 		testutil.WriteJSON(w, http.StatusOK, json.RawMessage(`{"idA2A":"GESTIONALE","idPendenza":"TARI-2026-42","dominio":{"idDominio":"01234567890"},"stato":"ANNULLATA","importo":136.01,"voci":[]}`))
 	})
-	cl, err := pendenze.New(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := pendenze.New(testutil.Config(t, govpay.APIPendenze, srv.URL))
 	ctx := t.Context()
 	ops := []pendenze.PatchOp{
 		pendenze.ReplaceStato(pendenze.StatoAnnullata),
@@ -1175,10 +1169,7 @@ func TestContractPagamentiStart(t *testing.T) {
 	srv := newCaptureServer(t, testutil.PagamentoBasePath, func(w http.ResponseWriter, r *http.Request) {
 		testutil.WriteJSON(w, http.StatusCreated, map[string]any{"id": "PAG-1", "location": "/pagamenti/PAG-1", "redirect": "https://wisp.example/pagamento?id=PAG-1", "idSession": "SESS-1"})
 	})
-	cl, err := pagamenti.New(srv.URL, govpay.WithBasicAuth("portale", "segreto"), govpay.WithInsecureRedirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := pagamenti.New(testutil.Config(t, govpay.APIPagamento, srv.URL, govpay.WithBasicAuth("portale", "segreto"), govpay.WithInsecureRedirect()))
 	cart := pagamenti.NewCart().
 		AddPendenza("PORTALE", "CART-P-1", forCart(contractPendenza(), "")).
 		AddPendenza("PORTALE", "CART-P-2", forCart(contractPendenzaSoglia(), navCart)).
@@ -1297,8 +1288,8 @@ func contractCheckoutCart() *pagamenti.Cart {
 		AddQRCode("PAGOPA|002|" + navQRCode + "|" + contractDominio + "|1500")
 }
 
-func contractCheckoutOptions(version int) pagamenti.CheckoutOptions {
-	o := pagamenti.CheckoutOptions{
+func contractCheckoutOptions(version int) pagamenti.CheckoutStartOptions {
+	o := pagamenti.CheckoutStartOptions{
 		ReturnOK:     "https://portale.example/pagopa/ok",
 		ReturnCancel: "https://portale.example/pagopa/annullato",
 		ReturnError:  "https://portale.example/pagopa/errore",
@@ -1332,7 +1323,11 @@ func TestContractCheckoutStart(t *testing.T) {
 				w.Header().Set("Location", "https://checkout.example/c/CART-7")
 				w.WriteHeader(http.StatusFound)
 			})
-			cl, err := pagamenti.NewCheckout(srv.URL, "chiave-sottoscrizione")
+			cfg, err := govpay.NewConfig(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cl, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: srv.URL, SubscriptionKey: "chiave-sottoscrizione"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1341,7 +1336,7 @@ func TestContractCheckoutStart(t *testing.T) {
 			if version == 1 {
 				exempt = []string{"ReturnWaiting"} // refused by version 1
 			}
-			assertFixtureComplete(t, "pagamenti.CheckoutOptions", exempt, opts)
+			assertFixtureComplete(t, "pagamenti.CheckoutStartOptions", exempt, opts)
 			cart := contractCheckoutCart()
 			if _, err := cl.Start(t.Context(), cart, opts); err != nil {
 				t.Fatal(err)
@@ -1524,10 +1519,7 @@ func TestContractAnswerPendenza(t *testing.T) {
 	c := newChecker(t, "answer.pendenze.Get")
 	doc := ourSpec(t, "pendenze-v2.yaml")
 	fixture := readContractFixture(t, "pendenze-pendenza.json")
-	cl, err := pendenze.New(serveFixture(t, testutil.PendenzeBasePath, fixture))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := pendenze.New(testutil.Config(t, govpay.APIPendenze, serveFixture(t, testutil.PendenzeBasePath, fixture)))
 	d, err := cl.Get(t.Context(), "GESTIONALE", "TARI-2026-42")
 	if err != nil {
 		t.Fatal(err)
@@ -1544,10 +1536,7 @@ func TestContractAnswerPagamento(t *testing.T) {
 	c := newChecker(t, "answer.pagamenti.Get")
 	doc := ourSpec(t, "pagamento-v2.yaml")
 	fixture := readContractFixture(t, "pagamento-pagamento.json")
-	cl, err := pagamenti.New(serveFixture(t, testutil.PagamentoBasePath, fixture))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := pagamenti.New(testutil.Config(t, govpay.APIPagamento, serveFixture(t, testutil.PagamentoBasePath, fixture)))
 	p, err := cl.Get(t.Context(), "PAG-1")
 	if err != nil {
 		t.Fatal(err)
@@ -1564,10 +1553,7 @@ func TestContractAnswerRicevuta(t *testing.T) {
 	c := newChecker(t, "answer.ricevute.Get")
 	doc := ourSpec(t, "ragioneria-v3.yaml")
 	fixture := readContractFixture(t, "ragioneria-ricevuta.json")
-	cl, err := pagamenti.NewRicevute(serveFixture(t, testutil.RagioneriaBasePath, fixture))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, serveFixture(t, testutil.RagioneriaBasePath, fixture)))
 	r, err := cl.Get(t.Context(), contractDominio, "01000000000000144", "RCP-1")
 	if err != nil {
 		t.Fatal(err)
@@ -1615,16 +1601,19 @@ func checkFakeAnswer[T any](t *testing.T, name, spec string, r govpaytest.Reques
 }
 
 func TestContractFakeGovPayAnswers(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 30, 0, 0, govpay.Rome) // before dataScadenza, whenever the test runs
+	now := time.Date(2026, 3, 2, 10, 30, 0, 0, govpay.Rome()) // before dataScadenza, whenever the test runs
 	s := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(govpaytest.ModeLegacy),
 		govpaytest.WithClock(func() time.Time { return now }))
 	defer s.Close()
 	ctx := t.Context()
 
-	pc, err := pendenze.New(s.PendenzeURL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	// One Config, each API at the fake's base path the answers are
+	// recorded under.
+	cfg := s.Config(govpay.WithInsecureRedirect(),
+		govpay.WithEndpoint(govpay.APIPendenze, s.PendenzeURL()),
+		govpay.WithEndpoint(govpay.APIPagamento, s.PagamentoURL()),
+		govpay.WithEndpoint(govpay.APIRagioneria, s.RagioneriaURL()))
+	pc := pendenze.New(cfg)
 	car, err := pc.Put(ctx, "GESTIONALE", "TARI-2026-42", contractPendenza())
 	if err != nil {
 		t.Fatal(err)
@@ -1636,10 +1625,7 @@ func TestContractFakeGovPayAnswers(t *testing.T) {
 	checkFakeAnswer[genpendenze.Pendenza](t, "govpaytest.pendenze.Get", "pendenze-v2.yaml",
 		lastAnswer(t, s, govpaytest.OpGetPendenza, govpaytest.PendenzeBasePath), d)
 
-	pg, err := pagamenti.New(s.PagamentoURL(), govpay.WithInsecureRedirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := pagamenti.New(cfg)
 	avvio, err := pg.Start(ctx, pagamenti.NewCart().AddRiferimento("GESTIONALE", "TARI-2026-42"),
 		pagamenti.StartOptions{URLRitorno: "http://portale.test/ritorno", IDSessionePortale: "sess-contract-1"})
 	if err != nil {
@@ -1655,10 +1641,7 @@ func TestContractFakeGovPayAnswers(t *testing.T) {
 	checkFakeAnswer[genpagamento.Pagamento](t, "govpaytest.pagamenti.Get", "pagamento-v2.yaml",
 		lastAnswer(t, s, govpaytest.OpGetPagamento, govpaytest.PagamentoBasePath), p)
 
-	rc, err := pagamenti.NewRicevute(s.RagioneriaURL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rc := pagamenti.NewRicevute(cfg)
 	found, err := rc.Find(ctx, contractDominio, car.NumeroAvviso.String())
 	if err != nil || len(found) == 0 {
 		t.Fatalf("Find: %v, %d receipts", err, len(found))

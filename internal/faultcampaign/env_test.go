@@ -18,6 +18,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/govpaytest"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -120,18 +121,19 @@ func (e *env) clients(timeout time.Duration) *clientSet {
 			e.t.Fatalf("%s: %v", what, err)
 		}
 	}
-	cs.avvisi, err = avvisi.New(e.base+govpaytest.PagamentoBasePath, opts...)
-	must("avvisi.New")
-	cs.pendenze, err = pendenze.New(e.base+govpaytest.PendenzeBasePath, opts...)
-	must("pendenze.New")
-	cs.pagamenti, err = pagamenti.New(e.base+govpaytest.PagamentoBasePath, opts...)
-	must("pagamenti.New")
-	cs.checkout, err = pagamenti.NewCheckout(e.base+govpaytest.CheckoutBasePath, "chiave-di-prova", opts...)
+	// One Config for every client (one pool: tr), each API at the fake's
+	// base path.
+	cfg := testutil.Config(e.t, govpay.APIPagamento, e.base+govpaytest.PagamentoBasePath, append(opts,
+		govpay.WithEndpoint(govpay.APIPendenze, e.base+govpaytest.PendenzeBasePath),
+		govpay.WithEndpoint(govpay.APIRagioneria, e.base+govpaytest.RagioneriaBasePath))...)
+	cs.avvisi = avvisi.New(cfg)
+	cs.pendenze = pendenze.New(cfg)
+	cs.pagamenti = pagamenti.New(cfg)
+	cs.checkout, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: e.base + govpaytest.CheckoutBasePath, SubscriptionKey: "chiave-di-prova"})
 	must("pagamenti.NewCheckout v1")
-	cs.checkout2, err = pagamenti.NewCheckout(e.base+govpaytest.CheckoutV2BasePath, "chiave-di-prova", opts...)
+	cs.checkout2, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: e.base + govpaytest.CheckoutV2BasePath, SubscriptionKey: "chiave-di-prova"})
 	must("pagamenti.NewCheckout v2")
-	cs.ricevute, err = pagamenti.NewRicevute(e.base+govpaytest.RagioneriaBasePath, opts...)
-	must("pagamenti.NewRicevute")
+	cs.ricevute = pagamenti.NewRicevute(cfg)
 	cs.resolver = pagamenti.NewResolver(cs.pagamenti, cs.ricevute)
 	return cs
 }
@@ -145,7 +147,7 @@ func (e *env) start(ctx context.Context, c *pagamenti.Client, cart *pagamenti.Ca
 }
 
 // checkoutStart is Checkout.Start, counted in the ledger.
-func (e *env) checkoutStart(ctx context.Context, c *pagamenti.Checkout, cart *pagamenti.Cart, o pagamenti.CheckoutOptions) (*pagamenti.Avvio, error) {
+func (e *env) checkoutStart(ctx context.Context, c *pagamenti.Checkout, cart *pagamenti.Cart, o pagamenti.CheckoutStartOptions) (*pagamenti.Avvio, error) {
 	if ctx.Err() == nil {
 		e.ledger.called()
 	}
@@ -270,8 +272,8 @@ func parseReturn(t *testing.T, back string) pagamenti.Return {
 }
 
 // checkoutOptions are valid options of a Checkout.Start of version v.
-func checkoutOptions(v int) pagamenti.CheckoutOptions {
-	o := pagamenti.CheckoutOptions{
+func checkoutOptions(v int) pagamenti.CheckoutStartOptions {
+	o := pagamenti.CheckoutStartOptions{
 		ReturnOK:     returnURL + "?esito=OK",
 		ReturnCancel: returnURL + "?esito=CANCEL",
 		ReturnError:  returnURL + "?esito=ERROR",

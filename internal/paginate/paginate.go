@@ -96,9 +96,9 @@ type Spec[T any] struct {
 }
 
 // Retry returns the Attempts and Backoff of the client's retry policy
-// (govpay.DefaultRetryPolicy when the configuration has none).
+// (govpay.DefaultRetryPolicy() when the configuration has none).
 func Retry(cfg config.Config) (attempts int, backoff func(n int) time.Duration) {
-	r := config.Retry{MaxAttempts: govpay.DefaultRetryPolicy.MaxAttempts, MinBackoff: govpay.DefaultRetryPolicy.MinBackoff, MaxBackoff: govpay.DefaultRetryPolicy.MaxBackoff}
+	r := config.Retry{MaxAttempts: govpay.DefaultRetryPolicy().MaxAttempts, MinBackoff: govpay.DefaultRetryPolicy().MinBackoff, MaxBackoff: govpay.DefaultRetryPolicy().MaxBackoff}
 	if cfg.Retry != nil {
 		r = *cfg.Retry
 	}

@@ -33,11 +33,11 @@ func server(t *testing.T, body func(w http.ResponseWriter, pagina, per int)) (*t
 		body(w, p, per)
 	}))
 	t.Cleanup(srv.Close)
-	tc, err := transport.New(srv.URL, []govpay.Option{govpay.WithRetry(govpay.NoRetry)})
+	cfg, err := govpay.NewConfig(srv.URL, govpay.WithEndpoint(govpay.APIPendenze, srv.URL), govpay.WithRetry(govpay.NoRetry()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tc, &hits
+	return transport.ForAPI(cfg, govpay.APIPendenze, 2), &hits
 }
 
 func spec(tc *transport.Client, per int) Spec[item] {

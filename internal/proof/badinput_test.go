@@ -25,6 +25,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
@@ -78,21 +79,14 @@ func newEnv(t *testing.T) *env {
 		_, _ = w.Write([]byte(`{"categoria":"INTERNO","codice":"PROOF","descrizione":"bad-input rows must not reach the server"}`))
 	}))
 	t.Cleanup(e.srv.Close)
-	opts := []govpay.Option{govpay.WithBasicAuth("portale", secret), govpay.WithRetry(govpay.NoRetry)}
+	opts := []govpay.Option{govpay.WithBasicAuth("portale", secret), govpay.WithRetry(govpay.NoRetry())}
 	var err error
-	if e.pendenze, err = pendenze.New(e.srv.URL+pathPendenze, opts...); err != nil {
-		t.Fatal(err)
-	}
-	if e.pagamenti, err = pagamenti.New(e.srv.URL+pathPagamento, opts...); err != nil {
-		t.Fatal(err)
-	}
-	if e.avvisi, err = avvisi.New(e.srv.URL+pathPagamento, opts...); err != nil {
-		t.Fatal(err)
-	}
-	if e.ricevute, err = pagamenti.NewRicevute(e.srv.URL+pathRagioneria, opts...); err != nil {
-		t.Fatal(err)
-	}
-	if e.checkout, err = pagamenti.NewCheckout(e.srv.URL+pathCheckout, secret, govpay.WithRetry(govpay.NoRetry)); err != nil {
+	e.pendenze = pendenze.New(testutil.Config(t, govpay.APIPendenze, e.srv.URL+pathPendenze, opts...))
+	e.pagamenti = pagamenti.New(testutil.Config(t, govpay.APIPagamento, e.srv.URL+pathPagamento, opts...))
+	e.avvisi = avvisi.New(testutil.Config(t, govpay.APIPagamento, e.srv.URL+pathPagamento, opts...))
+	e.ricevute = pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, e.srv.URL+pathRagioneria, opts...))
+	if e.checkout, err = pagamenti.NewCheckout(testutil.Config(t, govpay.APIPendenze, e.srv.URL+pathPendenze, govpay.WithRetry(govpay.NoRetry())),
+		pagamenti.CheckoutOptions{BaseURL: e.srv.URL + pathCheckout, SubscriptionKey: secret}); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -157,10 +151,10 @@ func local(f func() error) func(context.Context, *env) error {
 // error of New is the row's.
 func newWith(opts ...govpay.Option) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
-		c, err := pendenze.New(e.srv.URL+pathPendenze, opts...)
+		cfg, err := testutil.ConfigErr(govpay.APIPendenze, e.srv.URL+pathPendenze, opts...)
 		if err == nil {
-			_, err = c.Get(ctx, "PORTALE", "P-1")
-			return errors.Join(errors.New("New accepted the options"), err)
+			_, err = pendenze.New(cfg).Get(ctx, "PORTALE", "P-1")
+			return errors.Join(errors.New("NewConfig accepted the options"), err)
 		}
 		return err
 	}
@@ -257,7 +251,7 @@ func badInputs() []badInput {
 		})), pagamenti.StartOptions{}), field: "pendenze[0].documento"},
 		{area: "cart", name: "pendenza voce invalid inside the cart", call: start(pagamenti.NewCart().AddPendenza("A", "1", pendenza(func(p *pendenze.Pendenza) { p.Voci[2].Descrizione = "" })), pagamenti.StartOptions{}), field: "pendenze[0].voci[2].descrizione"},
 		{area: "cart", name: "checkout: riferimento has no numero avviso", call: func(ctx context.Context, e *env) error {
-			_, err := e.checkout.Start(ctx, pagamenti.NewCart().AddRiferimento("A", "1"), pagamenti.CheckoutOptions{
+			_, err := e.checkout.Start(ctx, pagamenti.NewCart().AddRiferimento("A", "1"), pagamenti.CheckoutStartOptions{
 				ReturnOK: okURL, ReturnCancel: okURL, ReturnError: okURL, ReturnWaiting: okURL, CompanyName: "Comune", Version: 2})
 			return err
 		}, field: "paymentNotices[0].noticeNumber"},
@@ -491,7 +485,7 @@ func badInputs() []badInput {
 		{area: "start", name: "PSP without canale", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, IDPSP: "PSP1", IDIntermediarioPSP: "INT1"}), field: "identificativoCanale"},
 		{area: "start", name: "idSessionePortale with a tab", call: start(validCart(), pagamenti.StartOptions{URLRitorno: okURL, IDSessionePortale: "a\tb"}), field: "idSessionePortale"},
 		{area: "start", name: "checkout returnOkUrl missing", call: func(ctx context.Context, e *env) error {
-			_, err := e.checkout.Start(ctx, pagamenti.NewCart().AddQRCode(okQR), pagamenti.CheckoutOptions{
+			_, err := e.checkout.Start(ctx, pagamenti.NewCart().AddQRCode(okQR), pagamenti.CheckoutStartOptions{
 				ReturnCancel: okURL, ReturnError: okURL, ReturnWaiting: okURL, CompanyName: "Comune", Version: 2,
 				Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 					n.Description = "TARI"
@@ -512,17 +506,31 @@ func badInputs() []badInput {
 		{area: "options", name: "WithHTTPClient nil", call: newWith(govpay.WithHTTPClient(nil)), what: "options", field: "WithHTTPClient.client"},
 		{area: "options", name: "WithLogger nil", call: newWith(govpay.WithLogger(nil)), what: "options", field: "WithLogger.logger"},
 		{area: "options", name: "WithBasicAuth and WithBearerToken together", call: newWith(govpay.WithBasicAuth("gestionale", secret), govpay.WithBearerToken(secret)), what: "options", field: "WithBearerToken"},
-		{area: "options", name: "nil option", call: newWith(govpay.WithBasicAuth("gestionale", secret), nil), what: "options", field: "opts[1]"},
-		{area: "options", name: "base URL with credentials", call: func(ctx context.Context, e *env) error {
+		{area: "options", name: "nil option", call: newWith(govpay.WithBasicAuth("gestionale", secret), govpay.Option{}), what: "options", field: "opts[1]"},
+		{area: "options", name: "host with credentials", call: func(ctx context.Context, e *env) error {
+			u, _ := url.Parse(e.srv.URL)
+			u.User = url.UserPassword("gestionale", secret)
+			_, err := govpay.NewConfig(u.String())
+			return err
+		}, what: "options", field: "host"},
+		{area: "options", name: "endpoint with credentials", call: func(ctx context.Context, e *env) error {
 			u, _ := url.Parse(e.srv.URL + pathPendenze)
 			u.User = url.UserPassword("gestionale", secret)
-			_, err := pendenze.New(u.String())
+			_, err := govpay.NewConfig(e.srv.URL, govpay.WithEndpoint(govpay.APIPendenze, u.String()))
 			return err
-		}, what: "options", field: "baseURL"},
-		{area: "options", name: "base URL with a query", call: func(ctx context.Context, e *env) error {
-			_, err := avvisi.New(e.srv.URL + pathPagamento + "?x=1")
+		}, what: "options", field: "WithEndpoint.baseURL"},
+		{area: "options", name: "endpoint with a query", call: func(ctx context.Context, e *env) error {
+			_, err := govpay.NewConfig(e.srv.URL, govpay.WithEndpoint(govpay.APIPagamento, e.srv.URL+pathPagamento+"?x=1"))
 			return err
-		}, what: "options", field: "baseURL"},
+		}, what: "options", field: "WithEndpoint.baseURL"},
+		{area: "options", name: "checkout key too short", call: func(ctx context.Context, e *env) error {
+			cfg, err := govpay.NewConfig(e.srv.URL)
+			if err != nil {
+				return err
+			}
+			_, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: e.srv.URL + pathCheckout, SubscriptionKey: "k"})
+			return err
+		}, what: "checkout options", field: "CheckoutOptions.SubscriptionKey"},
 
 		// --- notifica options ---
 		{area: "notifica", name: "no authentication", call: handlerWith(nopReceiver{}), what: "notifica options", field: "opts"},

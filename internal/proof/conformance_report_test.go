@@ -69,6 +69,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -577,7 +578,7 @@ func reportCases() []reportCase {
 			exclusions: []string{noRouter, "body sent as application/json (spec: application/json-patch+json); PatchOp.value untyped (GovPay takes strings and booleans)"}},
 		{operation: "GET /pendenze", sdk: "pendenze.Client.List", spec: pend, base: pathPendenze,
 			calls: func(ctx context.Context, c *reportClients) error {
-				from := govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome))
+				from := govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome()))
 				return firstErr(c.pendenze.List(ctx, pendenze.ListOptions{IDDominio: okDominio, IDA2A: "A2A-CONF", IDDebitore: okCF,
 					Stato: pendenze.StatoNonEseguita, Direzione: "Tributi", Divisione: "TARI", DataDa: from, DataA: govpay.NewDateTime(from.Time().AddDate(0, 1, 0)),
 					Ordinamento: "+dataCaricamento", RisultatiPerPagina: 50, SenzaConteggio: true}))
@@ -646,7 +647,7 @@ func reportCases() []reportCase {
 			}, exclusions: []string{noRouter}},
 		{operation: "GET /pagamenti", sdk: "pagamenti.Client.List", spec: pag, base: pathPagamento,
 			calls: func(ctx context.Context, c *reportClients) error {
-				from := govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome))
+				from := govpay.NewDateTime(time.Date(2026, 1, 1, 0, 0, 0, 0, govpay.Rome()))
 				return firstErr(c.pagamenti.List(ctx, pagamenti.ListOptions{IDSessionePortale: "sess-1", IDSessione: "sess-psp-1",
 					IDDebitore: okCF, IDVersante: okCF, Stato: pagamenti.StatoPagamento("ESEGUITO"), DataDa: from, Ordinamento: "+dataRichiestaPagamento",
 					RisultatiPerPagina: 50}))
@@ -687,8 +688,8 @@ func reportCases() []reportCase {
 	}
 }
 
-func checkoutOptions(version int) pagamenti.CheckoutOptions {
-	o := pagamenti.CheckoutOptions{ReturnOK: okURL + "?esito=OK", ReturnCancel: okURL + "?esito=CANCEL", ReturnError: okURL + "?esito=ERROR",
+func checkoutOptions(version int) pagamenti.CheckoutStartOptions {
+	o := pagamenti.CheckoutStartOptions{ReturnOK: okURL + "?esito=OK", ReturnCancel: okURL + "?esito=CANCEL", ReturnError: okURL + "?esito=ERROR",
 		EmailNotice: "mario.rossi@example.it", IDCart: "cart-1", Version: version, CompanyName: "Comune di Esempio",
 		Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 			n.Description = "Diritti di segreteria"
@@ -707,7 +708,7 @@ func TestConformanceReport(t *testing.T) {
 	dir := upstreamDir(t)
 	sp := loadSpecs(t, dir)
 	rs := newRecordingServer(t)
-	opts := []govpay.Option{govpay.WithBasicAuth("conformance", secret), govpay.WithRetry(govpay.NoRetry), govpay.WithInsecureRedirect()}
+	opts := []govpay.Option{govpay.WithBasicAuth("conformance", secret), govpay.WithRetry(govpay.NoRetry()), govpay.WithInsecureRedirect()}
 	c := &reportClients{}
 	var err error
 	must := func(e error) {
@@ -715,19 +716,20 @@ func TestConformanceReport(t *testing.T) {
 			t.Fatal(e)
 		}
 	}
-	c.pendenze, err = pendenze.New(rs.srv.URL+pathPendenze, opts...)
+	// One Config for the GovPay clients, each API at its deep base path.
+	cfg := testutil.Config(t, govpay.APIPagamento, rs.srv.URL+pathPagamento, append(opts,
+		govpay.WithEndpoint(govpay.APIPendenze, rs.srv.URL+pathPendenze),
+		govpay.WithEndpoint(govpay.APIRagioneria, rs.srv.URL+pathRagioneria))...)
+	c.pendenze = pendenze.New(cfg)
+	c.pagamenti = pagamenti.New(cfg)
+	// GET /avvisi through API Pendenze v2: the avvisi client's endpoint
+	// pointed there.
+	c.avvisiPendenze = avvisi.New(testutil.Config(t, govpay.APIPagamento, rs.srv.URL+pathPendenze, opts...))
+	c.avvisiPagamento = avvisi.New(cfg)
+	c.ricevute = pagamenti.NewRicevute(cfg)
+	c.checkout1, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: rs.srv.URL + pathCheckout1, SubscriptionKey: "subscription-key-1"})
 	must(err)
-	c.pagamenti, err = pagamenti.New(rs.srv.URL+pathPagamento, opts...)
-	must(err)
-	c.avvisiPendenze, err = avvisi.New(rs.srv.URL+pathPendenze, opts...)
-	must(err)
-	c.avvisiPagamento, err = avvisi.New(rs.srv.URL+pathPagamento, opts...)
-	must(err)
-	c.ricevute, err = pagamenti.NewRicevute(rs.srv.URL+pathRagioneria, opts...)
-	must(err)
-	c.checkout1, err = pagamenti.NewCheckout(rs.srv.URL+pathCheckout1, "subscription-key-1", govpay.WithRetry(govpay.NoRetry))
-	must(err)
-	c.checkout2, err = pagamenti.NewCheckout(rs.srv.URL+pathCheckout2, "subscription-key-2", govpay.WithRetry(govpay.NoRetry))
+	c.checkout2, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: rs.srv.URL + pathCheckout2, SubscriptionKey: "subscription-key-2"})
 	must(err)
 
 	type line struct {

@@ -24,6 +24,7 @@ import (
 	"testing"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -278,18 +279,12 @@ func TestHostileLists(t *testing.T) {
 				row.serve(w, max(pagina, 1), per)
 			}))
 			defer srv.Close()
-			opts := []govpay.Option{govpay.WithRetry(govpay.NoRetry)}
+			opts := []govpay.Option{govpay.WithRetry(govpay.NoRetry())}
 			var c listClients
 			var err error
-			if c.pendenze, err = pendenze.New(srv.URL+pathPendenze, opts...); err != nil {
-				t.Fatal(err)
-			}
-			if c.pagamenti, err = pagamenti.New(srv.URL+pathPagamento, opts...); err != nil {
-				t.Fatal(err)
-			}
-			if c.ricevute, err = pagamenti.NewRicevute(srv.URL+pathRagioneria, opts...); err != nil {
-				t.Fatal(err)
-			}
+			c.pendenze = pendenze.New(testutil.Config(t, govpay.APIPendenze, srv.URL+pathPendenze, opts...))
+			c.pagamenti = pagamenti.New(testutil.Config(t, govpay.APIPagamento, srv.URL+pathPagamento, opts...))
+			c.ricevute = pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, srv.URL+pathRagioneria, opts...))
 			yielded, err := row.call(context.Background(), c)
 			var de *govpay.DecodeError
 			switch {

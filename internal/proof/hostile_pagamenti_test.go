@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 )
 
@@ -314,10 +315,7 @@ func TestHostilePagamenti(t *testing.T) {
 			})
 			srv := httptest.NewServer(mux)
 			t.Cleanup(srv.Close)
-			c, err := pagamenti.New(srv.URL+pathPagamento, govpay.WithBasicAuth("portale", secret), govpay.WithRetry(govpay.NoRetry))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := pagamenti.New(testutil.Config(t, govpay.APIPagamento, srv.URL+pathPagamento, govpay.WithBasicAuth("portale", secret), govpay.WithRetry(govpay.NoRetry())))
 			opts := row.opts
 			opts.URLRitorno = okURL
 			opts.CredenzialiPagatore = credenziali

@@ -29,6 +29,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/pendenze"
 )
@@ -414,16 +415,11 @@ func TestHostileTransport(t *testing.T) {
 			if row.fail != nil {
 				opts = append(opts, govpay.WithHTTPClient(&http.Client{Transport: htFailingTransport(row.fail)}))
 			}
-			var err error
-			if e.avvisi, err = avvisi.New(e.srv.URL+pathPagamento, opts...); err != nil {
-				t.Fatal(err)
-			}
-			if e.pendenze, err = pendenze.New(e.srv.URL+pathPendenze, opts...); err != nil {
-				t.Fatal(err)
-			}
-			if e.tc, err = transport.New(e.srv.URL+pathPagamento, opts); err != nil {
-				t.Fatal(err)
-			}
+			cfg := testutil.Config(t, govpay.APIPagamento, e.srv.URL+pathPagamento, append(opts,
+				govpay.WithEndpoint(govpay.APIPendenze, e.srv.URL+pathPendenze))...)
+			e.avvisi = avvisi.New(cfg)
+			e.pendenze = pendenze.New(cfg)
+			e.tc = transport.ForAPI(cfg, govpay.APIPagamento, 2)
 			callErr := row.call(t.Context(), e)
 			row.check(t, e, callErr)
 			texts := map[string]string{"log": e.logs.String()}

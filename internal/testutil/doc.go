@@ -12,7 +12,7 @@
 //		testutil.TestHeader(t, r, "Accept", "application/json")
 //		testutil.WriteJSON(w, http.StatusCreated, map[string]any{"numeroAvviso": "301000000000000017"})
 //	})
-//	client, err := pendenze.New(baseURL, …)
+//	client := pendenze.New(testutil.Config(t, govpay.APIPendenze, baseURL, …))
 //
 // Patterns are relative to the base path. A request outside it fails the
 // test.

@@ -56,8 +56,6 @@ func TestAuthHeaders(t *testing.T) {
 			http.Header{"Authorization": {"Bearer eyJ.abc.def"}}},
 		{"ssl header", []govpay.Option{govpay.WithSSLHeader(string(pemCert))},
 			http.Header{"X-Govpay-Cert": {oneLine}}},
-		{"api key + subscription key", []govpay.Option{govpay.WithAPIKey("a", "k1234"), transport.SecretHeader("Ocp-Apim-Subscription-Key", "sk")},
-			http.Header{"X-App-Id": {"a"}, "X-Api-Key": {"k1234"}, "Ocp-Apim-Subscription-Key": {"sk"}}},
 	}
 	for _, tt := range tests {
 		for _, method := range []string{http.MethodGet, http.MethodPost} {
@@ -83,6 +81,36 @@ func TestAuthHeaders(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestExtraHeaders: a client's extra headers go out after the Config's
+// authentication; with NoAuth (the pagoPA Checkout client) only they do,
+// whatever credentials the Config holds.
+func TestExtraHeaders(t *testing.T) {
+	for _, noAuth := range []bool{false, true} {
+		mux, baseURL := testutil.NewServer(t, basePath)
+		var got http.Header
+		mux.HandleFunc("/x", func(w http.ResponseWriter, r *http.Request) {
+			got = http.Header{}
+			for k, v := range r.Header {
+				if !standard[k] {
+					got[k] = v
+				}
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+		x := subscriptionKey("sk-1234")
+		x.NoAuth = noAuth
+		c := newClientX(t, baseURL, x, govpay.WithAPIKey("a", "k1234"))
+		resp, err := c.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "x"})
+		require.NoError(t, err)
+		transport.Drain(resp)
+		want := http.Header{"X-App-Id": {"a"}, "X-Api-Key": {"k1234"}, "Ocp-Apim-Subscription-Key": {"sk-1234"}}
+		if noAuth {
+			want = http.Header{"Ocp-Apim-Subscription-Key": {"sk-1234"}}
+		}
+		assert.Equal(t, want, got, "NoAuth %v", noAuth)
 	}
 }
 
@@ -128,7 +156,7 @@ func TestClientCertificate(t *testing.T) {
 		{"certificate of another CA", []govpay.Option{govpay.WithHTTPClient(userClient), govpay.WithClientCertificate(strangerCert)}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newClient(t, baseURL, append(tt.opts, govpay.WithRetry(govpay.NoRetry))...)
+			c := newClient(t, baseURL, append(tt.opts, govpay.WithRetry(govpay.NoRetry()))...)
 			_, err := c.Do(t.Context(), &transport.Request{Operation: "op", Method: http.MethodGet, Path: "whoami"})
 			var ne *govpay.NetworkError
 			require.ErrorAs(t, err, &ne, "the TLS handshake must fail")

@@ -39,16 +39,24 @@ func TestNewValidation(t *testing.T) {
 		{"query", "https://gp.example.it/x?a=1", nil, "baseURL: must not have a query"},
 		{"fragment", "https://gp.example.it/x#f", nil, "baseURL: must not have a query or a fragment"},
 		{"bad url", "https://gp example/x", nil, "baseURL: must be a valid URL"},
-		{"nil option", "https://h/x", []govpay.Option{nil}, "opts[0]: must not be nil"},
+		{"zero option", "https://h/x", []govpay.Option{{}}, "opts[0]: must not be the zero Option"},
 		{"bad option", "https://h/x", []govpay.Option{govpay.WithBasicAuth("", "")}, "WithBasicAuth.user: must not be empty; WithBasicAuth.password: must not be empty"},
 		{"conflict", "https://h/x", []govpay.Option{govpay.WithBearerToken("t"), govpay.WithAPIKey("a", "k")}, "WithAPIKey: conflicts with WithBearerToken"},
-		{"secret header", "https://h/x", []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", "k"), govpay.WithBasicAuth("u", "p")}, ""},
-		{"secret header empty", "https://h/x", []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", "")}, "SecretHeader.value: must not be empty"},
-		{"secret header newline", "https://h/x", []govpay.Option{transport.SecretHeader("K", "a\nb")}, "SecretHeader.value: must not contain control characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := transport.New(tt.base, tt.opts)
+			// The base URL is checked by CheckBaseURL (the Checkout
+			// client's), the options by the Config.
+			var c *transport.Client
+			var err error
+			if tt.opts == nil {
+				_, err = transport.CheckBaseURL(tt.base)
+				if err == nil {
+					c, err = transport.NewForTest(tt.base, transport.Extra{})
+				}
+			} else {
+				c, err = transport.NewForTest(tt.base, transport.Extra{}, tt.opts...)
+			}
 			if tt.wantErr == "" {
 				require.NoError(t, err)
 				assert.Equal(t, strings.TrimRight(tt.base, "/"), c.BaseURL())
@@ -65,7 +73,7 @@ func TestNewValidation(t *testing.T) {
 }
 
 func TestURLAndPath(t *testing.T) {
-	c, err := transport.New("https://gp.example.it/govpay/backend/api/pendenze/rs/basic/v2/", nil)
+	c, err := transport.NewForTest("https://gp.example.it/govpay/backend/api/pendenze/rs/basic/v2/", transport.Extra{})
 	require.NoError(t, err)
 	assert.Equal(t, "pendenze/A2A-1/P%2F1%3Fx%20y", transport.Path("pendenze", "A2A-1", "P/1?x y"))
 	assert.Equal(t, "https://gp.example.it/govpay/backend/api/pendenze/rs/basic/v2/pendenze/A2A-1/P%2F1",
@@ -97,7 +105,7 @@ func TestEscapedPathReachesServer(t *testing.T) {
 }
 
 func TestNilContextAndRequest(t *testing.T) {
-	c, err := transport.New("https://h/x", nil)
+	c, err := transport.NewForTest("https://h/x", transport.Extra{})
 	require.NoError(t, err)
 	var nilCtx context.Context
 	_, err = c.Do(nilCtx, &transport.Request{Method: http.MethodGet})
@@ -154,7 +162,7 @@ func TestExtraRequestHeaders(t *testing.T) {
 		testutil.TestHeader(t, r, "Ocp-Apim-Subscription-Key", "sub-key-value")
 		w.WriteHeader(http.StatusNoContent)
 	})
-	c := newClient(t, baseURL, transport.SecretHeader("Ocp-Apim-Subscription-Key", "sub-key-value"))
+	c := newClientX(t, baseURL, subscriptionKey("sub-key-value"))
 	hdr := http.Header{"X-Custom": {"1"}}
 	resp, err := c.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "x", Header: hdr})
 	require.NoError(t, err)
@@ -303,7 +311,7 @@ func TestLogging(t *testing.T) {
 	_, base3, srv := testutil.NewServerWith(t, basePath)
 	srv.Close()
 	buf3 := &testutil.LogBuffer{}
-	c3 := newClient(t, base3, govpay.WithRetry(govpay.NoRetry), govpay.WithLogger(slog.New(slog.NewJSONHandler(buf3, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	c3 := newClient(t, base3, govpay.WithRetry(govpay.NoRetry()), govpay.WithLogger(slog.New(slog.NewJSONHandler(buf3, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	_, err = c3.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "x"})
 	require.Error(t, err)
 	assert.Contains(t, buf3.String(), `"msg":"govpay: request failed"`)
@@ -311,21 +319,36 @@ func TestLogging(t *testing.T) {
 }
 
 func TestConfigAccessors(t *testing.T) {
-	c, err := transport.New("https://h/x", []govpay.Option{govpay.WithInsecureRedirect()})
+	c, err := transport.NewForTest("https://h/x", transport.Extra{}, govpay.WithInsecureRedirect())
 	require.NoError(t, err)
 	assert.True(t, c.Config().AllowInsecureRedirect)
 	assert.NotNil(t, c.HTTPClient())
-	assert.Equal(t, transport.DefaultTimeout, c.HTTPClient().Timeout)
+	assert.Equal(t, config.DefaultTimeout, c.HTTPClient().Timeout)
+	assert.NoError(t, c.ConfigError())
 
-	c, err = transport.NewFromConfig("https://h/x", config.Config{})
+	c, err = transport.NewForTest("https://h/x", transport.Extra{})
 	require.NoError(t, err)
 	assert.False(t, c.Config().AllowInsecureRedirect)
 
 	// A client certificate needs an *http.Transport.
 	_, cert := newCA(t).issue(t, "client", false)
-	_, err = transport.New("https://h/x", []govpay.Option{
+	_, err = transport.NewForTest("https://h/x", transport.Extra{},
 		govpay.WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("x") })}),
 		govpay.WithClientCertificate(cert),
-	})
+	)
 	assert.ErrorContains(t, err, "needs an *http.Transport")
+}
+
+// TestNilConfig: a client built from a nil Config sends nothing and
+// answers every call with a *govpay.ValidationError (What "config").
+func TestNilConfig(t *testing.T) {
+	c := transport.ForAPI(nil, govpay.APIPendenze, 2)
+	var ve *govpay.ValidationError
+	require.ErrorAs(t, c.ConfigError(), &ve)
+	assert.Equal(t, "config", ve.What)
+	_, err := c.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "x"})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "config", ve.What)
+	assert.Equal(t, "cfg", ve.Violations[0].Field)
+	assert.NotPanics(t, c.CloseIdleConnections)
 }

@@ -137,7 +137,7 @@ func TestPathKeepsCallerSegments(t *testing.T) {
 }
 
 func TestURLForms(t *testing.T) {
-	c, err := transport.New("https://gp.example.it/base/", nil)
+	c, err := transport.NewForTest("https://gp.example.it/base/", transport.Extra{})
 	require.NoError(t, err)
 	q := url.Values{"b": {"2 3"}, "a": {"&"}}
 	tests := []struct {

@@ -136,7 +136,7 @@ func TestErrorAnswers(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			c := newClient(t, baseURL, govpay.WithRetry(govpay.NoRetry))
+			c := newClient(t, baseURL, govpay.WithRetry(govpay.NoRetry()))
 			resp, err := c.Do(t.Context(), &transport.Request{Operation: "pendenze.Get", Method: http.MethodGet, Path: transport.Path("pendenze", "A2A", "P1")})
 			require.Error(t, err)
 			assert.Nil(t, resp)

@@ -31,6 +31,7 @@ import (
 type hostileMode struct {
 	name       string
 	opts       []govpay.Option
+	extra      transport.Extra // what a Checkout-like client adds
 	perRequest []string
 	raw        []string // the secrets as configured (and the Basic token)
 	forms      []echo   // what a hostile server echoes
@@ -97,7 +98,7 @@ func hostileModes(t *testing.T) []hostileMode {
 		fixed("PEM as a block", strings.TrimSpace(strings.ReplaceAll(string(pemCert), "\n", " "))),
 		fromHeader("X-GOVPAY-CERT as received", govpay.SSLHeader, ""))
 
-	sub := hostileMode{name: "subscription key", opts: []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", s.SubscriptionKey)}, raw: []string{s.SubscriptionKey}}
+	sub := hostileMode{name: "subscription key", extra: subscriptionKey(s.SubscriptionKey), raw: []string{s.SubscriptionKey}}
 	sub.forms = append(escapedForms("key", s.SubscriptionKey), fromHeader("header as received", "Ocp-Apim-Subscription-Key", ""))
 
 	perRequest := hostileMode{name: "per-request secret", opts: []govpay.Option{govpay.WithBasicAuth(s.User, s.Password)},
@@ -281,7 +282,7 @@ func TestRedactionMatrix(t *testing.T) {
 							return nil, p.fail(r, v)
 						})}))
 					}
-					c := newClient(t, baseURL, opts...)
+					c := newClientX(t, baseURL, m.extra, opts...)
 					req := &transport.Request{Operation: "op", Method: http.MethodGet, Path: "x", Secrets: m.perRequest, AcceptRedirect: p.acceptRedirect}
 					if p.query {
 						req.Query = url.Values{"k": {f.payload(nil)}}

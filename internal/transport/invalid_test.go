@@ -30,24 +30,22 @@ func fields(t *testing.T, err error) []string {
 // New reports the base URL and every bad option in one error, in argument
 // order, and no secret of them.
 func TestNewListsEveryViolation(t *testing.T) {
-	_, err := transport.New("ftp://user:pw-SECRET@gp.example.it/x", []govpay.Option{
+	_, err := govpay.NewConfig("ftp://user:pw-SECRET@gp.example.it/x",
 		govpay.WithBasicAuth("", "pw-SECRET"),
-		nil,
+		govpay.Option{},
 		govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 2, MaxRetryAfter: -1}),
 		govpay.WithLogger(nil),
 		govpay.WithUserAgent("ok/1"),
-	})
-	assert.Equal(t, []string{"baseURL", "WithBasicAuth.user", "opts[1]", "WithRetry.MaxRetryAfter", "WithLogger.logger"}, fields(t, err))
+	)
+	assert.Equal(t, []string{"host", "WithBasicAuth.user", "opts[1]", "WithRetry.MaxRetryAfter", "WithLogger.logger"}, fields(t, err))
 	assert.NotContains(t, err.Error(), "SECRET")
 }
 
 func TestNewBaseURLOnly(t *testing.T) {
 	for _, base := range []string{"", "gp.example.it/x", "https://gp.example.it/x?k=pw-SECRET", "https://u:pw-SECRET@gp.example.it", "http://[::1"} {
-		_, err := transport.New(base, nil)
+		_, err := transport.CheckBaseURL(base)
 		assert.Equal(t, []string{"baseURL"}, fields(t, err), base)
 		assert.NotContains(t, err.Error(), "SECRET")
-		_, err2 := transport.CheckBaseURL(base)
-		assert.Equal(t, err.Error(), err2.Error(), "New reports CheckBaseURL's violation")
 	}
 }
 
@@ -60,7 +58,7 @@ func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r)
 func TestNewClientCertificateNeedsHTTPTransport(t *testing.T) {
 	hc := &http.Client{Transport: rtFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })}
 	cert := tls.Certificate{Certificate: [][]byte{{0x30}}, PrivateKey: struct{}{}}
-	_, err := transport.New("https://gp.example.it/x", []govpay.Option{govpay.WithHTTPClient(hc), govpay.WithClientCertificate(cert)})
+	_, err := govpay.NewConfig("https://gp.example.it/x", govpay.WithHTTPClient(hc), govpay.WithClientCertificate(cert))
 	assert.Equal(t, []string{"WithClientCertificate"}, fields(t, err))
 	assert.Contains(t, err.Error(), "needs an *http.Transport")
 }

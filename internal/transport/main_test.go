@@ -1,6 +1,7 @@
 package transport_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -26,10 +27,23 @@ var fastRetry = govpay.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond,
 // opts set another) and closes its idle connections when the test ends.
 func newClient(t *testing.T, baseURL string, opts ...govpay.Option) *transport.Client {
 	t.Helper()
-	c, err := transport.New(baseURL, append([]govpay.Option{govpay.WithRetry(fastRetry)}, opts...))
+	return newClientX(t, baseURL, transport.Extra{}, opts...)
+}
+
+// newClientX is newClient with what the client adds to its Config's
+// settings (extra headers and secrets, no authentication).
+func newClientX(t *testing.T, baseURL string, x transport.Extra, opts ...govpay.Option) *transport.Client {
+	t.Helper()
+	c, err := transport.NewForTest(baseURL, x, append([]govpay.Option{govpay.WithRetry(fastRetry)}, opts...)...)
 	if err != nil {
-		t.Fatalf("transport.New: %v", err)
+		t.Fatalf("transport.NewForTest: %v", err)
 	}
 	t.Cleanup(c.CloseIdleConnections)
 	return c
+}
+
+// subscriptionKey is what the Checkout client adds: its key in a secret
+// header.
+func subscriptionKey(key string) transport.Extra {
+	return transport.Extra{Headers: http.Header{"Ocp-Apim-Subscription-Key": {key}}, Secrets: []string{key}}
 }

@@ -34,7 +34,6 @@ func newRedactor(cfg config.Config) *redactor {
 	if cfg.Auth != nil {
 		raw = append(raw, cfg.Auth.Secrets...)
 	}
-	raw = append(raw, cfg.Secrets...)
 	return (*redactor)(nil).with(raw)
 }
 

@@ -36,13 +36,14 @@ func echoHeaders(r *http.Request) string {
 func TestRedaction(t *testing.T) {
 	s := testutil.DistinctSecrets()
 	modes := []struct {
-		name string
-		opts []govpay.Option
+		name  string
+		opts  []govpay.Option
+		extra transport.Extra
 	}{
-		{"basic", []govpay.Option{govpay.WithBasicAuth(s.User, s.Password)}},
-		{"api key", []govpay.Option{govpay.WithAPIKey(s.AppID, s.APIKey)}},
-		{"bearer", []govpay.Option{govpay.WithBearerToken(s.BearerToken)}},
-		{"subscription key", []govpay.Option{transport.SecretHeader("Ocp-Apim-Subscription-Key", s.SubscriptionKey)}},
+		{"basic", []govpay.Option{govpay.WithBasicAuth(s.User, s.Password)}, transport.Extra{}},
+		{"api key", []govpay.Option{govpay.WithAPIKey(s.AppID, s.APIKey)}, transport.Extra{}},
+		{"bearer", []govpay.Option{govpay.WithBearerToken(s.BearerToken)}, transport.Extra{}},
+		{"subscription key", nil, subscriptionKey(s.SubscriptionKey)},
 	}
 	faults := []struct {
 		name    string
@@ -101,13 +102,13 @@ func TestRedaction(t *testing.T) {
 				}
 				buf := &testutil.LogBuffer{}
 				logger := slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-				opts := append([]govpay.Option{govpay.WithLogger(logger), govpay.WithRetry(govpay.NoRetry)}, m.opts...)
+				opts := append([]govpay.Option{govpay.WithLogger(logger), govpay.WithRetry(govpay.NoRetry())}, m.opts...)
 				if f.rt != nil {
 					opts = append(opts, govpay.WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 						return nil, f.rt(r)
 					})}))
 				}
-				c := newClient(t, baseURL, opts...)
+				c := newClientX(t, baseURL, m.extra, opts...)
 				for _, method := range []string{http.MethodGet, http.MethodPost} {
 					resp, err := c.Do(t.Context(), &transport.Request{Operation: "pendenze.Get", Method: method, Path: transport.Path("pendenze", "A2A", "P1"), Body: []byte(`{}`)})
 					switch f.kind {

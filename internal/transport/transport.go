@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -28,16 +27,12 @@ const (
 	MaxBody = 64 << 20
 )
 
-// DefaultTimeout is the timeout of the http.Client used when the caller
-// gives none.
-const DefaultTimeout = 60 * time.Second
-
 // Client sends requests under one base URL. It is immutable and safe for
 // concurrent use.
 type Client struct {
 	base     string // scheme://host/path without trailing slash
 	hc       *http.Client
-	doHC     *http.Client          // what Do sends through: hc, or hc without authTransport (see NewFromConfig)
+	doHC     *http.Client          // what Do sends through: hc, or hc without authTransport (see NewClient)
 	next     http.RoundTripper     // under authTransport
 	auth     *authTransport        // sets authentication and User-Agent
 	rc       *retryablehttp.Client // retries for idempotent requests; nil when disabled
@@ -45,83 +40,65 @@ type Client struct {
 	log      *slog.Logger
 	redactor *redactor
 	cfg      config.Config
+	noConfig error // the error of every call of a client built from a nil Config
 }
 
-// New resolves the options and builds a client for baseURL. A bad base
-// URL or option gives a *govpay.ValidationError (What "options") listing
-// the violations of the base URL and of every option.
-func New(baseURL string, opts []govpay.Option) (*Client, error) {
-	var cfg config.Config
-	ve := &govpay.ValidationError{What: "options"}
-	if _, err := CheckBaseURL(baseURL); err != nil {
-		ve.Merge("", err)
-	}
-	for i, o := range opts {
-		if o == nil {
-			ve.Add(fmt.Sprintf("opts[%d]", i), "must not be nil")
-			continue
-		}
-		ve.Merge("", o(&cfg))
-	}
-	if err := ve.Err(); err != nil {
-		return nil, err
-	}
-	return NewFromConfig(baseURL, cfg)
+// Extra is what one client adds to, or takes from, the settings of its
+// govpay.Config.
+type Extra struct {
+	// NoAuth leaves out the Config's authentication headers (Basic, API
+	// key, bearer, SSL header, principal, SPID), for a client that talks to
+	// a server other than GovPay (pagoPA Checkout). Their values are still
+	// redacted from errors and logs.
+	NoAuth bool
+	// Headers are set on every request, after authentication (pagoPA
+	// Checkout's Ocp-Apim-Subscription-Key).
+	Headers http.Header
+	// Secrets are redacted from every error and log line, like the
+	// Config's credentials.
+	Secrets []string
 }
 
-// NewFromConfig builds a client from resolved settings.
-func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
-	base, err := CheckBaseURL(baseURL)
-	if err != nil {
-		return nil, err
+// NewClient builds a client for baseURL, an absolute http or https URL
+// already validated (a govpay.Config's base URL, or one checked with
+// CheckBaseURL), from s, the settings of a govpay.Config. Every client
+// built from one s sends through s.HTTPClient's Transport: one connection
+// pool. Authentication, extra headers, User-Agent, logging, redaction and
+// retries are layers of each client.
+//
+// A nil s gives a client whose every call returns a *govpay.ValidationError
+// (What "config") without sending anything.
+func NewClient(s *config.Shared, baseURL string, x Extra) *Client {
+	if s == nil {
+		ve := &govpay.ValidationError{What: "config"}
+		ve.Add("cfg", "must not be nil: build it with govpay.NewConfig")
+		return &Client{noConfig: ve.Err(), redactor: newRedactor(config.Config{})}
 	}
-	c := &Client{base: base, cfg: cfg}
+	cfg := s.Settings
+	c := &Client{base: strings.TrimRight(baseURL, "/"), cfg: cfg}
 	if cfg.Retry != nil {
 		c.policy = *cfg.Retry
 	} else {
-		p := govpay.DefaultRetryPolicy
+		p := govpay.DefaultRetryPolicy()
 		c.policy = config.Retry{MaxAttempts: p.MaxAttempts, MinBackoff: p.MinBackoff, MaxBackoff: p.MaxBackoff, MaxRetryAfter: p.MaxRetryAfter}
 	}
-	c.redactor = newRedactor(cfg)
+	c.redactor = newRedactor(cfg).with(x.Secrets)
 	if cfg.Logger != nil {
 		c.log = cfg.Logger
 	}
-
-	var hc http.Client
-	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
-	} else {
-		hc = http.Client{Timeout: DefaultTimeout}
-	}
+	hc := *s.HTTPClient // the Config's client: its Transport is the pool
 	next := hc.Transport
-	if next == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 64
-		next = t
-	}
-	if len(cfg.ClientCerts) > 0 {
-		t, ok := next.(*http.Transport)
-		if !ok {
-			return nil, invalidOption("WithClientCertificate", "needs an *http.Transport: the client given with WithHTTPClient has another RoundTripper")
-		}
-		t = t.Clone()
-		if t.TLSClientConfig == nil {
-			t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		t.TLSClientConfig.Certificates = append(append([]tls.Certificate(nil), t.TLSClientConfig.Certificates...), cfg.ClientCerts...)
-		next = t
-	}
 	ua := "govpay-go/" + govpay.Version
 	if cfg.UserAgent != "" {
 		ua = cfg.UserAgent + " " + ua
 	}
 	headers := http.Header{}
-	if cfg.Auth != nil {
+	if cfg.Auth != nil && !x.NoAuth {
 		for k, vs := range cfg.Auth.Headers {
 			headers[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 		}
 	}
-	for k, vs := range cfg.Headers {
+	for k, vs := range x.Headers {
 		headers[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	c.next = next
@@ -162,7 +139,7 @@ func NewFromConfig(baseURL string, cfg config.Config) (*Client, error) {
 			}
 		}
 	}
-	return c, nil
+	return c
 }
 
 // CheckBaseURL validates an absolute http(s) base URL and returns it without
@@ -178,7 +155,7 @@ func CheckBaseURL(baseURL string) (string, error) {
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
 		return "", invalidOption("baseURL", "must be an absolute http or https URL")
 	case u.User != nil:
-		return "", invalidOption("baseURL", "must not carry credentials: use govpay.WithBasicAuth")
+		return "", invalidOption("baseURL", "must not carry credentials")
 	case u.RawQuery != "" || u.Fragment != "":
 		return "", invalidOption("baseURL", "must not have a query or a fragment")
 	}
@@ -192,8 +169,13 @@ func (c *Client) BaseURL() string { return c.base }
 func (c *Client) Config() config.Config { return c.cfg }
 
 // HTTPClient returns the http.Client requests go through (authentication,
-// User-Agent and no-redirect applied; no retries).
+// User-Agent and no-redirect applied; no retries); nil for a client built
+// from a nil Config.
 func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// ConfigError returns the error every call of a client built from a nil
+// Config returns, nil for any other client.
+func (c *Client) ConfigError() error { return c.noConfig }
 
 // CloseIdleConnections closes the idle connections of the client's
 // underlying transport (tests use it before checking for leaked
@@ -318,6 +300,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 	if r == nil {
 		return nil, errors.New("govpay: nil request")
+	}
+	if c.noConfig != nil {
+		return nil, c.noConfig
 	}
 	red := c.redactor
 	if len(r.Secrets) > 0 {
@@ -528,4 +513,16 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.log.LogAttrs(r.Context(), slog.LevelDebug, "govpay: request", attrs...)
 	}
 	return resp, err
+}
+
+// ForAPI builds the client of api at version from cfg, a *govpay.Config:
+// its base URL is cfg's for that API (config.Shared.BaseURL), and it sends
+// through cfg's one HTTP client. A nil cfg gives a client whose every call
+// returns a *govpay.ValidationError (What "config").
+func ForAPI(cfg *govpay.Config, api govpay.API, version int) *Client {
+	s := config.Of(cfg)
+	if s == nil {
+		return NewClient(nil, "", Extra{})
+	}
+	return NewClient(s, s.BaseURL(string(api), version), Extra{})
 }

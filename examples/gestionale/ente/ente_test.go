@@ -121,8 +121,7 @@ func TestCarica(t *testing.T) {
 	bad.Pendenza.Importo++
 	items = append(items, pendenze.Item{IDA2A: bad.IDA2A, IDPendenza: "GEST-BAD", Pendenza: bad.Pendenza})
 
-	c, err := pendenze.New(fake.PendenzeURL(), govpay.WithBasicAuth("A2A-TEST", "pw"))
-	require.NoError(t, err)
+	c := pendenze.New(fake.Config()) // with the fake's Basic credentials
 	var out bytes.Buffer
 	rep, err := ente.Carica(context.Background(), c, items, &out, ente.CaricaOptions{Concurrency: 4})
 	require.NoError(t, err)
@@ -161,8 +160,7 @@ func TestRegistroReceivesTheFakesNotifications(t *testing.T) {
 			fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithNotifications(govpaytest.NotificationConfig{
 				URL: srv.URL + "/ente", Version: version, Username: "govpay", Password: "notifiche", MaxAttempts: 5}))
 			defer fake.Close()
-			pag, err := pagamenti.New(fake.PagamentoURL(), govpay.WithInsecureRedirect())
-			require.NoError(t, err)
+			pag := pagamenti.New(fake.Config(govpay.WithInsecureRedirect()))
 			avvio, err := pag.Start(context.Background(),
 				pagamenti.NewCart().AddRiferimento(govpaytest.DemoIDA2A, "MENSA-2026-03-RSSMRA"), pagamenti.StartOptions{})
 			require.NoError(t, err)

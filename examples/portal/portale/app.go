@@ -58,18 +58,13 @@ func NewApp(cfg Config) (*App, error) {
 	}
 	a := &App{cfg: cfg, log: cfg.Logger, avvii: cfg.Avvii, sessions: newStore(cfg.SessionTTL, cfg.MaxSessions)}
 	var err error
-	if a.pagamenti, err = pagamenti.New(cfg.PagamentoURL, cfg.GovPayOptions...); err != nil {
-		return nil, fmt.Errorf("portale: API Pagamento: %w", err)
-	}
-	if a.ricevute, err = pagamenti.NewRicevute(cfg.RagioneriaURL, cfg.GovPayOptions...); err != nil {
-		return nil, fmt.Errorf("portale: API Ragioneria: %w", err)
-	}
+	// Every client shares cfg.GovPay's one HTTP client (one pool).
+	a.pagamenti = pagamenti.New(cfg.GovPay)
+	a.ricevute = pagamenti.NewRicevute(cfg.GovPay)
 	// GET /avvisi is served by API Pagamento v2 too.
-	if a.avvisi, err = avvisi.New(cfg.PagamentoURL, cfg.GovPayOptions...); err != nil {
-		return nil, fmt.Errorf("portale: avvisi: %w", err)
-	}
+	a.avvisi = avvisi.New(cfg.GovPay)
 	if cfg.Mode == ModeCheckout {
-		if a.checkout, err = pagamenti.NewCheckout(cfg.CheckoutURL, cfg.CheckoutKey, cfg.CheckoutOptions...); err != nil {
+		if a.checkout, err = pagamenti.NewCheckout(cfg.GovPay, pagamenti.CheckoutOptions{BaseURL: cfg.CheckoutURL, SubscriptionKey: cfg.CheckoutKey}); err != nil {
 			return nil, fmt.Errorf("portale: pagoPA Checkout: %w", err)
 		}
 	}

@@ -196,7 +196,9 @@ func cartSection(body string) string {
 func TestNewAppRefusesIncompleteConfig(t *testing.T) {
 	store, err := portale.NewDirStore(t.TempDir())
 	require.NoError(t, err)
-	ok := portale.Config{PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r", PublicURL: "http://p", Avvii: store}
+	gp, err := govpay.NewConfig("http://x")
+	require.NoError(t, err)
+	ok := portale.Config{GovPay: gp, PublicURL: "http://p", Avvii: store}
 	_, err = portale.NewApp(ok)
 	require.NoError(t, err, "the base of the cases below is valid")
 	noStore := ok
@@ -204,12 +206,12 @@ func TestNewAppRefusesIncompleteConfig(t *testing.T) {
 	_, err = portale.NewApp(noStore)
 	require.ErrorContains(t, err, "Config.Avvii")
 	for name, cfg := range map[string]portale.Config{
-		"no urls":          {PublicURL: "http://127.0.0.1:8080"},
-		"no public url":    {PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r"},
-		"relative public":  {PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r", PublicURL: "/portale"},
-		"checkout no key":  {Mode: portale.ModeCheckout, PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r", CheckoutURL: "http://x/c/v2", PublicURL: "http://p"},
-		"unknown mode":     {Mode: "wisp2", PagamentoURL: "http://x/p", RagioneriaURL: "http://x/r", PublicURL: "http://p"},
-		"bad pagamentoURL": {PagamentoURL: "::", RagioneriaURL: "http://x/r", PublicURL: "http://p"},
+		"no govpay config": {PublicURL: "http://127.0.0.1:8080"},
+		"no public url":    {GovPay: gp},
+		"relative public":  {GovPay: gp, PublicURL: "/portale"},
+		"checkout no key":  {Mode: portale.ModeCheckout, GovPay: gp, CheckoutURL: "http://x/c/v2", PublicURL: "http://p"},
+		"checkout bad url": {Mode: portale.ModeCheckout, GovPay: gp, CheckoutURL: "::", CheckoutKey: "key-1234", PublicURL: "http://p"},
+		"unknown mode":     {Mode: "wisp2", GovPay: gp, PublicURL: "http://p"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg.Avvii = store

@@ -66,26 +66,18 @@ type DemoHints struct {
 type Config struct {
 	// Mode is how payments start (default ModeLegacy).
 	Mode Mode
-	// PagamentoURL is the base URL of GovPay's API Pagamento v2
-	// (…/govpay/frontend/api/pagamento/rs/basic/v2). Required.
-	PagamentoURL string
-	// RagioneriaURL is the base URL of GovPay's API Ragioneria v3
-	// (…/govpay/backend/api/ragioneria/rs/basic/v3), where receipts are
-	// read. Required.
-	RagioneriaURL string
-	// GovPayOptions configure the GovPay clients: authentication,
-	// govpay.WithInsecureRedirect for a test GovPay on plain http, retries,
-	// logging.
-	GovPayOptions []govpay.Option
+	// GovPay is the configuration every client of the portal is built
+	// from (API Pagamento v2, API Ragioneria v3, the avvisi and the pagoPA
+	// Checkout clients): GovPay's host, authentication,
+	// govpay.WithInsecureRedirect for a test GovPay or Checkout on plain
+	// http, retries, logging. Required.
+	GovPay *govpay.Config
 	// CheckoutURL is the base URL of the pagoPA Checkout EC API
 	// (…/checkout/ec/v1 or …/v2); required in ModeCheckout.
 	CheckoutURL string
 	// CheckoutKey is the Ocp-Apim-Subscription-Key of pagoPA Checkout;
 	// required in ModeCheckout.
 	CheckoutKey string
-	// CheckoutOptions configure the Checkout client (for example
-	// govpay.WithInsecureRedirect for a fake Checkout on plain http).
-	CheckoutOptions []govpay.Option
 	// PublicURL is the portal's own base URL as the browser sees it
 	// ("http://127.0.0.1:8080"); the return URLs given to GovPay and pagoPA
 	// are built on it. Required.
@@ -123,11 +115,8 @@ func (c *Config) normalize() error {
 	if _, err := ParseMode(string(c.Mode)); err != nil {
 		errs = append(errs, err)
 	}
-	if c.PagamentoURL == "" {
-		errs = append(errs, errors.New("PagamentoURL is required"))
-	}
-	if c.RagioneriaURL == "" {
-		errs = append(errs, errors.New("RagioneriaURL is required"))
+	if c.GovPay == nil {
+		errs = append(errs, errors.New("the GovPay configuration (Config.GovPay, from govpay.NewConfig) is required"))
 	}
 	if c.Mode == ModeCheckout {
 		if c.CheckoutURL == "" {

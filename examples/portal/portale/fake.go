@@ -18,16 +18,12 @@ type FakeCredentials struct {
 }
 
 // FakeConfig returns the Config of a portal served at publicURL that pays
-// through the fake GovPay fake in mode m: the base URLs of the fake's APIs,
-// its credentials, plain-http redirects allowed (the fake's payment pages
+// through the fake GovPay fake in mode m: a govpay.Config pointing at the
+// fake (fake.Config) with its credentials, plain-http redirects allowed (the fake's payment pages
 // are served over http), and the demo hints of govpaytest.WithDemoData.
 // In ModeBridge the caller must also start the fake with
 // govpaytest.WithMode(govpaytest.ModeBridge) (FakeMode tells which).
 func FakeConfig(fake *govpaytest.Server, m Mode, publicURL string, cred FakeCredentials) Config {
-	opts := []govpay.Option{govpay.WithInsecureRedirect()}
-	if cred.User != "" {
-		opts = append(opts, govpay.WithBasicAuth(cred.User, cred.Password))
-	}
 	key := cred.CheckoutKey
 	if key == "" {
 		key = "demo" // the fake accepts any key unless configured with one
@@ -44,16 +40,15 @@ func FakeConfig(fake *govpaytest.Server, m Mode, publicURL string, cred FakeCred
 		}
 	}
 	return Config{
-		Mode:            m,
-		PagamentoURL:    fake.PagamentoURL(),
-		RagioneriaURL:   fake.RagioneriaURL(),
-		GovPayOptions:   opts,
-		CheckoutURL:     fake.CheckoutV2URL(),
-		CheckoutKey:     key,
-		CheckoutOptions: []govpay.Option{govpay.WithInsecureRedirect()},
-		PublicURL:       publicURL,
-		Ente:            "Comune Dimostrativo",
-		Demo:            demo,
+		Mode: m,
+		// fake.Config brings the fake's own Basic credentials (those of
+		// govpaytest.WithBasicAuth, cred.User and cred.Password).
+		GovPay:      fake.Config(govpay.WithInsecureRedirect()),
+		CheckoutURL: fake.CheckoutV2URL(),
+		CheckoutKey: key,
+		PublicURL:   publicURL,
+		Ente:        "Comune Dimostrativo",
+		Demo:        demo,
 	}
 }
 

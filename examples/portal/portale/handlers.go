@@ -278,7 +278,7 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 	)
 	ret := a.returnURL(at.ID)
 	if a.cfg.Mode == ModeCheckout {
-		opts := pagamenti.CheckoutOptions{
+		opts := pagamenti.CheckoutStartOptions{
 			ReturnOK: ret + "&esito=OK", ReturnCancel: ret + "&esito=CANCEL", ReturnError: ret + "&esito=ERROR",
 			IDCart: at.ID, CompanyName: a.cfg.Ente, Resolver: a.noticeResolver(at.Items),
 		}
