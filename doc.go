@@ -132,9 +132,9 @@
 //
 // # Concurrency
 //
-// Clients are immutable once built and safe for concurrent use by many
-// goroutines; build one per base URL and reuse it, so connections are
-// pooled. No method stores the context it is given. Values of this package
+// A [Config] and the clients built from it are immutable and safe for
+// concurrent use by many goroutines; build one Config and reuse it and its
+// clients: every client of a Config shares its connection pool. No method stores the context it is given. Values of this package
 // (Importo, Date, DateTime, Soggetto) are plain values, safe to copy. Errors
 // are returned fresh by each call and may be inspected freely.
 package govpay

@@ -5,7 +5,10 @@
 //
 // # Requests
 //
-// A [Client] is built once per base URL with [New] and used concurrently.
+// A [Client] is built once per API from a govpay.Config's settings with
+// [NewClient] (or [ForAPI]), sends through the Config's one *http.Client
+// (one connection pool for every client of the Config), and is used
+// concurrently.
 // [Client.Do] sends a [Request] whose Path is relative to the base URL (build
 // it with [Path], which escapes each segment) and returns a 2xx answer, or a
 // 3xx when the request sets AcceptRedirect (redirects are never followed);
