@@ -35,6 +35,29 @@
 //	-govpay URL           a real GovPay ("https://govpay.example.it")
 //	                      instead of the fake; -pendenze-url overrides the
 //	                      derived API Pendenze v2 base URL
+//	-replicas N           notification endpoints, as N replicas behind a
+//	                      load balancer (default 1): the first listens on
+//	                      -listen, the others on the same host, and the
+//	                      fake delivers round-robin to them
+//	-database URL         a PostgreSQL database ("postgres://user@host/db"):
+//	                      every replica deduplicates notifications in it
+//	                      with notifica.NewSQLDeduplicator (the table is
+//	                      created at start); default: each replica in its
+//	                      own memory
+//
+// # Several replicas
+//
+// GovPay sends every notification to one URL; in production a load
+// balancer spreads them over the gestionale's replicas, and a redelivery
+// usually reaches another replica. Try it with the fake standing in for
+// the load balancer:
+//
+//	go run ./examples/gestionale -replicas 3 -demo-payments 6 \
+//		-database 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
+//
+// Each replica prints the deliveries it serves; the keys of the receipts
+// processed stay in the database (table govpay_notifiche), where every
+// replica finds them.
 //
 // Credentials come from the environment: GOVPAY_USER and GOVPAY_PASSWORD
 // (HTTP Basic towards a real GovPay), NOTIFICA_USER and NOTIFICA_PASSWORD
@@ -51,8 +74,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -111,6 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		once        = fs.Bool("once", false, "exit after loading and the simulated payments' notifications")
 		host        = fs.String("govpay", "", "`URL` of a real GovPay; default: embedded fake")
 		pendenzeURL = fs.String("pendenze-url", "", "API Pendenze v2 base `URL` (overrides -govpay)")
+		replicas    = fs.Int("replicas", 1, "`number` of notification endpoints (replicas behind the fake's round-robin)")
+		database    = fs.String("database", "", "PostgreSQL `URL` where the replicas deduplicate notifications (default: in memory)")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -120,6 +143,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *apiEnte != 1 && *apiEnte != 2 {
 		return fmt.Errorf("-api-ente %d: want 1 or 2", *apiEnte)
+	}
+	if *replicas < 1 || *replicas > 16 {
+		return fmt.Errorf("-replicas %d: want 1 to 16", *replicas)
 	}
 	out := &lockedWriter{w: stdout}
 	real := *host != "" || *pendenzeURL != ""
@@ -157,21 +183,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		notifPass = randomHex()
 	}
 	reg := ente.NewRegistro(out)
-	h, err := ente.NewHandler(reg, notifUser, notifPass)
+	eps, err := startReplicas(ctx, *replicas, *listen, *database, reg, notifUser, notifPass, out)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w\n  choose another address with -listen, for example -listen 127.0.0.1:0", *listen, err)
+	defer eps.Close()
+	for i, u := range eps.URLs {
+		if len(eps.URLs) > 1 {
+			fmt.Fprintf(out, "gestionale: replica %d: API Ente (notifications) at %s\n", i+1, u)
+		} else {
+			fmt.Fprintf(out, "gestionale: API Ente (notifications) at %s\n", u)
+		}
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/ente/", http.StripPrefix("/ente", h))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	enteURL := "http://" + ln.Addr().String() + "/ente"
-	fmt.Fprintf(out, "gestionale: API Ente (notifications) at %s\n", enteURL)
 
 	// GovPay: the embedded fake, or a real one.
 	var (
@@ -182,7 +205,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !real {
 		pass := randomHex()
 		fake = govpaytest.NewUnstartedServer(govpaytest.WithDemoData(), govpaytest.WithBasicAuth(*idA2A, pass),
-			govpaytest.WithNotifications(govpaytest.NotificationConfig{URL: enteURL, Version: *apiEnte,
+			govpaytest.WithNotifications(govpaytest.NotificationConfig{URLs: eps.URLs, Version: *apiEnte,
 				Username: notifUser, Password: notifPass}))
 		if err := fake.Start(*fakeAddr); err != nil {
 			return fmt.Errorf("cannot start the fake GovPay: %w (choose another address with -fake-addr)", err)
@@ -242,7 +265,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if want > 0 {
 			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
-			if _, err := reg.Attendi(wctx, func(l []ente.Notifica) bool { return len(l) >= want }); err != nil {
+			// Delivered (answered 2xx), whether printed or, already
+			// processed, only acknowledged.
+			if _, err := fake.WaitNotifications(wctx, want); err != nil {
 				return fmt.Errorf("waiting for %d notifications: %w", want, err)
 			}
 		}

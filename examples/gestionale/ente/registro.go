@@ -148,9 +148,11 @@ func (r *Registro) Attendi(ctx context.Context, done func([]Notifica) bool) ([]N
 
 // NewHandler serves reg as GovPay's API Ente (v1 and v2 notifications)
 // behind HTTP Basic authentication with user and password, deduplicating
-// redeliveries in memory. Mount it where GovPay's connector points, for
-// example with http.StripPrefix("/ente", h). More options (a logger) may
-// be added.
+// redeliveries in memory unless opts give another deduplicator
+// (notifica.WithDeduplicator: the last one given wins), such as
+// notifica.NewSQLDeduplicator for several replicas. Mount it where GovPay's
+// connector points, for example with http.StripPrefix("/ente", h). More
+// options (a logger) may be added.
 func NewHandler(reg *Registro, user, password string, opts ...notifica.Option) (http.Handler, error) {
 	all := append([]notifica.Option{
 		notifica.WithBasicAuth(user, password),
