@@ -287,6 +287,10 @@ func (s *SQLDeduplicator) releaser(key, token string, cancel context.CancelFunc)
 		err := errors.New("notifica: claim already released")
 		once.Do(func() {
 			cancel()
+			// The handler's ctx is never cancelled: bound the statement
+			// by the lease, past which the claim expires anyway.
+			ctx, stop := context.WithTimeout(ctx, s.lease)
+			defer stop()
 			if !success {
 				_, err = s.db.ExecContext(ctx, s.qFree, key, token)
 				if err != nil {
