@@ -24,7 +24,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/govpaytest"
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // The PostgreSQL tests read the server's DSN from GOVPAY_TEST_POSTGRES and
@@ -94,6 +98,18 @@ type counting struct {
 }
 
 func newCounting() *counting { return &counting{ok: map[string]int{}} }
+
+// failingAt returns a counting Receiver whose calls on replica fail.
+func failingAt(replica string) *counting {
+	c := newCounting()
+	c.behave = func(_ context.Context, r, _ string) error {
+		if r == replica {
+			return errors.New("replica " + r + " cannot book the receipt")
+		}
+		return nil
+	}
+	return c
+}
 
 func (c *counting) count(key string) int {
 	c.mu.Lock()
@@ -288,13 +304,7 @@ func TestSQLReplicasDeliverOnce(t *testing.T) {
 func TestSQLReceiverFailureReleases(t *testing.T) {
 	dsn := pgDSN(t)
 	table := pgTable(t, pgOpen(t, dsn))
-	recv := newCounting()
-	recv.behave = func(_ context.Context, replica, _ string) error {
-		if replica == "a" {
-			return errors.New("booking failed")
-		}
-		return nil
-	}
+	recv := failingAt("a")
 	const lease = 30 * time.Second
 	a := startReplica(t, dsn, table, "a", recv.at("a"), notifica.SQLLease(lease))
 	b := startReplica(t, dsn, table, "b", recv.at("b"), notifica.SQLLease(lease))
@@ -527,4 +537,66 @@ func TestSQLLeaseTakeover(t *testing.T) {
 	assert.Equal(t, int64(1), n)
 	assert.Equal(t, "absent", keyState(t, db, table, "vecchia"))
 	assert.Equal(t, "done", keyState(t, db, table, "k"))
+}
+
+// TestSQLReplicasBehindTheFake: the fake GovPay delivers its receipts
+// round-robin to three replicas (a load balancer stand-in), one of which
+// is broken (its receiver always fails). Every receipt is redelivered to
+// the next replica and processed exactly once.
+func TestSQLReplicasBehindTheFake(t *testing.T) {
+	dsn := pgDSN(t)
+	table := pgTable(t, pgOpen(t, dsn))
+	recv := failingAt("r0")
+	var urls []string
+	for r := range 3 {
+		urls = append(urls, startReplica(t, dsn, table, fmt.Sprint("r", r), recv.at(fmt.Sprint("r", r))).url)
+	}
+	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithNotifications(govpaytest.NotificationConfig{
+		URLs: urls, Version: 2, Username: testUser, Password: testPass,
+		MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+	}))
+	defer fake.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	gp := pendenze.New(fake.Config())
+	pc := pagamenti.New(fake.Config(govpay.WithInsecureRedirect()))
+	const payments = 6
+	for i := range payments {
+		nav, err := avvisi.NewNumeroAvviso3(1, uint64(7000+i))
+		require.NoError(t, err)
+		id := fmt.Sprint("PRATICA-", i)
+		importo := govpay.Centesimi(int64(1000 + i))
+		_, err = gp.Put(ctx, "GESTIONALE", id, pendenze.Pendenza{
+			IDTipoPendenza: "SEGRETERIA", IDDominio: govpaytest.DemoDominio, Causale: "Diritti di segreteria " + id,
+			SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: govpaytest.DemoCodiceFiscale, Anagrafica: "Mario Rossi"},
+			Importo:          importo, NumeroAvviso: nav.String(),
+			Voci: []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Diritti di segreteria", "SEGRETERIA")},
+		})
+		require.NoError(t, err)
+		avvio, err := pc.Start(ctx, pagamenti.NewCart().AddRiferimento("GESTIONALE", id), pagamenti.StartOptions{
+			URLRitorno: "https://portale.comune.example/ritorno", IDSessionePortale: fmt.Sprint("sessione-", i),
+		})
+		require.NoError(t, err)
+		_, err = fake.Pay(avvio.Redirect, govpaytest.ChoicePaga)
+		require.NoError(t, err)
+	}
+	start := time.Now()
+	ns, err := fake.WaitNotifications(ctx, payments)
+	require.NoError(t, err)
+	require.Len(t, ns, payments)
+	assert.Less(t, time.Since(start), 20*time.Second, "a failed claim is freed at once, not at the end of its 50 s lease")
+	toBroken := 0
+	for _, n := range ns {
+		key := "ricevuta/" + n.IDDominio + "/" + n.IUV + "/" + n.IDRicevuta
+		assert.Equal(t, 1, recv.count(key), "%s processed once", key)
+		for k, a := range n.Attempts {
+			if strings.HasPrefix(a.URL, urls[0]+"/") {
+				toBroken++
+				assert.Equal(t, 500, a.Status, "the broken replica answers 500")
+				assert.Less(t, k, len(n.Attempts)-1, "and the receipt is delivered again")
+			}
+		}
+	}
+	assert.Positive(t, toBroken, "the broken replica got its share")
+	assert.Equal(t, int64(payments+toBroken), recv.calls.Load(), "no receiver call beyond one per receipt and the broken replica's")
 }
