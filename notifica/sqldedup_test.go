@@ -407,7 +407,7 @@ func replicaProcess() int {
 func TestSQLDatabaseRestartDuringStorm(t *testing.T) {
 	dsn, restart := os.Getenv(envRestartable), os.Getenv(envRestart)
 	if dsn == "" || restart == "" {
-		t.Skip("PostgreSQL restart test skipped: set " + envRestartable + " (a server's DSN) and " + envRestart +
+		t.Skip("PostgreSQL test skipped (the restart test): set " + envRestartable + " (a server's DSN) and " + envRestart +
 			" (a shell command restarting it); .ci/run sets both")
 	}
 	table := pgTable(t, pgOpen(t, dsn))
