@@ -329,7 +329,7 @@ func TestSQLReplicaKilledPastLease(t *testing.T) {
 	dsn := pgDSN(t)
 	db := pgOpen(t, dsn)
 	table := pgTable(t, db)
-	const lease = 2 * time.Second
+	const lease = 4 * time.Second
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), envReplica+"=1", "GOVPAY_TEST_REPLICA_TABLE="+table,
 		"GOVPAY_TEST_REPLICA_LEASE="+lease.String())
@@ -352,7 +352,7 @@ func TestSQLReplicaKilledPastLease(t *testing.T) {
 	_, _, key := receipt(3)
 	ctx := context.Background()
 	claimed := time.Now()
-	assert.Equal(t, 0, deliverOnce(ctx, hung, 3, 500*time.Millisecond), "GovPay gives up on the hung replica")
+	assert.Equal(t, 0, deliverOnce(ctx, hung, 3, 3*time.Second), "GovPay gives up on the hung replica")
 	assert.Equal(t, "claimed", keyState(t, db, table, key))
 	require.NoError(t, cmd.Process.Kill())
 	_ = cmd.Wait()
@@ -497,7 +497,7 @@ func TestSQLLeaseTakeover(t *testing.T) {
 	dsn := pgDSN(t)
 	db := pgOpen(t, dsn)
 	table := pgTable(t, db)
-	d, err := notifica.NewSQLDeduplicator(db, notifica.SQLTable(table), notifica.SQLLease(300*time.Millisecond),
+	d, err := notifica.NewSQLDeduplicator(db, notifica.SQLTable(table), notifica.SQLLease(500*time.Millisecond),
 		notifica.SQLRetention(time.Hour))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -512,7 +512,7 @@ func TestSQLLeaseTakeover(t *testing.T) {
 	next, err := d.Begin(waitCtx, "k") // waits for the lease to end
 	require.NoError(t, err)
 	require.False(t, next.Done)
-	assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond, "waited for the lease")
+	assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "waited for the lease")
 	assert.Error(t, old.Context.Err(), "the old owner's context ended")
 	assert.ErrorIs(t, old.Release(ctx, true), notifica.ErrClaimExpired)
 	assert.Equal(t, "claimed", keyState(t, db, table, "k"), "the old owner's late success changed nothing")
