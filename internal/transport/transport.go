@@ -301,6 +301,12 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if r == nil {
 		return nil, errors.New("govpay: nil request")
 	}
+	return c.do(ctx, r, c.URL(r))
+}
+
+// do sends r to target, the absolute URL of the request (c.URL(r), or the
+// URL a generated client built: see [Client.Doer]).
+func (c *Client) do(ctx context.Context, r *Request, target string) (*http.Response, error) {
 	if c.noConfig != nil {
 		return nil, c.noConfig
 	}
@@ -312,7 +318,6 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			ctx = context.WithValue(ctx, redactorKey{}, red)
 		}
 	}
-	target := c.URL(r)
 	netErr := func(err error, sent bool) error {
 		return &govpay.NetworkError{Operation: r.Operation, Method: r.Method, URL: red.str(target), Sent: sent, Err: red.err(err)}
 	}

@@ -1,0 +1,136 @@
+package transport_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/govpaygo/govpay"
+	gen "github.com/govpaygo/govpay/internal/gen/pendenze"
+	"github.com/govpaygo/govpay/internal/transport"
+)
+
+// genClient builds the generated API Pendenze client on a transport client
+// mounted under the deep base path of srv.
+func genClient(t *testing.T, srv *httptest.Server, opts ...govpay.Option) *gen.Client {
+	t.Helper()
+	tc := newClient(t, srv.URL+basePath, opts...)
+	g, err := gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestDoerKeepsTheBasePath: the generated client sends under the whole
+// deep base path (oapi-codegen resolves operation paths against the server
+// URL: without a trailing slash its last segment would be dropped), with
+// the path values escaped by the generated code.
+func TestDoerKeepsTheBasePath(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Method + " " + r.URL.EscapedPath() + " auth=" + r.Header.Get("Authorization") + " accept=" + r.Header.Get("Accept"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	g := genClient(t, srv, govpay.WithBasicAuth("gestionale", "s3cr3t-Passw0rd"))
+	resp, err := g.GetPendenza(transport.WithCall(context.Background(), transport.Request{Operation: "pendenze.Get"}), "A2A 1", "P/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := "GET " + strings.TrimRight(basePath, "/") + "/pendenze/A2A%201/P%2F1 auth=Basic Z2VzdGlvbmFsZTpzM2NyM3QtUGFzc3cwcmQ= accept=application/json"
+	if s, _ := got.Load().(string); s != want {
+		t.Errorf("server saw %q\nwant       %q", s, want)
+	}
+}
+
+// TestDoerMapsErrorsAndRetries: a GET through the generated client is
+// retried on 503 per the policy and its final error is a *govpay.Error
+// naming the operation given with WithCall; a POST is sent once.
+func TestDoerMapsErrorsAndRetries(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"categoria":"INTERNO","codice":"503000","descrizione":"down"}`)
+	}))
+	defer srv.Close()
+	g := genClient(t, srv)
+	ctx := transport.WithCall(context.Background(), transport.Request{Operation: "pendenze.Get"})
+	_, err := g.GetPendenza(ctx, "A2A", "P1")
+	var gerr *govpay.Error
+	if !errors.As(err, &gerr) || gerr.StatusCode != http.StatusServiceUnavailable || gerr.Operation != "pendenze.Get" {
+		t.Fatalf("got %T %v, want a *govpay.Error 503 for pendenze.Get", err, err)
+	}
+	if n := hits.Load(); n != int64(fastRetry.MaxAttempts) {
+		t.Errorf("GET sent %d times, want %d (the policy)", n, fastRetry.MaxAttempts)
+	}
+	hits.Store(0)
+	_, err = g.PatchPendenzaWithBody(transport.WithCall(context.Background(), transport.Request{Operation: "pendenze.Patch"}), "A2A", "P1", "application/json", strings.NewReader(`[]`))
+	if !errors.As(err, &gerr) || gerr.Operation != "pendenze.Patch" {
+		t.Fatalf("got %T %v, want a *govpay.Error for pendenze.Patch", err, err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("PATCH sent %d times, want 1", n)
+	}
+}
+
+// TestDoerSecretsAndRedirects: per-request secrets given with WithCall
+// are redacted from the error, and a 3xx is an error unless the call
+// accepts it.
+func TestDoerSecretsAndRedirects(t *testing.T) {
+	const secret = "otp-98765432"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/P1") {
+			w.Header().Set("Location", "https://elsewhere.example.it/"+secret)
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"categoria":"RICHIESTA","codice":"SINTASSI","descrizione":"bad `+secret+`"}`)
+	}))
+	defer srv.Close()
+	g := genClient(t, srv)
+	call := transport.Request{Operation: "pendenze.Get", Secrets: []string{secret}}
+	for _, id := range []string{"P1", "P2"} {
+		_, err := g.GetPendenza(transport.WithCall(context.Background(), call), "A2A", id)
+		if err == nil {
+			t.Fatalf("%s: no error", id)
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error shows the per-request secret: %v", id, err)
+		}
+	}
+	call.AcceptRedirect = true
+	resp, err := g.GetPendenza(transport.WithCall(context.Background(), call), "A2A", "P1")
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("accepted redirect: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+// TestDoerRefusesAnotherBase: a request outside the client's base URL (a
+// dot segment in a path value would resolve outside it) is refused before
+// anything is sent.
+func TestDoerRefusesAnotherBase(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	g := genClient(t, srv)
+	_, err := g.GetPendenza(context.Background(), "..", "..")
+	if err == nil {
+		t.Fatal("a request outside the base path was sent")
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the server saw %d requests, want none", hits.Load())
+	}
+}
