@@ -314,12 +314,10 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 // BenchmarkP1StartBody isolates most of what Start does before the
 // network: the SDK builds and validates the cart (a full pendenza and a
 // notice), validates the options and encodes the cart (Cart.MarshalJSON,
-// the "pendenze" part of the body, written the way Start writes it: the
-// items encoded when added, copied into one buffer); the raw baseline
-// encodes its whole hand-written body. json.Marshal(cart) gives the same
-// bytes but adds encoding/json's own pass over MarshalJSON's output, which
-// Start does not pay; TestStartBodyIsCartJSON (package pagamenti) checks
-// that both agree with the body Start sends.
+// the "pendenze" part of the body, each item encoded with encoding/json
+// when added); the raw baseline encodes its whole hand-written body.
+// TestStartBodyIsCartJSON (package pagamenti) checks that the cart's JSON
+// and the body Start sends are the golden bytes.
 func BenchmarkP1StartBody(b *testing.B) {
 	sdk := func() error {
 		cart := pagamenti.NewCart().

@@ -3,7 +3,6 @@ package pagamenti
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -222,7 +221,7 @@ func (c *Cart) AddRiferimento(idA2A, idPendenza string) *Cart {
 	checkID(v, "idPendenza", idPendenza)
 	it := cartItem{Item: Item{Kind: ItemRiferimento, IDA2A: idA2A, IDPendenza: idPendenza}, key: refKey(idA2A, idPendenza)}
 	if len(v.Violations) == 0 {
-		it.wire = riferimentoWire{IDA2A: idA2A, IDPendenza: idPendenza}.encode()
+		it.wire = wireOf(v, riferimentoWire{IDA2A: idA2A, IDPendenza: idPendenza})
 	}
 	return c.add(it, v)
 }
@@ -275,7 +274,7 @@ func (c *Cart) addAvviso(idDominio string, n avvisi.NumeroAvviso, importo govpay
 		}
 	}
 	if len(v.Violations) == 0 {
-		it.wire = avvisoWire{IDDominio: idDominio, NumeroAvviso: n}.encode()
+		it.wire = wireOf(v, avvisoWire{IDDominio: idDominio, NumeroAvviso: n})
 	}
 	return c.add(it, v)
 }
@@ -327,7 +326,7 @@ func (c *Cart) AddSpontaneo(idDominio, idTipoPendenza string, dati any) *Cart {
 	it := cartItem{Item: Item{Kind: ItemSpontaneo, IDDominio: idDominio, IDTipoPendenza: idTipoPendenza, Dati: raw}}
 	it.key = "spontaneo " + idDominio + "/" + idTipoPendenza + " " + string(raw)
 	if len(v.Violations) == 0 {
-		it.wire = mustMarshal(spontaneoWire{IDDominio: idDominio, IDTipoPendenza: idTipoPendenza, Dati: raw})
+		it.wire = wireOf(v, spontaneoWire{IDDominio: idDominio, IDTipoPendenza: idTipoPendenza, Dati: raw})
 	}
 	return c.add(it, v)
 }
@@ -379,38 +378,21 @@ func (c *Cart) MarshalJSON() ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	b := make([]byte, 0, len(`{"pendenze":[]}`)+c.wireLen())
-	b = append(b, `{"pendenze":[`...)
-	b = c.appendWire(b)
-	return append(b, ']', '}'), nil
+	return json.Marshal(cartWire{Pendenze: c.wires()})
 }
 
-// appendWire appends the items' wire forms separated by commas. Each wire
-// form is the output of json.Marshal or of appendWireString (compact JSON,
-// HTML characters escaped), so the items are copied as they are: this is
-// the JSON json.Marshal writes for the same []json.RawMessage, without its
-// second scan of every item.
-func (c *Cart) appendWire(b []byte) []byte {
-	for i := range c.items {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if w := c.items[i].wire; w != nil {
-			b = append(b, w...)
-		} else {
-			b = append(b, "null"...)
-		}
-	}
-	return b
+// cartWire is a cart on the wire: its items in API Pagamento v2's forms.
+type cartWire struct {
+	Pendenze []json.RawMessage `json:"pendenze"`
 }
 
-// wireLen is the length of appendWire's output.
-func (c *Cart) wireLen() int {
-	n := len(c.items)
+// wires returns the items' wire forms (encoded when each item was added).
+func (c *Cart) wires() []json.RawMessage {
+	w := make([]json.RawMessage, len(c.items))
 	for i := range c.items {
-		n += max(len(c.items[i].wire), len("null"))
+		w[i] = c.items[i].wire
 	}
-	return n
+	return w
 }
 
 func refKey(idA2A, idPendenza string) string { return "pendenza " + idA2A + "/" + idPendenza }
@@ -476,11 +458,13 @@ func isDominio(s string) bool {
 	return true
 }
 
-func mustMarshal(v any) json.RawMessage {
-	b, err := json.Marshal(v)
+// wireOf is the JSON of x, an item's wire form; a failure (which the
+// checks made before should rule out) is recorded in v as a violation.
+func wireOf(v *govpay.ValidationError, x any) json.RawMessage {
+	b, err := json.Marshal(x)
 	if err != nil {
-		// Only called on types whose fields always marshal.
-		panic(fmt.Sprintf("pagamenti: marshal %T: %v", v, err))
+		v.Add("", "cannot be encoded: "+err.Error())
+		return nil
 	}
 	return b
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/internal/config"
+	"github.com/govpaygo/govpay/internal/gen/checkout1"
+	"github.com/govpaygo/govpay/internal/gen/checkout2"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -31,7 +33,12 @@ const SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key"
 // A Checkout is immutable and safe for concurrent use. The subscription key
 // never appears in errors, logs or fmt output.
 type Checkout struct {
-	tc      *transport.Client
+	tc *transport.Client
+	// v1 and v2 are the clients generated from api/checkout-v1.yaml and
+	// api/checkout-v2.yaml, sent by tc's Doer: POST /carts goes through
+	// the one of the request's version.
+	v1      checkout1.ClientInterface
+	v2      checkout2.ClientInterface
 	version int // 1 or 2 when the base URL or CheckoutOptions.Version says so, 0 otherwise
 	// redact removes the subscription key from texts the SDK builds.
 	redact func(string) string
@@ -118,8 +125,14 @@ func NewCheckout(cfg *govpay.Config, o CheckoutOptions) (*Checkout, error) {
 		Headers: http.Header{SubscriptionKeyHeader: {key}},
 		Secrets: []string{key},
 	})
+	// NewClient fails only when one of its options does, and
+	// WithHTTPClient never does.
+	v1, _ := checkout1.NewClient(tc.BaseURL(), checkout1.WithHTTPClient(tc.Doer()))
+	v2, _ := checkout2.NewClient(tc.BaseURL(), checkout2.WithHTTPClient(tc.Doer()))
 	return &Checkout{
 		tc:      tc,
+		v1:      v1,
+		v2:      v2,
 		version: version,
 		redact: func(s string) string {
 			return strings.ReplaceAll(s, key, "[REDACTED]")
@@ -427,15 +440,23 @@ func checkCheckoutReturnURL(v *govpay.ValidationError, field, s string, required
 	}
 }
 
-// send posts the cart once and reads the Checkout URL from the redirect.
-func (c *Checkout) send(ctx context.Context, req *CheckoutRequest) (location, redirect string, err error) {
+// send posts the cart once, through the generated client of the Checkout
+// version (1 or 2), and reads the Checkout URL from the redirect.
+func (c *Checkout) send(ctx context.Context, req *CheckoutRequest, version int) (location, redirect string, err error) {
 	const op = "checkout.Start"
 	body, err := json.Marshal(req)
 	if err != nil {
 		return "", "", err
 	}
-	treq := &transport.Request{Operation: op, Method: http.MethodPost, Path: "carts", Body: body, NoRetry: true, AcceptRedirect: true}
-	resp, err := c.tc.Do(ctx, treq)
+	// Sent once (NoRetry: the transport never retries a POST anyway, and
+	// this one must never be); the 302 is read, not followed.
+	call := transport.WithCall(ctx, transport.Request{Operation: op, NoRetry: true, AcceptRedirect: true})
+	var resp *http.Response
+	if version == 1 {
+		resp, err = c.v1.PostCartsWithBody(call, "application/json", bytes.NewReader(body))
+	} else {
+		resp, err = c.v2.PostCartsV2WithBody(call, "application/json", bytes.NewReader(body))
+	}
 	if err != nil {
 		return "", "", err
 	}
@@ -456,11 +477,9 @@ func (c *Checkout) send(ctx context.Context, req *CheckoutRequest) (location, re
 		return "", "", decodeErr("the %d answer has no Location header", resp.StatusCode)
 	}
 	target, err := url.Parse(location)
-	if err == nil && !target.IsAbs() {
+	if err == nil && !target.IsAbs() && resp.Request != nil && resp.Request.URL != nil {
 		// A relative Location is relative to the request URL (RFC 9110).
-		if base, berr := url.Parse(c.tc.URL(treq)); berr == nil {
-			target = base.ResolveReference(target)
-		}
+		target = resp.Request.URL.ResolveReference(target)
 	}
 	reason := "not a valid URL"
 	if err == nil {

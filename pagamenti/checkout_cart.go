@@ -39,7 +39,8 @@ func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutStartOpti
 	if err != nil {
 		return nil, err
 	}
-	location, redirect, err := c.send(ctx, req)
+	// Prepare has checked the version: it is 1 or 2.
+	location, redirect, err := c.send(ctx, req, c.checkoutVersion(&govpay.ValidationError{}, opts.Version))
 	if err != nil {
 		if re, ok := err.(*RedirectError); ok && re.Avvio != nil {
 			re.Avvio.IDCart, re.Avvio.Items = req.IDCart, checkoutItems(cart, req.PaymentNotices)

@@ -1,7 +1,10 @@
 package pagamenti
 
 import (
+	"errors"
+
 	"github.com/govpaygo/govpay"
+	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -13,6 +16,10 @@ import (
 // govpay.Config and reuse it.
 type Client struct {
 	tc *transport.Client
+	// api is the client generated from api/pagamento-v2.yaml: every
+	// request goes through it (paths, path escaping and query parameters
+	// come from the spec), sent by tc's Doer.
+	api gen.ClientInterface
 }
 
 // New returns a client of API Pagamento v2 built from cfg: its base URL is
@@ -26,8 +33,25 @@ type Client struct {
 // A nil cfg gives a client whose every call returns a
 // *govpay.ValidationError (What "config") without sending anything.
 func New(cfg *govpay.Config) *Client {
-	return &Client{tc: transport.ForAPI(cfg, govpay.APIPagamento, 2)}
+	tc := transport.ForAPI(cfg, govpay.APIPagamento, 2)
+	// gen.NewClient fails only when one of its options does, and
+	// WithHTTPClient never does.
+	api, _ := gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer()))
+	return &Client{tc: tc, api: api}
 }
 
 // BaseURL returns the client's base URL, without a trailing slash.
 func (c *Client) BaseURL() string { return c.tc.BaseURL() }
+
+// errNilContext is returned by every method given a nil context (the
+// generated client would panic on it).
+var errNilContext = errors.New("pagamenti: nil context")
+
+// optional returns a pointer to s, or nil when s is empty: the generated
+// client leaves a nil parameter out of the query.
+func optional[S ~string](s S) *S {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

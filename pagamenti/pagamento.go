@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"maps"
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/govpaygo/govpay"
+	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
 )
@@ -238,10 +236,15 @@ type UnitaOperativa struct {
 // answer describing another payment (another id) is a *govpay.DecodeError.
 // Reads are retried according to the client's retry policy.
 func (c *Client) Get(ctx context.Context, id string) (*Pagamento, error) {
+	const op = "pagamenti.Get"
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if err := checkPathID("id", id); err != nil {
 		return nil, err
 	}
-	return c.getPagamento(ctx, "pagamenti.Get", transport.Path("pagamenti", id), func(p *Pagamento) string {
+	resp, err := c.api.GetPagamento(transport.WithCall(ctx, transport.Request{Operation: op}), id)
+	return readPagamento(op, resp, err, func(p *Pagamento) string {
 		if p.ID != id {
 			return "id"
 		}
@@ -255,12 +258,17 @@ func (c *Client) Get(ctx context.Context, id string) (*Pagamento, error) {
 // describing a payment of another session (idSessionePsp) is a
 // *govpay.DecodeError.
 func (c *Client) GetByIDSession(ctx context.Context, idSession string) (*Pagamento, error) {
+	const op = "pagamenti.GetByIDSession"
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if err := checkPathID("idSession", idSession); err != nil {
 		return nil, err
 	}
 	// GovPay reads the payment whose idSessionePsp is idSession
 	// (api-pagamento v2 PagamentiController.java:226).
-	return c.getPagamento(ctx, "pagamenti.GetByIDSession", transport.Path("pagamenti", "byIdSession", idSession), func(p *Pagamento) string {
+	resp, err := c.api.GetPagamentoByIDSession(transport.WithCall(ctx, transport.Request{Operation: op}), idSession)
+	return readPagamento(op, resp, err, func(p *Pagamento) string {
 		if p.IDSessionePsp != idSession {
 			return "idSessionePsp"
 		}
@@ -268,10 +276,9 @@ func (c *Client) GetByIDSession(ctx context.Context, idSession string) (*Pagamen
 	})
 }
 
-// getPagamento reads one payment; check names the field by which it is not
-// the payment asked ("" when it is).
-func (c *Client) getPagamento(ctx context.Context, op, path string, check func(*Pagamento) string) (*Pagamento, error) {
-	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path})
+// readPagamento reads the answer of one payment; check names the field by
+// which it is not the payment asked ("" when it is).
+func readPagamento(op string, resp *http.Response, err error, check func(*Pagamento) string) (*Pagamento, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -290,8 +297,9 @@ func (c *Client) getPagamento(ctx context.Context, op, path string, check func(*
 }
 
 // checkPathID refuses an identifier that cannot name a payment: empty, "0"
-// (the checkout bridge's placeholder), too long, or with characters GovPay's
-// ids never have.
+// (the checkout bridge's placeholder), "." or ".." (a dot segment: the
+// request would name another resource), too long, or with characters
+// GovPay's ids never have.
 func checkPathID(field, id string) error {
 	v := &govpay.ValidationError{What: "pagamento"}
 	switch {
@@ -299,6 +307,8 @@ func checkPathID(field, id string) error {
 		v.Add(field, "required")
 	case id == "0":
 		v.Add(field, `"0" is the checkout bridge's placeholder, not a payment: use the receipts`)
+	case id == "." || id == "..":
+		v.Add(field, "must not be a dot segment (. or ..)")
 	case len(id) > MaxReturnValue:
 		v.Addf(field, "at most %d characters", MaxReturnValue)
 	case !printableASCII(id):
@@ -335,36 +345,45 @@ type ListOptions struct {
 	RisultatiPerPagina int
 }
 
-func (o *ListOptions) query() (url.Values, error) {
+// params checks o and returns the query parameters of GET /pagamenti
+// (pagina and risultatiPerPagina are set per page by List).
+func (o *ListOptions) params() (gen.ListPagamentiParams, error) {
 	v := &govpay.ValidationError{What: "ListOptions"}
 	if o.RisultatiPerPagina < 0 || o.RisultatiPerPagina > MaxRisultatiPerPagina {
 		v.Addf("risultatiPerPagina", "must be between 1 and %d", MaxRisultatiPerPagina)
 	}
+	checkQueryTime(v, "dataDa", o.DataDa)
+	checkQueryTime(v, "dataA", o.DataA)
 	if !o.DataDa.IsZero() && !o.DataA.IsZero() && o.DataA.Time().Before(o.DataDa.Time()) {
 		v.Add("dataA", "must not be before dataDa")
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return gen.ListPagamentiParams{}, err
 	}
-	q := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			q.Set(k, s)
-		}
+	p := gen.ListPagamentiParams{
+		IDSessionePortale: optional(o.IDSessionePortale),
+		IDSessione:        optional(o.IDSessione),
+		IDDebitore:        optional(o.IDDebitore),
+		IDVersante:        optional(o.IDVersante),
+		ID:                optional(o.IDCarrello),
+		Stato:             optional(gen.StatoPagamento(o.Stato)),
+		Ordinamento:       optional(o.Ordinamento),
 	}
-	set("idSessionePortale", o.IDSessionePortale)
-	set("idSessione", o.IDSessione)
-	set("idDebitore", o.IDDebitore)
-	set("idVersante", o.IDVersante)
-	set("id", o.IDCarrello)
-	set("stato", string(o.Stato))
-	set("dataDa", o.DataDa.String())
-	set("dataA", o.DataA.String())
-	set("ordinamento", o.Ordinamento)
-	if o.RisultatiPerPagina > 0 {
-		q.Set("risultatiPerPagina", strconv.Itoa(o.RisultatiPerPagina))
+	if !o.DataDa.IsZero() {
+		p.DataDa = &o.DataDa
 	}
-	return q, nil
+	if !o.DataA.IsZero() {
+		p.DataA = &o.DataA
+	}
+	return p, nil
+}
+
+// checkQueryTime refuses a time that cannot be written as a query
+// parameter (a year outside 0000–9999 in Europe/Rome).
+func checkQueryTime(v *govpay.ValidationError, field string, t govpay.DateTime) {
+	if _, err := t.MarshalText(); err != nil {
+		v.Add(field, "must be a time of the years 0000 to 9999")
+	}
 }
 
 // List iterates over the payments matching o (GET /pagamenti, operation
@@ -384,8 +403,13 @@ func (o *ListOptions) query() (url.Values, error) {
 // and IDVersante are not checked: a listed payment shows no debtor, and its
 // soggettoVersante echoes the request rather than what GovPay filtered on.
 func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
-	q, err := o.query()
-	return walk(ctx, c.tc, "pagamenti.List", "pagamenti", q, o.RisultatiPerPagina, err, o.check, nil)
+	const op = "pagamenti.List"
+	p, err := o.params()
+	return walk(ctx, c.tc, op, o.RisultatiPerPagina, err, func(ctx context.Context, pagina, per int32) (*http.Response, error) {
+		q := p // each page its own copy: the iterator may be ranged over concurrently
+		q.Pagina, q.RisultatiPerPagina = &pagina, &per
+		return c.api.ListPagamenti(transport.WithCall(ctx, transport.Request{Operation: op, Stream: true}), &q)
+	}, o.check, nil)
 }
 
 // check returns the name of the first filter of o that s does not match.
@@ -409,13 +433,19 @@ func (o *ListOptions) check(s *Sintesi) string {
 // known.
 const DefaultRisultatiPerPagina = 25
 
-// walk pages path with q through the SDK's one paginator
-// (internal/paginate): per items per page at most (DefaultRisultatiPerPagina
-// when 0), every item passed through check before it counts and left out
-// when skip (if not nil) says so. API Pagamento
-// v2 puts the items under risultati (its spec says items for some lists:
-// both are read).
-func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q url.Values, per int, qerr error, check func(*T) string, skip func(*T) bool) iter.Seq2[T, error] {
+// walk pages a list through the SDK's one paginator (internal/paginate):
+// per items per page at most (DefaultRisultatiPerPagina when 0), every item
+// passed through check before it counts and left out when skip (if not nil)
+// says so. fetch sends the request of one page through the generated
+// client, with the transport's Stream setting. A qerr (the options'
+// ValidationError) or a nil ctx is yielded before anything is sent. API
+// Pagamento v2 puts the items under risultati (its spec says items for
+// some lists: both are read).
+func walk[T any](ctx context.Context, tc *transport.Client, op string, per int, qerr error,
+	fetch func(ctx context.Context, pagina, per int32) (*http.Response, error), check func(*T) string, skip func(*T) bool) iter.Seq2[T, error] {
+	if qerr == nil && ctx == nil {
+		qerr = errNilContext
+	}
 	if qerr != nil {
 		return func(yield func(T, error) bool) {
 			var zero T
@@ -433,10 +463,8 @@ func walk[T any](ctx context.Context, tc *transport.Client, op, path string, q u
 		Attempts:  attempts,
 		Backoff:   backoff,
 		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
-			pq := maps.Clone(q)
-			pq.Set("pagina", strconv.Itoa(pagina))
-			pq.Set("risultatiPerPagina", strconv.Itoa(per))
-			return tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq, Stream: true})
+			// per ≤ MaxRisultatiPerPagina; pagina ≤ paginate's MaxPages.
+			return fetch(ctx, int32(pagina), int32(per))
 		},
 		Check: check,
 		Skip:  skip,

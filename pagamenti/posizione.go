@@ -3,12 +3,13 @@ package pagamenti
 import (
 	"context"
 	"iter"
-	"net/url"
-	"strconv"
+	"net/http"
 	"strings"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
+	"github.com/govpaygo/govpay/internal/transport"
 )
 
 // PosizioneOptions filters Client.Posizione. Zero fields filter nothing.
@@ -47,8 +48,13 @@ type PosizioneOptions struct {
 // holds every debt of the other filters, and the debts they exclude are
 // left out by the SDK (still paging through all of them).
 func (c *Client) Posizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[Debito, error] {
-	q, err := o.query(idDebitore)
-	return walk(ctx, c.tc, "pagamenti.Posizione", "pendenze", q, o.RisultatiPerPagina, err, func(d *Debito) string { return o.check(idDebitore, d) }, o.skip)
+	const op = "pagamenti.Posizione"
+	p, err := o.params(idDebitore)
+	return walk(ctx, c.tc, op, o.RisultatiPerPagina, err, func(ctx context.Context, pagina, per int32) (*http.Response, error) {
+		q := p // each page its own copy: the iterator may be ranged over concurrently
+		q.Pagina, q.RisultatiPerPagina = &pagina, &per
+		return c.api.ListPendenze(transport.WithCall(ctx, transport.Request{Operation: op, Stream: true}), &q)
+	}, func(d *Debito) string { return o.check(idDebitore, d) }, o.skip)
 }
 
 // check returns the name of the first filter that d does not match among
@@ -95,7 +101,9 @@ func debitoIUV(d *Debito) string {
 	return ""
 }
 
-func (o *PosizioneOptions) query(idDebitore string) (url.Values, error) {
+// params checks o and returns the query parameters of GET /pendenze
+// (pagina and risultatiPerPagina are set per page by Posizione).
+func (o *PosizioneOptions) params(idDebitore string) (gen.ListPendenzeParams, error) {
 	v := &govpay.ValidationError{What: "PosizioneOptions"}
 	if len(idDebitore) > 35 {
 		v.Add("idDebitore", "at most 35 characters")
@@ -109,29 +117,23 @@ func (o *PosizioneOptions) query(idDebitore string) (url.Values, error) {
 		v.Addf("risultatiPerPagina", "must be between 1 and %d", MaxRisultatiPerPagina)
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return gen.ListPendenzeParams{}, err
 	}
-	q := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			q.Set(k, s)
-		}
+	p := gen.ListPendenzeParams{
+		IDDebitore:  optional(idDebitore),
+		IDDominio:   optional(o.IDDominio),
+		Stato:       optional(gen.StatoPendenza(o.Stato)),
+		IUV:         optional(o.IUV),
+		IDA2A:       optional(o.IDA2A),
+		IDPendenza:  optional(o.IDPendenza),
+		IDPagamento: optional(o.IDPagamento),
+		Direzione:   optional(o.Direzione),
+		Divisione:   optional(o.Divisione),
+		Ordinamento: optional(o.Ordinamento),
 	}
-	set("idDebitore", idDebitore)
-	set("idDominio", o.IDDominio)
-	set("stato", string(o.Stato))
-	set("iuv", o.IUV)
-	set("idA2A", o.IDA2A)
-	set("idPendenza", o.IDPendenza)
-	set("idPagamento", o.IDPagamento)
-	set("direzione", o.Direzione)
-	set("divisione", o.Divisione)
-	set("ordinamento", o.Ordinamento)
 	if o.MostraSpontaneiNonPagati {
-		q.Set("mostraSpontaneiNonPagati", "true")
+		t := true
+		p.MostraSpontaneiNonPagati = &t
 	}
-	if o.RisultatiPerPagina > 0 {
-		q.Set("risultatiPerPagina", strconv.Itoa(o.RisultatiPerPagina))
-	}
-	return q, nil
+	return p, nil
 }

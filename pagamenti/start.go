@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
+	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -381,22 +382,18 @@ func validPort(port string) bool {
 	return err == nil && n > 0
 }
 
-// query returns the query parameters of the start request.
-func (o *StartOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
+// params returns the query parameters of the start request; empty ones
+// are left out.
+func (o *StartOptions) params() *gen.CreatePagamentoParams {
+	return &gen.CreatePagamentoParams{
+		IDSessionePortale:              optional(o.IDSessionePortale),
+		GRecaptchaResponse:             optional(o.ReCaptcha),
+		CodiceConvenzione:              optional(o.CodiceConvenzione),
+		IdentificativoPSP:              optional(o.IDPSP),
+		IdentificativoIntermediarioPSP: optional(o.IDIntermediarioPSP),
+		IdentificativoCanale:           optional(o.IDCanale),
+		TipoVersamento:                 optional(gen.TipoVersamento(o.TipoVersamento)),
 	}
-	set("idSessionePortale", o.IDSessionePortale)
-	set("gRecaptchaResponse", o.ReCaptcha)
-	set("codiceConvenzione", o.CodiceConvenzione)
-	set("identificativoPSP", o.IDPSP)
-	set("identificativoIntermediarioPSP", o.IDIntermediarioPSP)
-	set("identificativoCanale", o.IDCanale)
-	set("tipoVersamento", string(o.TipoVersamento))
-	return q
 }
 
 // nuovoPagamentoWire is the body of POST /pagamenti (NuovoPagamento).
@@ -411,14 +408,10 @@ type nuovoPagamentoWire struct {
 	Lingua                  Lingua                 `json:"lingua,omitempty"`
 }
 
-// startBody encodes the body of POST /pagamenti for a validated cart: the
-// JSON of nuovoPagamentoWire, written in one buffer. The options are
-// encoded by json.Marshal with an empty list of items, whose "[]" the
-// cart's pre-encoded items then fill (see Cart.appendWire): the items are
-// not scanned again.
+// startBody encodes the body of POST /pagamenti for a validated cart.
 func startBody(cart *Cart, opts *StartOptions) ([]byte, error) {
-	rest, err := json.Marshal(nuovoPagamentoWire{
-		Pendenze:                []json.RawMessage{},
+	return json.Marshal(nuovoPagamentoWire{
+		Pendenze:                cart.wires(),
 		URLRitorno:              opts.URLRitorno,
 		ContoAddebito:           opts.ContoAddebito,
 		DataEsecuzionePagamento: opts.DataEsecuzionePagamento,
@@ -427,17 +420,6 @@ func startBody(cart *Cart, opts *StartOptions) ([]byte, error) {
 		AutenticazioneSoggetto:  opts.AutenticazioneSoggetto,
 		Lingua:                  opts.Lingua,
 	})
-	if err != nil {
-		return nil, err
-	}
-	const head = `{"pendenze":[`
-	if !bytes.HasPrefix(rest, []byte(head+"]")) {
-		return nil, errors.New("unexpected encoding of the options") // pendenze is the first field
-	}
-	b := make([]byte, 0, len(rest)+cart.wireLen())
-	b = append(b, head...)
-	b = cart.appendWire(b)
-	return append(b, rest[len(head):]...), nil
 }
 
 // pagamentoCreatoWire is the 201 answer (PagamentoCreato).
@@ -591,7 +573,7 @@ func (e *OutcomeUnknownError) Unwrap() []error {
 func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avvio, error) {
 	const op = "pagamenti.Start"
 	if ctx == nil {
-		return nil, errors.New("pagamenti: nil context")
+		return nil, errNilContext
 	}
 	v := govpay.ValidationError{What: "pagamento"}
 	v.Merge("", cart.Validate())
@@ -604,16 +586,15 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 	if err != nil {
 		return nil, fmt.Errorf("pagamenti: encoding the payment: %w", err)
 	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
+	// Sent once (NoRetry: the transport never retries a POST anyway, and
+	// this one must never be); the checkout bridge answers 302, read and
+	// not followed.
+	resp, err := c.api.CreatePagamentoWithBody(transport.WithCall(ctx, transport.Request{
 		Operation:      op,
-		Method:         http.MethodPost,
-		Path:           "pagamenti",
-		Query:          opts.query(),
-		Body:           body,
 		NoRetry:        true,
-		AcceptRedirect: true, // the checkout bridge answers 302
+		AcceptRedirect: true,
 		Secrets:        opts.secrets(),
-	})
+	}), opts.params(), "application/json", bytes.NewReader(body))
 	if err == nil {
 		var a *Avvio
 		a, err = c.started(op, resp)

@@ -33,7 +33,7 @@ type WaitOptions struct {
 // ctx ends, before reading again.
 func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento, error) {
 	if ctx == nil {
-		return nil, errors.New("pagamenti: nil context")
+		return nil, errNilContext
 	}
 	if err := checkPathID("id", id); err != nil {
 		return nil, err

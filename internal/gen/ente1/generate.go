@@ -1,6 +1,9 @@
-// Package ente1 is the generated client, server interface and wire model of
-// GovPay's API Ente v1 (the notifications and verifications GovPay sends to a
-// vertical system), produced by oapi-codegen from api/ente-v1.yaml.
+// Package ente1 is the generated wire model of GovPay's API Ente v1 (the
+// notifications and verifications GovPay sends to a vertical system),
+// produced by oapi-codegen from api/ente-v1.yaml. Models only: the
+// conformance tests check what notifica and govpaytest write and read
+// against them; no client (the SDK never calls API Ente) and no server
+// (notifica's handler is written by hand).
 //
 // Everything except this file is generated: do not edit it, change the spec
 // and run `go generate ./internal/gen/...` instead. The package is internal:
