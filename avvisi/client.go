@@ -3,12 +3,12 @@ package avvisi
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
+	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -81,7 +81,11 @@ type Avviso struct {
 // /avvisi/{idDominio}/{numeroAvviso}) through API Pagamento v2. It is
 // immutable and safe for concurrent use; reuse one Client for all calls.
 type Client struct {
-	tc *transport.Client
+	// api is the generated client of API Pagamento v2 Get and PDF send
+	// through (path, path escaping and query parameters come from
+	// api/pagamento-v2.yaml), over tc's Doer (authentication, retries,
+	// redaction, error mapping, no redirects).
+	api gen.ClientInterface
 }
 
 // New returns a Client built from cfg: its base URL is cfg's for API
@@ -94,7 +98,12 @@ type Client struct {
 // A nil cfg gives a client whose every call returns a
 // *govpay.ValidationError (What "config") without sending anything.
 func New(cfg *govpay.Config) *Client {
-	return &Client{tc: transport.ForAPI(cfg, govpay.APIPagamento, 2)}
+	tc := transport.ForAPI(cfg, govpay.APIPagamento, 2)
+	// What gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer()))
+	// builds, without its error (which only a failing option returns): the
+	// trailing slash keeps the base URL's last segment, as operation paths
+	// are resolved against it.
+	return &Client{api: &gen.Client{Server: tc.BaseURL() + "/", Client: tc.Doer()}}
 }
 
 // GetOption adds a query parameter to Get and PDF.
@@ -121,8 +130,10 @@ func WithRecaptcha(response string) GetOption { return func(o *getOptions) { o.r
 // "fr" or "sl" (query linguaSecondaria). It matters for PDF.
 func WithLinguaSecondaria(lang string) GetOption { return func(o *getOptions) { o.lingua = lang } }
 
-// request validates the path and options and builds the request.
-func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetOption) (transport.Request, error) {
+// send validates the path and options and sends GET
+// /avvisi/{idDominio}/{numeroAvviso} through the generated client, asking
+// for the media type accept.
+func (c *Client) send(ctx context.Context, op, accept, idDominio, numeroAvviso string, opts []GetOption) (*http.Response, error) {
 	var o getOptions
 	if len(opts) > 0 {
 		o = collectOptions(opts)
@@ -152,36 +163,29 @@ func (c *Client) request(op, accept, idDominio, numeroAvviso string, opts []GetO
 	}
 	if len(v.Violations) > 0 {
 		ve := v // on the heap only when returned
-		return transport.Request{}, ve.Err()
+		return nil, ve.Err()
 	}
-	var q url.Values
-	set := func(k, val string) {
-		if val == "" {
-			return
-		}
-		if q == nil {
-			q = url.Values{}
-		}
-		q.Set(k, val)
+	var params gen.GetAvvisoParams
+	if o.idDebitore != "" {
+		params.IDDebitore = &o.idDebitore
 	}
-	set("idDebitore", o.idDebitore)
-	set("UUID", o.uuid)
-	set("gRecaptchaResponse", o.recaptcha)
-	set("linguaSecondaria", o.lingua)
-	var secrets []string
+	if o.uuid != "" {
+		params.UUID = &o.uuid
+	}
+	if o.recaptcha != "" {
+		params.GRecaptchaResponse = &o.recaptcha
+	}
+	if o.lingua != "" {
+		l := gen.LinguaSecondaria(o.lingua)
+		params.LinguaSecondaria = &l
+	}
+	call := transport.Request{Operation: op, Accept: accept}
 	if o.uuid != "" || o.recaptcha != "" {
 		// The UUID opens the notice to whoever holds it and the reCAPTCHA
 		// answer is a one-time token: neither shows in errors or logs.
-		secrets = []string{o.uuid, o.recaptcha}
+		call.Secrets = []string{o.uuid, o.recaptcha}
 	}
-	return transport.Request{
-		Operation: op,
-		Method:    http.MethodGet,
-		Path:      transport.Path("avvisi", idDominio, n.String()),
-		Query:     q,
-		Accept:    accept,
-		Secrets:   secrets,
-	}, nil
+	return c.api.GetAvviso(transport.WithCall(ctx, call), idDominio, n.String(), &params)
 }
 
 // plainText records a violation of field and reports false when s is not
@@ -236,11 +240,7 @@ func numeroRule(err error) string {
 // retried per the client's RetryPolicy.
 func (c *Client) Get(ctx context.Context, idDominio, numeroAvviso string, opts ...GetOption) (*Avviso, error) {
 	const op = "avvisi.Get"
-	req, err := c.request(op, "application/json", idDominio, numeroAvviso, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.tc.Do(ctx, &req)
+	resp, err := c.send(ctx, op, "application/json", idDominio, numeroAvviso, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -266,11 +266,7 @@ func (c *Client) Get(ctx context.Context, idDominio, numeroAvviso string, opts .
 // *govpay.DecodeError.
 func (c *Client) PDF(ctx context.Context, idDominio, numeroAvviso string, opts ...GetOption) ([]byte, error) {
 	const op = "avvisi.PDF"
-	req, err := c.request(op, "application/pdf", idDominio, numeroAvviso, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.tc.Do(ctx, &req)
+	resp, err := c.send(ctx, op, "application/pdf", idDominio, numeroAvviso, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,13 @@
 package pendenze
 
 import (
+	"bytes"
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	gen "github.com/govpaygo/govpay/internal/gen/pendenze"
 	"github.com/govpaygo/govpay/internal/transport"
 )
 
@@ -15,6 +16,11 @@ import (
 // for all calls to the same GovPay.
 type Client struct {
 	tc *transport.Client
+	// api is the generated client of API Pendenze v2 every operation sends
+	// through (paths, path escaping and query parameters come from
+	// api/pendenze-v2.yaml), over tc's Doer (authentication, retries,
+	// redaction, error mapping, no redirects).
+	api gen.ClientInterface
 }
 
 // New returns a client of API Pendenze v2 built from cfg: its base URL is
@@ -26,7 +32,17 @@ type Client struct {
 // A nil cfg gives a client whose every call returns a
 // *govpay.ValidationError (What "config") without sending anything.
 func New(cfg *govpay.Config) *Client {
-	return &Client{tc: transport.ForAPI(cfg, govpay.APIPendenze, 2)}
+	tc := transport.ForAPI(cfg, govpay.APIPendenze, 2)
+	// What gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer()))
+	// builds, without its error (which only a failing option returns): the
+	// trailing slash keeps the base URL's last segment, as operation paths
+	// are resolved against it.
+	return &Client{tc: tc, api: &gen.Client{Server: tc.BaseURL() + "/", Client: tc.Doer()}}
+}
+
+// call returns ctx carrying the transport settings of operation op.
+func call(ctx context.Context, op string) context.Context {
+	return transport.WithCall(ctx, transport.Request{Operation: op})
 }
 
 // Caricata is GovPay's answer to a Put: where the pendenza can be paid.
@@ -119,11 +135,6 @@ func newPutConfig(opts []PutOption) *putConfig {
 	return cfg
 }
 
-// pendenzaPath is pendenze/{idA2A}/{idPendenza}, each id path-escaped.
-func pendenzaPath(idA2A, idPendenza string) string {
-	return "pendenze/" + url.PathEscape(idA2A) + "/" + url.PathEscape(idPendenza)
-}
-
 func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza, cfg *putConfig) (*Caricata, error) {
 	v := &govpay.ValidationError{What: "pendenza"}
 	checkIDs(v, idA2A, idPendenza)
@@ -140,23 +151,14 @@ func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza,
 
 func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []byte, cfg *putConfig) (*Caricata, error) {
 	const op = "pendenze.Put"
-	var q url.Values
-	if cfg.stampa || cfg.dataAvvisatura != "" {
-		q = url.Values{}
-		if cfg.stampa {
-			q.Set("stampaAvviso", "true")
-		}
-		if cfg.dataAvvisatura != "" {
-			q.Set("dataAvvisatura", cfg.dataAvvisatura)
-		}
+	var params gen.PutPendenzaParams
+	if cfg.stampa {
+		params.StampaAvviso = &cfg.stampa
 	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
-		Operation: op,
-		Method:    http.MethodPut,
-		Path:      pendenzaPath(idA2A, idPendenza),
-		Query:     q,
-		Body:      body,
-	})
+	if cfg.dataAvvisatura != "" {
+		params.DataAvvisatura = &cfg.dataAvvisatura
+	}
+	resp, err := c.api.PutPendenzaWithBody(call(ctx, op), idA2A, idPendenza, &params, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +207,8 @@ func (c *Client) Get(ctx context.Context, idA2A, idPendenza string) (*Dettaglio,
 	if err := idsError("pendenza", idA2A, idPendenza); err != nil {
 		return nil, err
 	}
-	return c.getDettaglio(ctx, op, pendenzaPath(idA2A, idPendenza))
+	resp, err := c.api.GetPendenza(call(ctx, op), idA2A, idPendenza)
+	return dettaglio(op, resp, err)
 }
 
 // GetByAvviso returns the pendenza of the notice idDominio/numeroAvviso
@@ -220,11 +223,12 @@ func (c *Client) GetByAvviso(ctx context.Context, idDominio, numeroAvviso string
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return c.getDettaglio(ctx, op, transport.Path("pendenze", "byAvviso", idDominio, numeroAvviso))
+	resp, err := c.api.GetPendenzaByAvviso(call(ctx, op), idDominio, numeroAvviso)
+	return dettaglio(op, resp, err)
 }
 
-func (c *Client) getDettaglio(ctx context.Context, op, path string) (*Dettaglio, error) {
-	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path})
+// dettaglio reads the answer of a GET of a pendenza.
+func dettaglio(op string, resp *http.Response, err error) (*Dettaglio, error) {
 	if err != nil {
 		return nil, err
 	}

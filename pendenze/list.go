@@ -3,13 +3,11 @@ package pendenze
 import (
 	"context"
 	"iter"
-	mapspkg "maps"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/govpaygo/govpay"
+	gen "github.com/govpaygo/govpay/internal/gen/pendenze"
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
 )
@@ -47,43 +45,68 @@ type ListOptions struct {
 	SenzaConteggio bool
 }
 
-func (o *ListOptions) query() (url.Values, int, error) {
-	v := &govpay.ValidationError{What: "ListOptions"}
-	per := o.RisultatiPerPagina
+// pageSize validates the paging options and returns the page size to ask.
+func pageSize(what string, per, pagina int) (int, error) {
+	v := &govpay.ValidationError{What: what}
 	switch {
 	case per == 0:
 		per = DefaultRisultatiPerPagina
 	case per < 0 || per > MaxRisultatiPerPagina:
 		v.Addf("risultatiPerPagina", "must be between 1 and %d", MaxRisultatiPerPagina)
 	}
-	if o.Pagina < 0 {
+	if pagina < 0 {
 		v.Add("pagina", "must be at least 1")
 	}
-	if err := v.Err(); err != nil {
+	return per, v.Err()
+}
+
+// opt returns a pointer to s, nil when s is empty (a parameter not sent).
+func opt[T ~string](s T) *T {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// optTime returns a pointer to t, nil when t is zero.
+func optTime(t govpay.DateTime) *govpay.DateTime {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// noCount is metadatiPaginazione=false, sent when SenzaConteggio is set.
+func noCount(senza bool) *bool {
+	if !senza {
+		return nil
+	}
+	f := false
+	return &f
+}
+
+// params returns the query parameters of GET /pendenze (but pagina) and
+// the page size.
+func (o *ListOptions) params() (*gen.ListPendenzeParams, int, error) {
+	per, err := pageSize("ListOptions", o.RisultatiPerPagina, o.Pagina)
+	if err != nil {
 		return nil, 0, err
 	}
-	q := url.Values{}
-	set := func(k, val string) {
-		if val != "" {
-			q.Set(k, val)
-		}
-	}
-	set("idDominio", o.IDDominio)
-	set("idA2A", o.IDA2A)
-	set("idPendenza", o.IDPendenza)
-	set("idDebitore", o.IDDebitore)
-	set("stato", string(o.Stato))
-	set("idPagamento", o.IDPagamento)
-	set("direzione", o.Direzione)
-	set("divisione", o.Divisione)
-	set("dataDa", o.DataDa.String())
-	set("dataA", o.DataA.String())
-	set("ordinamento", o.Ordinamento)
-	q.Set("risultatiPerPagina", strconv.Itoa(per))
-	if o.SenzaConteggio {
-		q.Set("metadatiPaginazione", "false")
-	}
-	return q, per, nil
+	n := gen.RisultatiPerPagina(per)
+	return &gen.ListPendenzeParams{
+		RisultatiPerPagina:  &n,
+		Ordinamento:         opt(o.Ordinamento),
+		DataDa:              optTime(o.DataDa),
+		DataA:               optTime(o.DataA),
+		IDDominio:           opt(o.IDDominio),
+		IDA2A:               opt(o.IDA2A),
+		IDDebitore:          opt(o.IDDebitore),
+		Stato:               opt(gen.StatoPendenza(o.Stato)),
+		IDPagamento:         opt(o.IDPagamento),
+		Direzione:           opt(o.Direzione),
+		Divisione:           opt(o.Divisione),
+		MetadatiPaginazione: noCount(o.SenzaConteggio),
+	}, per, nil
 }
 
 // List iterates over the pendenze matching o (GET /pendenze), page after
@@ -109,16 +132,24 @@ func (o *ListOptions) query() (url.Values, int, error) {
 // the field: such an item is never yielded nor skipped. (Stato is not
 // checked: GovPay lists a NON_ESEGUITA pendenza past its due date, asked
 // with Stato NON_ESEGUITA, as SCADUTA.) GovPay 3.9.1 does not read
-// IDPendenza: List leaves out the other pendenze itself.
+// IDPendenza, and our spec does not send it: List leaves out the other
+// pendenze itself.
 func (c *Client) List(ctx context.Context, o ListOptions) iter.Seq2[Sintesi, error] {
 	return func(yield func(Sintesi, error) bool) {
-		q, per, err := o.query()
+		const op = "pendenze.List"
+		params, per, err := o.params()
 		if err != nil {
 			yield(Sintesi{}, err)
 			return
 		}
+		fetch := func(ctx context.Context, pagina int) (*http.Response, error) {
+			p := *params
+			n := gen.Pagina(pagina)
+			p.Pagina = &n
+			return c.api.ListPendenze(streaming(ctx, op), &p)
+		}
 		skip := func(s *Sintesi) bool { return o.IDPendenza != "" && s.IDPendenza != o.IDPendenza }
-		for s, err := range walk(ctx, c, "pendenze.List", "pendenze", q, per, o.Pagina, func(s *Sintesi) string { return o.check(&s.Testata) }, skip) {
+		for s, err := range walk(ctx, c, op, fetch, per, o.Pagina, func(s *Sintesi) string { return o.check(&s.Testata) }, skip) {
 			if !yield(s, err) || err != nil {
 				return
 			}
@@ -153,26 +184,36 @@ type RPPListOptions struct {
 // case-insensitive substrings, and they are not checked.
 func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, error] {
 	return func(yield func(RPP, error) bool) {
-		lo := ListOptions{RisultatiPerPagina: o.RisultatiPerPagina, Pagina: o.Pagina, SenzaConteggio: o.SenzaConteggio,
-			IDA2A: o.IDA2A, IDPendenza: o.IDPendenza, IDDominio: o.IDDominio, IDDebitore: o.IDDebitore, IDPagamento: o.IDPagamento}
-		q, per, err := lo.query()
+		const op = "pendenze.ListRPP"
+		per, err := pageSize("ListOptions", o.RisultatiPerPagina, o.Pagina)
 		if err != nil {
 			yield(RPP{}, err)
 			return
 		}
-		set := func(k, val string) {
-			if val != "" {
-				q.Set(k, val)
-			}
+		n := gen.RisultatiPerPagina(per)
+		params := gen.ListRppParams{
+			RisultatiPerPagina:  &n,
+			IDDominio:           opt(o.IDDominio),
+			IUV:                 opt(o.IUV),
+			CCP:                 opt(o.CCP),
+			IDA2A:               opt(o.IDA2A),
+			IDPendenza:          opt(o.IDPendenza),
+			IDDebitore:          opt(o.IDDebitore),
+			EsitoPagamento:      opt(gen.EsitoRpp(o.EsitoPagamento)),
+			IDPagamento:         opt(o.IDPagamento),
+			DataRPTDa:           optTime(o.DataRptDa),
+			DataRPTA:            optTime(o.DataRptA),
+			DataRTDa:            optTime(o.DataRtDa),
+			DataRTA:             optTime(o.DataRtA),
+			MetadatiPaginazione: noCount(o.SenzaConteggio),
 		}
-		set("iuv", o.IUV)
-		set("ccp", o.CCP)
-		set("esitoPagamento", o.EsitoPagamento)
-		set("dataRptDa", o.DataRptDa.String())
-		set("dataRptA", o.DataRptA.String())
-		set("dataRtDa", o.DataRtDa.String())
-		set("dataRtA", o.DataRtA.String())
-		for r, err := range walk(ctx, c, "pendenze.ListRPP", "rpp", q, per, o.Pagina, o.check, nil) {
+		fetch := func(ctx context.Context, pagina int) (*http.Response, error) {
+			p := params
+			n := gen.Pagina(pagina)
+			p.Pagina = &n
+			return c.api.ListRpp(streaming(ctx, op), &p)
+		}
+		for r, err := range walk(ctx, c, op, fetch, per, o.Pagina, o.check, nil) {
 			if !yield(r, err) || err != nil {
 				return
 			}
@@ -180,22 +221,24 @@ func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, e
 	}
 }
 
-// walk pages path with q through the SDK's one paginator
-// (internal/paginate): per items per page at most, from page first, every
-// item passed through check before it counts.
-func walk[T any](ctx context.Context, c *Client, op, path string, q url.Values, per, first int, check func(*T) string, skip func(*T) bool) iter.Seq2[T, error] {
+// streaming returns ctx carrying the transport settings of a page of
+// list op: its body is decoded as it arrives (see transport.Request.Stream).
+func streaming(ctx context.Context, op string) context.Context {
+	return transport.WithCall(ctx, transport.Request{Operation: op, Stream: true})
+}
+
+// walk pages a list through the SDK's one paginator (internal/paginate):
+// fetch sends the generated request of one page, per items per page at
+// most, from page first, every item passed through check before it counts.
+func walk[T any](ctx context.Context, c *Client, op string, fetch func(context.Context, int) (*http.Response, error), per, first int, check func(*T) string, skip func(*T) bool) iter.Seq2[T, error] {
 	attempts, backoff := paginate.Retry(c.tc.Config())
 	return paginate.Seq(ctx, paginate.Spec[T]{
-		Operation: op,
-		PerPage:   per,
-		First:     first,
-		Attempts:  attempts,
-		Backoff:   backoff,
-		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
-			pq := mapspkg.Clone(q)
-			pq.Set("pagina", strconv.Itoa(pagina))
-			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Query: pq, Stream: true})
-		},
+		Operation:  op,
+		PerPage:    per,
+		First:      first,
+		Attempts:   attempts,
+		Backoff:    backoff,
+		Fetch:      fetch,
 		Unexpected: func(resp *http.Response) error { return unexpected(op, resp) },
 		Check:      check,
 		Skip:       skip,

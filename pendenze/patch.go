@@ -1,6 +1,7 @@
 package pendenze
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -101,14 +102,8 @@ func (c *Client) Patch(ctx context.Context, idA2A, idPendenza string, ops ...Pat
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
-		Operation:   op,
-		Method:      http.MethodPatch,
-		Path:        pendenzaPath(idA2A, idPendenza),
-		Body:        body,
-		ContentType: "application/json",
-		NoRetry:     true,
-	})
+	resp, err := c.api.PatchPendenzaWithBody(transport.WithCall(ctx, transport.Request{Operation: op, NoRetry: true}),
+		idA2A, idPendenza, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

@@ -31,12 +31,8 @@ func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) 
 	const op = "pendenze.RT"
 	v := &govpay.ValidationError{What: "rt"}
 	checkDominio(v, at("idDominio"), idDominio, true, false)
-	if iuv == "" {
-		v.Add("iuv", "required")
-	}
-	if ccp == "" {
-		v.Add("ccp", "required")
-	}
+	pathValue(v, "iuv", iuv)
+	pathValue(v, "ccp", ccp)
 	switch f {
 	case FormatoJSON, FormatoXML, FormatoPDF:
 	default:
@@ -45,12 +41,7 @@ func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
-		Operation: op,
-		Method:    http.MethodGet,
-		Path:      transport.Path("rpp", idDominio, iuv, ccp, "rt"),
-		Accept:    string(f),
-	})
+	resp, err := c.api.GetRT(transport.WithCall(ctx, transport.Request{Operation: op, Accept: string(f)}), idDominio, iuv, ccp)
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +54,18 @@ func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) 
 		return nil, transport.DecodeFailure(op, resp, fmt.Errorf("unexpected content type %q, want %s", ct, f))
 	}
 	return transport.ReadBody(op, resp, "")
+}
+
+// pathValue checks a free-form path value: required, and not a dot
+// segment ("." or ".."), which the URL would resolve away (RFC 3986 §5.2.4)
+// and so name another resource.
+func pathValue(v *govpay.ValidationError, field, s string) {
+	switch s {
+	case "":
+		v.Add(field, "required")
+	case ".", "..":
+		v.Add(field, "must not be a dot segment (. or ..)")
+	}
 }
 
 // formatoOK reports whether the media type mt answers a request for f
