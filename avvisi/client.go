@@ -165,7 +165,10 @@ func (c *Client) send(ctx context.Context, op, accept, idDominio, numeroAvviso s
 		ve := v // on the heap only when returned
 		return nil, ve.Err()
 	}
-	var params gen.GetAvvisoParams
+	var params *gen.GetAvvisoParams // nil without options: no query to build
+	if o != (getOptions{}) {
+		params = new(gen.GetAvvisoParams)
+	}
 	if o.idDebitore != "" {
 		params.IDDebitore = &o.idDebitore
 	}
@@ -185,7 +188,7 @@ func (c *Client) send(ctx context.Context, op, accept, idDominio, numeroAvviso s
 		// answer is a one-time token: neither shows in errors or logs.
 		call.Secrets = []string{o.uuid, o.recaptcha}
 	}
-	return c.api.GetAvviso(transport.WithCall(ctx, call), idDominio, n.String(), &params)
+	return c.api.GetAvviso(transport.WithCall(ctx, call), idDominio, n.String(), params)
 }
 
 // plainText records a violation of field and reports false when s is not

@@ -151,14 +151,17 @@ func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza,
 
 func (c *Client) putBody(ctx context.Context, idA2A, idPendenza string, body []byte, cfg *putConfig) (*Caricata, error) {
 	const op = "pendenze.Put"
-	var params gen.PutPendenzaParams
-	if cfg.stampa {
-		params.StampaAvviso = &cfg.stampa
+	var params *gen.PutPendenzaParams // nil without options: no query to build
+	if cfg.stampa || cfg.dataAvvisatura != "" {
+		params = new(gen.PutPendenzaParams)
+		if cfg.stampa {
+			params.StampaAvviso = &cfg.stampa
+		}
+		if cfg.dataAvvisatura != "" {
+			params.DataAvvisatura = &cfg.dataAvvisatura
+		}
 	}
-	if cfg.dataAvvisatura != "" {
-		params.DataAvvisatura = &cfg.dataAvvisatura
-	}
-	resp, err := c.api.PutPendenzaWithBody(call(ctx, op), idA2A, idPendenza, &params, "application/json", bytes.NewReader(body))
+	resp, err := c.api.PutPendenzaWithBody(call(ctx, op), idA2A, idPendenza, params, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
