@@ -301,11 +301,6 @@ type Contabilita struct {
 // Example: 2026-12-31
 type Data = govpay.Date
 
-// DataOra Local timestamp in Europe/Rome. GovPay writes it without an offset (yyyy-MM-ddTHH:mm:ss, optionally .SSS and sometimes +hhmm), and at times as a plain date; it is never RFC 3339 with a colon offset.
-//
-// Example: 2026-03-01T12:53:49.000
-type DataOra = govpay.DateTime
-
 // DatiApplicativi A JSON object owned by someone else, kept verbatim.
 type DatiApplicativi = json.RawMessage
 

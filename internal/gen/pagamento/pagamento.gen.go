@@ -191,27 +191,6 @@ func (e StatoPendenza) Valid() bool {
 	}
 }
 
-// Defines values for StatoVocePendenza.
-const (
-	StatoVocePendenzaAnomalo     StatoVocePendenza = "Anomalo"
-	StatoVocePendenzaEseguito    StatoVocePendenza = "Eseguito"
-	StatoVocePendenzaNonEseguito StatoVocePendenza = "Non eseguito"
-)
-
-// Valid indicates whether the value is a known member of the StatoVocePendenza enum.
-func (e StatoVocePendenza) Valid() bool {
-	switch e {
-	case StatoVocePendenzaAnomalo:
-		return true
-	case StatoVocePendenzaEseguito:
-		return true
-	case StatoVocePendenzaNonEseguito:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TassonomiaAvviso.
 const (
 	TassonomiaAvvisoCartelleEsattoriali          TassonomiaAvviso = "Cartelle esattoriali"
@@ -399,15 +378,6 @@ func (e TipoVersamento) Valid() bool {
 	default:
 		return false
 	}
-}
-
-// AllegatoPendenza defines model for AllegatoPendenza.
-type AllegatoPendenza struct {
-	// Contenuto Relative URL of the file (/allegati/{id}).
-	Contenuto   string  `json:"contenuto"`
-	Descrizione *string `json:"descrizione,omitempty"`
-	Nome        string  `json:"nome"`
-	Tipo        *string `json:"tipo,omitempty"`
 }
 
 // Avviso A payment notice as data.
@@ -893,77 +863,6 @@ type PagamentoSpontaneo struct {
 	IDTipoPendenza string          `json:"idTipoPendenza"`
 }
 
-// Pendenza A position in full, with its items and transactions.
-type Pendenza struct {
-	UUID              *string            `json:"UUID,omitempty"`
-	Allegati          []AllegatoPendenza `json:"allegati,omitempty"`
-	AnnoRiferimento   *int32             `json:"annoRiferimento,omitempty"`
-	CartellaPagamento *string            `json:"cartellaPagamento,omitempty"`
-	Causale           *string            `json:"causale,omitempty"`
-
-	// DataCaricamento Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataCaricamento *Data `json:"dataCaricamento,omitempty"`
-
-	// DataPagamento Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataPagamento *Data `json:"dataPagamento,omitempty"`
-
-	// DataScadenza Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataScadenza *Data `json:"dataScadenza,omitempty"`
-
-	// DataValidita Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataValidita *Data `json:"dataValidita,omitempty"`
-
-	// DatiAllegati Free JSON owned by the back-office system, stored and returned verbatim.
-	DatiAllegati DatiApplicativi `json:"datiAllegati,omitempty"`
-	Direzione    *string         `json:"direzione,omitempty"`
-	Divisione    *string         `json:"divisione,omitempty"`
-
-	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
-	Dominio        Dominio `json:"dominio"`
-	IDA2A          string  `json:"idA2A"`
-	IDPendenza     string  `json:"idPendenza"`
-	IDTipoPendenza *string `json:"idTipoPendenza,omitempty"`
-
-	// Importo Amount in euro with at most two decimals, written as a JSON number (105.01); range 0 … 999999999.99.
-	//
-	// Example: 105.01
-	Importo Importo `json:"importo"`
-
-	// IUVAvviso IUV derived from numeroAvviso.
-	IUVAvviso *string `json:"iuvAvviso,omitempty"`
-
-	// IUVPagamento IUV of the last successful payment.
-	IUVPagamento *string          `json:"iuvPagamento,omitempty"`
-	NumeroAvviso *string          `json:"numeroAvviso,omitempty"`
-	Pagamenti    []PagamentoIndex `json:"pagamenti,omitempty"`
-
-	// Proprieta Presentation options of the printed notice and receipt.
-	Proprieta    *ProprietaPendenza `json:"proprieta,omitempty"`
-	Rpp          []RppIndex         `json:"rpp,omitempty"`
-	Segnalazioni []Segnalazione     `json:"segnalazioni,omitempty"`
-
-	// SoggettoPagatore A payer or debtor.
-	SoggettoPagatore *Soggetto     `json:"soggettoPagatore,omitempty"`
-	Stato            StatoPendenza `json:"stato"`
-	Tassonomia       *string       `json:"tassonomia,omitempty"`
-
-	// TassonomiaAvviso AgID category printed on the notice.
-	TassonomiaAvviso *TassonomiaAvviso      `json:"tassonomiaAvviso,omitempty"`
-	Tipo             *TipoPendenzaTipologia `json:"tipo,omitempty"`
-
-	// UnitaOperativa An office of the creditor.
-	UnitaOperativa *UnitaOperativa `json:"unitaOperativa,omitempty"`
-	Voci           []VocePendenza  `json:"voci,omitempty"`
-}
-
 // PendenzaBase Fields shared by the summary and the detail of a position.
 type PendenzaBase struct {
 	UUID              *string `json:"UUID,omitempty"`
@@ -1034,80 +933,6 @@ type PendenzaBase struct {
 // PendenzaCarrello One cart item, in one of four shapes told apart by their fields: a position already loaded (idA2A + idPendenza), a payment notice (idDominio + numeroAvviso), a complete new position, or spontaneous form data for a position type (idDominio + idTipoPendenza + dati).
 type PendenzaCarrello struct {
 	union json.RawMessage
-}
-
-// PendenzaCreata Answer of the spontaneous-position POST; the full position plus the notice PDF.
-type PendenzaCreata struct {
-	UUID              *string            `json:"UUID,omitempty"`
-	Allegati          []AllegatoPendenza `json:"allegati,omitempty"`
-	AnnoRiferimento   *int32             `json:"annoRiferimento,omitempty"`
-	CartellaPagamento *string            `json:"cartellaPagamento,omitempty"`
-	Causale           *string            `json:"causale,omitempty"`
-
-	// DataCaricamento Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataCaricamento *Data `json:"dataCaricamento,omitempty"`
-
-	// DataPagamento Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataPagamento *Data `json:"dataPagamento,omitempty"`
-
-	// DataScadenza Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataScadenza *Data `json:"dataScadenza,omitempty"`
-
-	// DataValidita Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataValidita *Data `json:"dataValidita,omitempty"`
-
-	// DatiAllegati Free JSON owned by the back-office system, stored and returned verbatim.
-	DatiAllegati DatiApplicativi `json:"datiAllegati,omitempty"`
-	Direzione    *string         `json:"direzione,omitempty"`
-	Divisione    *string         `json:"divisione,omitempty"`
-
-	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
-	Dominio        Dominio `json:"dominio"`
-	IDA2A          string  `json:"idA2A"`
-	IDPendenza     string  `json:"idPendenza"`
-	IDTipoPendenza *string `json:"idTipoPendenza,omitempty"`
-
-	// Importo Amount in euro with at most two decimals, written as a JSON number (105.01); range 0 … 999999999.99.
-	//
-	// Example: 105.01
-	Importo Importo `json:"importo"`
-
-	// IUVAvviso IUV derived from numeroAvviso.
-	IUVAvviso *string `json:"iuvAvviso,omitempty"`
-
-	// IUVPagamento IUV of the last successful payment.
-	IUVPagamento *string          `json:"iuvPagamento,omitempty"`
-	NumeroAvviso *string          `json:"numeroAvviso,omitempty"`
-	Pagamenti    []PagamentoIndex `json:"pagamenti,omitempty"`
-
-	// PDF The payment notice PDF.
-	PDF []byte `json:"pdf,omitempty"`
-
-	// Proprieta Presentation options of the printed notice and receipt.
-	Proprieta    *ProprietaPendenza `json:"proprieta,omitempty"`
-	Rpp          []RppIndex         `json:"rpp,omitempty"`
-	Segnalazioni []Segnalazione     `json:"segnalazioni,omitempty"`
-
-	// SoggettoPagatore A payer or debtor.
-	SoggettoPagatore *Soggetto     `json:"soggettoPagatore,omitempty"`
-	Stato            StatoPendenza `json:"stato"`
-	Tassonomia       *string       `json:"tassonomia,omitempty"`
-
-	// TassonomiaAvviso AgID category printed on the notice.
-	TassonomiaAvviso *TassonomiaAvviso      `json:"tassonomiaAvviso,omitempty"`
-	Tipo             *TipoPendenzaTipologia `json:"tipo,omitempty"`
-
-	// UnitaOperativa An office of the creditor.
-	UnitaOperativa *UnitaOperativa `json:"unitaOperativa,omitempty"`
-	Voci           []VocePendenza  `json:"voci,omitempty"`
 }
 
 // PendenzaIndex A position as listed by searches; related collections are links.
@@ -1310,9 +1135,6 @@ type StatoPagamento string
 // StatoPendenza defines model for StatoPendenza.
 type StatoPendenza string
 
-// StatoVocePendenza defines model for StatoVocePendenza.
-type StatoVocePendenza string
-
 // TassonomiaAvviso AgID category printed on the notice.
 type TassonomiaAvviso string
 
@@ -1359,38 +1181,6 @@ type VoceDescrizioneImporto struct {
 	// Example: 105.01
 	Importo *Importo `json:"importo,omitempty"`
 	Voce    *string  `json:"voce,omitempty"`
-}
-
-// VocePendenza An item of a stored position; same destinations as NuovaVocePendenza.
-type VocePendenza struct {
-	CodEntrata        *string `json:"codEntrata,omitempty"`
-	CodiceContabilita *string `json:"codiceContabilita,omitempty"`
-
-	// DatiAllegati Free JSON owned by the back-office system, stored and returned verbatim.
-	DatiAllegati          DatiApplicativi `json:"datiAllegati,omitempty"`
-	Descrizione           string          `json:"descrizione"`
-	DescrizioneCausaleRPT *string         `json:"descrizioneCausaleRPT,omitempty"`
-
-	// Dominio A creditor (ente creditore) with its contacts, as registered in GovPay.
-	Dominio        *Dominio `json:"dominio,omitempty"`
-	HashDocumento  *string  `json:"hashDocumento,omitempty"`
-	IBANAccredito  *string  `json:"ibanAccredito,omitempty"`
-	IBANAppoggio   *string  `json:"ibanAppoggio,omitempty"`
-	IDVocePendenza string   `json:"idVocePendenza"`
-
-	// Importo Amount in euro with at most two decimals, written as a JSON number (105.01); range 0 … 999999999.99.
-	//
-	// Example: 105.01
-	Importo Importo `json:"importo"`
-
-	// Indice 1-based position of the item.
-	Indice             *int32             `json:"indice,omitempty"`
-	ProvinciaResidenza *string            `json:"provinciaResidenza,omitempty"`
-	Stato              *StatoVocePendenza `json:"stato,omitempty"`
-
-	// TipoBollo Kind of digital revenue stamp; on this API the literal "Imposta di bollo".
-	TipoBollo       *TipoBollo       `json:"tipoBollo,omitempty"`
-	TipoContabilita *TipoContabilita `json:"tipoContabilita,omitempty"`
 }
 
 // Campi defines model for Campi.
