@@ -128,33 +128,6 @@ func (e PatchOpOp) Valid() bool {
 	}
 }
 
-// Defines values for StatoAvviso.
-const (
-	StatoAvvisoANNULLATA   StatoAvviso = "ANNULLATA"
-	StatoAvvisoDUPLICATA   StatoAvviso = "DUPLICATA"
-	StatoAvvisoNONESEGUITA StatoAvviso = "NON_ESEGUITA"
-	StatoAvvisoSCADUTA     StatoAvviso = "SCADUTA"
-	StatoAvvisoSCONOSCIUTA StatoAvviso = "SCONOSCIUTA"
-)
-
-// Valid indicates whether the value is a known member of the StatoAvviso enum.
-func (e StatoAvviso) Valid() bool {
-	switch e {
-	case StatoAvvisoANNULLATA:
-		return true
-	case StatoAvvisoDUPLICATA:
-		return true
-	case StatoAvvisoNONESEGUITA:
-		return true
-	case StatoAvvisoSCADUTA:
-		return true
-	case StatoAvvisoSCONOSCIUTA:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for StatoPendenza.
 const (
 	StatoPendenzaANNULLATA        StatoPendenza = "ANNULLATA"
@@ -360,42 +333,6 @@ type AllegatoPendenza struct {
 	Descrizione *string `json:"descrizione,omitempty"`
 	Nome        string  `json:"nome"`
 	Tipo        *string `json:"tipo,omitempty"`
-}
-
-// Avviso A payment notice as data.
-type Avviso struct {
-	// Barcode Text of the Poste barcode.
-	Barcode *string `json:"barcode,omitempty"`
-
-	// DataPagamento Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataPagamento *Data `json:"dataPagamento,omitempty"`
-
-	// DataScadenza Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataScadenza *Data `json:"dataScadenza,omitempty"`
-
-	// DataValidita Calendar day, yyyy-MM-dd.
-	//
-	// Example: 2026-12-31
-	DataValidita *Data   `json:"dataValidita,omitempty"`
-	Descrizione  *string `json:"descrizione,omitempty"`
-	IDDominio    *string `json:"idDominio,omitempty"`
-
-	// Importo Amount in euro with at most two decimals, written as a JSON number (105.01); range 0 … 999999999.99.
-	//
-	// Example: 105.01
-	Importo      *Importo `json:"importo,omitempty"`
-	NumeroAvviso *string  `json:"numeroAvviso,omitempty"`
-
-	// Qrcode Text of the pagoPA QR code (PAGOPA|002|…).
-	Qrcode *string     `json:"qrcode,omitempty"`
-	Stato  StatoAvviso `json:"stato"`
-
-	// TassonomiaAvviso AgID category printed on the notice.
-	TassonomiaAvviso *TassonomiaAvviso `json:"tassonomiaAvviso,omitempty"`
 }
 
 // CategoriaErrore Error family.
@@ -959,9 +896,6 @@ type Soggetto struct {
 	// Tipo F natural person, G legal person.
 	Tipo TipoSoggetto `json:"tipo"`
 }
-
-// StatoAvviso defines model for StatoAvviso.
-type StatoAvviso string
 
 // StatoPendenza defines model for StatoPendenza.
 type StatoPendenza string
