@@ -213,7 +213,11 @@ func rawGetAvviso(ctx context.Context, hc *http.Client, base, dominio, numero st
 	}
 	req.SetBasicAuth(benchUser, benchPassword)
 	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	return readRawAvviso(hc.Do(req))
+}
+
+// readRawAvviso checks and decodes the answer of a GET /avvisi.
+func readRawAvviso(resp *http.Response, err error) (*rawAvviso, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -290,6 +294,19 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			a, err := rawGetAvviso(ctx, hc, base, idDominio, numeroAvviso)
+			if err != nil || a.Importo != 125.99 {
+				b.Fatal(a, err)
+			}
+		}
+	})
+	b.Run("impl=gen", func(b *testing.B) {
+		g, err := genAvvisi(rawClient(), base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			a, err := genGetAvviso(ctx, g, idDominio, numeroAvviso)
 			if err != nil || a.Importo != 125.99 {
 				b.Fatal(a, err)
 			}
