@@ -9,7 +9,7 @@
 // avvisi (payment notices) and notifica (the API Ente GovPay calls back).
 // Every client is built from one [Config]: [NewConfig] validates GovPay's
 // host and the options once, and avvisi.New(cfg), pendenze.New(cfg),
-// pagamenti.New(cfg), pagamenti.NewRicevute(cfg) and
+// pagamenti.New(cfg), ricevute.New(cfg) and
 // pagamenti.NewCheckout(cfg, …) share its credentials, retry policy,
 // logger and one *http.Client (one connection pool). This package holds
 // what they share.

@@ -28,6 +28,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 const (
@@ -64,41 +65,41 @@ var ricevutaBody = func() []byte {
 		`"idPSP":"BCITITMM","pspFiscalCode":"00799960158","pspPartitaIVA":"00799960158","PSPCompanyName":"Banca di Esempio","idChannel":"00799960158_01",` +
 		`"channelDescription":"app","payer":{"uniqueIdentifier":{"entityUniqueIdentifierType":"F","entityUniqueIdentifierValue":"RSSMRA30A01H501I"},"fullName":"Mario Rossi"},` +
 		`"paymentMethod":"creditCard","fee":1.50,"paymentDateTime":"2026-05-17T09:30:00","applicationDate":"2026-05-17","transferDate":"2026-05-18","standIn":false}`
-	r := notifica.Ricevuta{
-		Dominio:            notifica.Dominio{IDDominio: idDominio, RagioneSociale: "Comune di Esempio"},
+	r := ricevute.Ricevuta{
+		Dominio:            ricevute.Dominio{IDDominio: idDominio, RagioneSociale: "Comune di Esempio"},
 		IUV:                ricevutaIUV,
 		IDRicevuta:         ricevutaID,
 		Importo:            govpay.Centesimi(2599),
-		Esito:              notifica.EsitoEseguito,
+		Esito:              ricevute.EsitoEseguito,
 		IDPagamento:        "a0b1c2d3e4f5",
-		IstitutoAttestante: notifica.IstitutoAttestante{IDPSP: "BCITITMM", Denominazione: "Banca di Esempio", IDCanale: "00799960158_01", Descrizione: "app"},
+		IstitutoAttestante: ricevute.IstitutoAttestante{IDPSP: "BCITITMM", Denominazione: "Banca di Esempio", IDCanale: "00799960158_01", Descrizione: "app"},
 		Versante:           govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I", Anagrafica: "Mario Rossi", Email: "mario.rossi@example.it"},
-		Pendenza: notifica.PendenzaPagata{
+		Pendenza: ricevute.PendenzaPagata{
 			IDA2A: "PORTALE", IDPendenza: "PRATICA-2026-123", IDTipoPendenza: "SEGRETERIA",
-			Dominio: notifica.Dominio{IDDominio: idDominio, RagioneSociale: "Comune di Esempio"},
+			Dominio: ricevute.Dominio{IDDominio: idDominio, RagioneSociale: "Comune di Esempio"},
 			Causale: "Diritti di segreteria pratica 2026/123",
 			SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I",
 				Anagrafica: "Mario Rossi", Email: "mario.rossi@example.it"},
 			Importo: govpay.Centesimi(2599), NumeroAvviso: numeroAvviso,
 			DataValidita: govpay.NewDate(2026, 12, 31), DataScadenza: govpay.NewDate(2027, 12, 31),
-			Voci: []notifica.VocePagata{
+			Voci: []ricevute.VocePagata{
 				{IDVocePendenza: "1", Descrizione: "Diritti di segreteria", Importo: govpay.Centesimi(999),
 					IBANAccredito: "IT60X0542811101000000123456", CodiceTassonomicoPagoPA: "9/0101108TS/",
-					Riscossione: notifica.RiscossioneVoce{IDDominio: idDominio, IUV: ricevutaIUV, IUR: "IUR-2026-0001", Indice: 1,
-						Stato: notifica.RiscossioneRiscossa, Tipo: notifica.RiscossioneEntrata, Importo: govpay.Centesimi(999),
+					Riscossione: ricevute.RiscossioneVoce{IDDominio: idDominio, IUV: ricevutaIUV, IUR: "IUR-2026-0001", Indice: 1,
+						Stato: ricevute.RiscossioneRiscossa, Tipo: ricevute.RiscossioneEntrata, Importo: govpay.Centesimi(999),
 						Data: govpay.NewDateTime(time.Date(2026, 5, 17, 9, 30, 0, 0, govpay.Rome()))}},
 				{IDVocePendenza: "2", Descrizione: "Marca da bollo", Importo: govpay.Euro(16),
 					TipoBollo: "01", HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RM",
-					Riscossione: notifica.RiscossioneVoce{IDDominio: idDominio, IUV: ricevutaIUV, IUR: "IUR-2026-0001", Indice: 2,
-						Stato: notifica.RiscossioneRiscossa, Tipo: "MBT", Importo: govpay.Euro(16),
+					Riscossione: ricevute.RiscossioneVoce{IDDominio: idDominio, IUV: ricevutaIUV, IUR: "IUR-2026-0001", Indice: 2,
+						Stato: ricevute.RiscossioneRiscossa, Tipo: "MBT", Importo: govpay.Euro(16),
 						Data: govpay.NewDateTime(time.Date(2026, 5, 17, 9, 30, 0, 0, govpay.Rome()))}},
 			},
 		},
 		Data:          govpay.NewDateTime(time.Date(2026, 5, 17, 9, 30, 5, 0, govpay.Rome())),
 		DataPagamento: govpay.NewDateTime(time.Date(2026, 5, 17, 9, 30, 0, 0, govpay.Rome())),
-		RPT:           notifica.Messaggio{Tipo: notifica.MessaggioPaymentPA, XML: xml("paGetPaymentRes", 2), JSON: json.RawMessage(rpt)},
-		RT:            notifica.Messaggio{Tipo: notifica.MessaggioReceipt, XML: xml("paSendRTReq", 2), JSON: json.RawMessage(rt)},
-		Modello:       notifica.ModelloIniziativaPSP,
+		RPT:           ricevute.Messaggio{Tipo: ricevute.MessaggioPaymentPA, XML: xml("paGetPaymentRes", 2), JSON: json.RawMessage(rpt)},
+		RT:            ricevute.Messaggio{Tipo: ricevute.MessaggioReceipt, XML: xml("paSendRTReq", 2), JSON: json.RawMessage(rt)},
+		Modello:       ricevute.ModelloIniziativaPSP,
 	}
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -110,12 +111,12 @@ var ricevutaBody = func() []byte {
 // sdkReceiver counts the receipts.
 type sdkReceiver struct {
 	n    atomic.Int64
-	last atomic.Pointer[notifica.Ricevuta]
+	last atomic.Pointer[ricevute.Ricevuta]
 }
 
 func (*sdkReceiver) Attivazione(context.Context, *notifica.Pagamento) error { return nil }
 func (*sdkReceiver) Pagamento(context.Context, *notifica.Pagamento) error   { return nil }
-func (s *sdkReceiver) Ricevuta(_ context.Context, r *notifica.Ricevuta) error {
+func (s *sdkReceiver) Ricevuta(_ context.Context, r *ricevute.Ricevuta) error {
 	s.n.Add(1)
 	s.last.Store(r)
 	return nil
@@ -130,7 +131,7 @@ func sdkHandler(tb testing.TB) (http.Handler, *sdkReceiver) {
 	return h, rec
 }
 
-// Hand-written types of the raw handler, equivalent to notifica.Ricevuta.
+// Hand-written types of the raw handler, equivalent to ricevute.Ricevuta.
 type (
 	rawDominio struct {
 		IDDominio      string `json:"idDominio"`

@@ -33,7 +33,7 @@ type NotificationConfig struct {
 	// /ricevute/{idDominio}/{iuv}/{idRicevuta} once, for successful
 	// payments). Default 2. The v2 receipt's data and dataPagamento are
 	// written in UTC without an offset ("2006-01-02T15:04:05"), as GovPay
-	// 3.9.1 writes them (see pendenze.Ricevuta.UnmarshalEnteV2); the other
+	// 3.9.1 writes them (see ricevute.Ricevuta.UnmarshalEnteV2); the other
 	// timestamps are in Europe/Rome.
 	Version int
 	// Username and Password, when set, are sent with HTTP Basic.

@@ -15,6 +15,7 @@ import (
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,7 +32,7 @@ func TestSDKPendenze(t *testing.T) {
 	ctx := context.Background()
 	p := pendenze.Pendenza{
 		IDTipoPendenza: "LIBERO", IDDominio: "01234567890", Causale: "Diritti",
-		SoggettoPagatore: pendenze.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: govpaytest.DemoCodiceFiscale, Anagrafica: "Mario Rossi"},
+		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: govpaytest.DemoCodiceFiscale, Anagrafica: "Mario Rossi"},
 		Importo:          govpay.Centesimi(1650),
 		Voci: []pendenze.Voce{{IDVocePendenza: "1", Importo: govpay.Centesimi(1650), Descrizione: "Diritti",
 			Kind: pendenze.EntrataRiferita{CodEntrata: "SEGRETERIA"}}},
@@ -80,7 +81,7 @@ type recorder struct {
 	mu          sync.Mutex
 	attivazioni []*notifica.Pagamento
 	pagamenti   []*notifica.Pagamento
-	ricevute    []*notifica.Ricevuta
+	ricevute    []*ricevute.Ricevuta
 }
 
 func (r *recorder) Attivazione(_ context.Context, n *notifica.Pagamento) error {
@@ -97,7 +98,7 @@ func (r *recorder) Pagamento(_ context.Context, n *notifica.Pagamento) error {
 	return nil
 }
 
-func (r *recorder) Ricevuta(_ context.Context, n *notifica.Ricevuta) error {
+func (r *recorder) Ricevuta(_ context.Context, n *ricevute.Ricevuta) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ricevute = append(r.ricevute, n)
@@ -144,7 +145,7 @@ func TestSDKPaymentModes(t *testing.T) {
 			ctx := context.Background()
 			cfg := s.Config(govpay.WithInsecureRedirect(), fast)
 			pc := pagamenti.New(cfg)
-			rc := pagamenti.NewRicevute(cfg)
+			rc := ricevute.New(cfg)
 			var err error
 
 			cart := pagamenti.NewCart().

@@ -12,7 +12,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/notifica"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 const fixtureTarget = "/ricevute/01234567890/01000000000012345/b7e3a0c6f1d24c6f9a3f0e2d5c4b1a09"
@@ -40,7 +40,7 @@ func TestFixtureRicevuta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Importo != 25050 || sum != 25050 || d.ImportoPagato != 25050 || d.Commissioni != 150 || d.Formato != pendenze.FormatoReceipt {
+	if r.Importo != 25050 || sum != 25050 || d.ImportoPagato != 25050 || d.Commissioni != 150 || d.Formato != ricevute.FormatoReceipt {
 		t.Errorf("importo %v, sum of riscossioni %v, DatiRT %+v", r.Importo, sum, d)
 	}
 	if !r.Data.Time().Truncate(time.Second).Equal(time.Date(2024, 5, 17, 10, 21, 2, 0, time.UTC)) || // API Ente v2 writes UTC
@@ -54,7 +54,7 @@ type discardReceiver struct{ n int }
 
 func (d *discardReceiver) Attivazione(context.Context, *notifica.Pagamento) error { d.n++; return nil }
 func (d *discardReceiver) Pagamento(context.Context, *notifica.Pagamento) error   { d.n++; return nil }
-func (d *discardReceiver) Ricevuta(context.Context, *notifica.Ricevuta) error     { d.n++; return nil }
+func (d *discardReceiver) Ricevuta(context.Context, *ricevute.Ricevuta) error     { d.n++; return nil }
 
 // rawDominio, rawSoggetto: plain structs of strings.
 type rawDominio struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // countingDedup counts Begin calls of the deduplicator it wraps.
@@ -204,7 +205,7 @@ type ctxReceiver struct {
 	got any
 }
 
-func (c *ctxReceiver) Ricevuta(ctx context.Context, r *notifica.Ricevuta) error {
+func (c *ctxReceiver) Ricevuta(ctx context.Context, r *ricevute.Ricevuta) error {
 	c.got = ctx.Value(ctxKey{})
 	return c.recorder.Ricevuta(ctx, r)
 }
@@ -268,7 +269,7 @@ func TestMemoryDeduplicatorRelease(t *testing.T) {
 // silentGestionale books receipts like the example's gestionale, quietly.
 type silentGestionale struct{ calls atomic.Int64 }
 
-func (g *silentGestionale) Ricevuta(ctx context.Context, r *notifica.Ricevuta) error {
+func (g *silentGestionale) Ricevuta(ctx context.Context, r *ricevute.Ricevuta) error {
 	g.calls.Add(1)
 	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
 	if !ok {

@@ -42,20 +42,20 @@
 // The rpt and rt of a notification are kept as raw JSON, in whichever shape
 // GovPay sent them (the old RPT/RT of "SANP 1" or the SANP 2 paymentPA and
 // receipt): [Pagamento.DatiRT] and [Pagamento.DatiRPT] (v1) and the same
-// methods of [Ricevuta] (v2) read the fields common to both (receipt id,
-// outcome, amount paid, payment date, PSP…), with [pendenze.LeggiRT] and
-// [pendenze.LeggiRPT].
+// methods of ricevute.Ricevuta (v2) read the fields common to both (receipt id,
+// outcome, amount paid, payment date, PSP…), with [ricevute.LeggiRT] and
+// [ricevute.LeggiRPT].
 //
 // The timestamps data and dataPagamento of a v2 receipt arrive in UTC
 // without an offset (GovPay 3.9.1 formats them with Jackson's default zone)
-// and are decoded as such, with [pendenze.Ricevuta.UnmarshalEnteV2].
+// and are decoded as such, with [ricevute.Ricevuta.UnmarshalEnteV2].
 //
-// The v2 receipt, [Ricevuta], is [pendenze.Ricevuta]: GovPay's schema
-// Ricevuta is the same in API Ente v2 and API Ragioneria v3, so a receipt
-// notified here and one read with pagamenti.Ricevute are the same type.
-// The names of its parts and enumerations that integrators use with it
-// (Esito, Dominio, PendenzaPagata, Messaggio…) are aliases here too; the
-// others are in package pendenze.
+// The v2 receipt is a [ricevute.Ricevuta]: GovPay's schema Ricevuta is the
+// same in API Ente v2 and API Ragioneria v3, so a receipt notified here and
+// one read with ricevute.Client are the same type. Its parts and
+// enumerations (ricevute.Esito, ricevute.Dominio, ricevute.PendenzaPagata…)
+// are used from package ricevute directly: notifica defines no other name
+// for them.
 //
 // # Delivery semantics
 //
@@ -86,7 +86,7 @@
 // ricevuta/{idDominio}/{iuv}/{idRicevuta} (v2),
 // pagamento/{idDominio}/{iuv}/{receiptId or ccp} and
 // attivazione/{idDominio}/{iuv}/{ccp or idSession} (v1); see
-// [pendenze.Ricevuta.Chiave] and [Pagamento.Chiave]. With
+// [ricevute.Ricevuta.Chiave] and [Pagamento.Chiave]. With
 // [WithDeduplicator], a notification whose key was already processed
 // answers 201 without calling the Receiver, and concurrent deliveries of
 // the same key wait for the one in progress: if it succeeds they answer

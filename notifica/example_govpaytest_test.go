@@ -18,6 +18,7 @@ import (
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // cassa is the vertical system of the examples below: it keeps what GovPay
@@ -29,7 +30,7 @@ type cassa struct {
 	calls       int
 	attivazioni []*notifica.Pagamento
 	esiti       []*notifica.Pagamento
-	ricevute    []*notifica.Ricevuta
+	ricevute    []*ricevute.Ricevuta
 }
 
 func (c *cassa) enter() error {
@@ -60,7 +61,7 @@ func (c *cassa) Pagamento(_ context.Context, n *notifica.Pagamento) error {
 	return nil
 }
 
-func (c *cassa) Ricevuta(_ context.Context, r *notifica.Ricevuta) error {
+func (c *cassa) Ricevuta(_ context.Context, r *ricevute.Ricevuta) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.enter(); err != nil {
@@ -144,7 +145,7 @@ func ExampleNewHandler_govpaytest() {
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
 	got := slices.Clone(rcv.ricevute)
-	slices.SortFunc(got, func(a, b *notifica.Ricevuta) int { return strings.Compare(a.IUV, b.IUV) })
+	slices.SortFunc(got, func(a, b *ricevute.Ricevuta) int { return strings.Compare(a.IUV, b.IUV) })
 	for _, r := range got {
 		fmt.Println("ricevuta:", r.Dominio.IDDominio, r.IUV, r.Importo, r.Esito, "-", r.Pendenza.IDPendenza)
 	}

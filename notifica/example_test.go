@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // sqlDeduplicator keeps the idempotency keys in the vertical system's own
@@ -60,7 +61,7 @@ func (d *sqlDeduplicator) Begin(ctx context.Context, key string) (notifica.Claim
 // transaction the deduplicator opened.
 type gestionale struct{}
 
-func (gestionale) Ricevuta(ctx context.Context, r *notifica.Ricevuta) error {
+func (gestionale) Ricevuta(ctx context.Context, r *ricevute.Ricevuta) error {
 	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
 	if !ok {
 		return errors.New("no transaction: configure the sqlDeduplicator")

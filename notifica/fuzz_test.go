@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 var fuzzMethods = []string{http.MethodPost, http.MethodPut, http.MethodGet, http.MethodDelete, http.MethodPatch}
@@ -32,7 +33,7 @@ func (f *fuzzReceiver) Pagamento(context.Context, *notifica.Pagamento) error {
 	return nil
 }
 
-func (f *fuzzReceiver) Ricevuta(context.Context, *notifica.Ricevuta) error {
+func (f *fuzzReceiver) Ricevuta(context.Context, *ricevute.Ricevuta) error {
 	f.calls, f.kind = f.calls+1, notifica.KindRicevuta
 	return nil
 }
@@ -112,7 +113,7 @@ func FuzzHandler(f *testing.F) {
 		var into any
 		switch rec.kind {
 		case notifica.KindRicevuta:
-			into = &notifica.Ricevuta{}
+			into = &ricevute.Ricevuta{}
 		case notifica.KindAttivazione, notifica.KindPagamento:
 			into = &notifica.Pagamento{}
 		case "verifica":

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // Receiver is what the vertical system implements to receive GovPay's
@@ -37,7 +38,7 @@ type Receiver interface {
 	// positive or negative (see [Pagamento.DatiRT]).
 	Pagamento(ctx context.Context, n *Pagamento) error
 	// Ricevuta receives an API Ente v2 receipt.
-	Ricevuta(ctx context.Context, r *Ricevuta) error
+	Ricevuta(ctx context.Context, r *ricevute.Ricevuta) error
 }
 
 // The routes, relative to where the handler is mounted.
@@ -386,7 +387,7 @@ func (h *handler) serveRicevuta(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer putBuffer(body)
-	ric := &Ricevuta{}
+	ric := &ricevute.Ricevuta{}
 	if err := decodeEnteV2(body.Bytes(), ric); err != nil {
 		h.badRequest(w, r, "malformed ricevuta: "+err.Error())
 		return
@@ -603,8 +604,8 @@ func decodeObject(b []byte, v any) error {
 }
 
 // decodeEnteV2 decodes the body of an API Ente v2 receipt, whose
-// timestamps without an offset are UTC (see [pendenze.Ricevuta.UnmarshalEnteV2]).
-func decodeEnteV2(b []byte, r *Ricevuta) error {
+// timestamps without an offset are UTC (see [ricevute.Ricevuta.UnmarshalEnteV2]).
+func decodeEnteV2(b []byte, r *ricevute.Ricevuta) error {
 	if err := checkObject(b); err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/notifica"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 type fault struct {
@@ -279,9 +279,9 @@ func TestNullsAndUnknownValues(t *testing.T) {
 	require.Equal(t, 201, res.Code, res.Body.String())
 	r := rec.ric[0]
 	assert.Equal(t, govpay.Centesimi(1250), r.Importo)
-	assert.Equal(t, notifica.Esito("ESEGUITO_IN_FUTURO"), r.Esito, "unknown enum values are kept")
-	assert.Equal(t, notifica.ModelloPagamento("Pagamento ad iniziativa di qualcuno"), r.Modello)
-	assert.Equal(t, notifica.TipoRiscossione("NUOVO_TIPO"), r.Pendenza.Voci[0].Riscossione.Tipo)
+	assert.Equal(t, ricevute.Esito("ESEGUITO_IN_FUTURO"), r.Esito, "unknown enum values are kept")
+	assert.Equal(t, ricevute.ModelloPagamento("Pagamento ad iniziativa di qualcuno"), r.Modello)
+	assert.Equal(t, ricevute.TipoRiscossione("NUOVO_TIPO"), r.Pendenza.Voci[0].Riscossione.Tipo)
 	assert.True(t, r.Pendenza.Voci[0].TipoBollo.ImpostaDiBollo(), "v1 spelling of the bollo")
 	assert.Equal(t, "01234567890", r.Dominio.IDDominio, "filled from the path")
 	assert.Equal(t, "01000000000012345", r.IUV)
@@ -290,7 +290,7 @@ func TestNullsAndUnknownValues(t *testing.T) {
 	assert.True(t, r.Data.IsZero())
 	assert.Equal(t, time.Date(2024, 5, 17, 10, 20, 30, 0, time.UTC), r.DataPagamento.Time().UTC().Truncate(time.Second), "API Ente v2 timestamps are UTC")
 	_, err := r.DatiRT()
-	assert.ErrorIs(t, err, pendenze.ErrFormato)
+	assert.ErrorIs(t, err, ricevute.ErrFormato)
 
 	// v1 with nulls everywhere optional.
 	rec = &recorder{}
@@ -301,7 +301,7 @@ func TestNullsAndUnknownValues(t *testing.T) {
 	require.Len(t, rec.pag, 1)
 	d, err := rec.pag[0].DatiRT()
 	require.NoError(t, err)
-	assert.Equal(t, notifica.EsitoNonEseguito, d.Esito)
+	assert.Equal(t, ricevute.EsitoNonEseguito, d.Esito)
 	assert.False(t, d.Esito.Pagato())
 }
 
@@ -312,7 +312,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		body string
 		v    any
 	}{
-		{"ricevuta", bodyRicevuta, &notifica.Ricevuta{}},
+		{"ricevuta", bodyRicevuta, &ricevute.Ricevuta{}},
 		{"pagamento", bodyPagamento, &notifica.Pagamento{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

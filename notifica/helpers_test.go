@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 const (
@@ -25,7 +26,7 @@ type recorder struct {
 	mu    sync.Mutex
 	att   []*notifica.Pagamento
 	pag   []*notifica.Pagamento
-	ric   []*notifica.Ricevuta
+	ric   []*ricevute.Ricevuta
 	calls atomic.Int64
 	// fail, if set, is consulted with the 1-based call number.
 	fail func(n int64) error
@@ -69,7 +70,7 @@ func (r *recorder) Pagamento(_ context.Context, n *notifica.Pagamento) error {
 	return nil
 }
 
-func (r *recorder) Ricevuta(_ context.Context, n *notifica.Ricevuta) error {
+func (r *recorder) Ricevuta(_ context.Context, n *ricevute.Ricevuta) error {
 	if err := r.enter(); err != nil {
 		return err
 	}

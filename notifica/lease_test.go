@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // scripted is a Receiver whose n-th call (1-based) does what script says;
@@ -22,11 +23,11 @@ import (
 type scripted struct {
 	mu     sync.Mutex
 	calls  atomic.Int64
-	got    []*notifica.Ricevuta
+	got    []*ricevute.Ricevuta
 	script func(ctx context.Context, n int64) error
 }
 
-func (s *scripted) Ricevuta(ctx context.Context, r *notifica.Ricevuta) error {
+func (s *scripted) Ricevuta(ctx context.Context, r *ricevute.Ricevuta) error {
 	n := s.calls.Add(1)
 	if s.script != nil {
 		if err := s.script(ctx, n); err != nil {

@@ -29,6 +29,7 @@ import (
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // The PostgreSQL tests read the server's DSN from GOVPAY_TEST_POSTGRES and
@@ -125,7 +126,7 @@ type countingAt struct {
 	replica string
 }
 
-func (r countingAt) Ricevuta(ctx context.Context, n *notifica.Ricevuta) error {
+func (r countingAt) Ricevuta(ctx context.Context, n *ricevute.Ricevuta) error {
 	r.c.calls.Add(1)
 	key := n.Chiave()
 	if r.c.behave != nil {

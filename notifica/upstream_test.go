@@ -18,7 +18,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/notifica"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // fillMode says what a template's optional placeholders become.
@@ -424,42 +424,42 @@ func TestKarateHelper(t *testing.T) {
 // expectation of one upstream notification message.
 type expectation struct {
 	kind        string // attivazione, pagamento, ricevuta
-	formato     pendenze.FormatoRT
-	esito       notifica.Esito
+	formato     ricevute.FormatoRT
+	esito       ricevute.Esito
 	pagato      govpay.Importo
 	commissioni govpay.Importo
-	riscossioni []notifica.TipoRiscossione
+	riscossioni []ricevute.TipoRiscossione
 	importoRisc govpay.Importo // sum of the riscossioni
 	standIn     bool
-	rpt         pendenze.FormatoRPT
+	rpt         ricevute.FormatoRPT
 	// feeOptional: the fee comes from an optional placeholder, absent in
 	// sparse mode.
 	feeOptional bool
 }
 
 var upstreamExpectations = map[string]expectation{
-	"workflow/modello3/v1/msg/notifica-attivazione.json": {kind: notifica.KindAttivazione, rpt: pendenze.FormatoRPT1},
-	"workflow/modello3/v1/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoRT1,
-		esito: notifica.EsitoEseguito, pagato: 10099, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: pendenze.FormatoRPT1},
-	"workflow/modello3/v1/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoRT1,
-		esito: notifica.EsitoNonEseguito, pagato: 0, rpt: pendenze.FormatoRPT1},
-	"workflow/modello3/v2/msg/notifica-attivazione.json":                  {kind: notifica.KindAttivazione, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-attivazione_bollo.json":            {kind: notifica.KindAttivazione, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-attivazione_entrata_definita.json": {kind: notifica.KindAttivazione, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-rt-importo-modificato.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 12050, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 12050, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-standin.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, standIn: true, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_bollo.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneMBT}, importoRisc: 10099, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_entrata_definita.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata}, importoRisc: 10099, rpt: pendenze.FormatoPaymentPA},
-	"workflow/modello3/v2/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: pendenze.FormatoReceipt,
-		esito: notifica.EsitoNonEseguito, pagato: 0, commissioni: 100, rpt: pendenze.FormatoPaymentPA},
-	"api/ente/v2/ricevute/put/msg/transazione-get-singolo_eseguito_ente.json": {kind: notifica.KindRicevuta, formato: pendenze.FormatoRT1,
-		esito: notifica.EsitoEseguito, pagato: 10099, commissioni: 100, feeOptional: true, riscossioni: []notifica.TipoRiscossione{notifica.RiscossioneEntrata, notifica.RiscossioneMBT}, importoRisc: 10099, rpt: pendenze.FormatoRPT1},
+	"workflow/modello3/v1/msg/notifica-attivazione.json": {kind: notifica.KindAttivazione, rpt: ricevute.FormatoRPT1},
+	"workflow/modello3/v1/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoRT1,
+		esito: ricevute.EsitoEseguito, pagato: 10099, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneEntrata}, importoRisc: 10099, rpt: ricevute.FormatoRPT1},
+	"workflow/modello3/v1/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoRT1,
+		esito: ricevute.EsitoNonEseguito, pagato: 0, rpt: ricevute.FormatoRPT1},
+	"workflow/modello3/v2/msg/notifica-attivazione.json":                  {kind: notifica.KindAttivazione, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-attivazione_bollo.json":            {kind: notifica.KindAttivazione, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-attivazione_entrata_definita.json": {kind: notifica.KindAttivazione, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoReceipt,
+		esito: ricevute.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneEntrata}, importoRisc: 10099, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-rt-importo-modificato.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoReceipt,
+		esito: ricevute.EsitoEseguito, pagato: 12050, commissioni: 100, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneEntrata}, importoRisc: 12050, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito-standin.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoReceipt,
+		esito: ricevute.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneEntrata}, importoRisc: 10099, standIn: true, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_bollo.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoReceipt,
+		esito: ricevute.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneMBT}, importoRisc: 10099, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-eseguito_entrata_definita.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoReceipt,
+		esito: ricevute.EsitoEseguito, pagato: 10099, commissioni: 100, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneEntrata}, importoRisc: 10099, rpt: ricevute.FormatoPaymentPA},
+	"workflow/modello3/v2/msg/notifica-terminazione-non-eseguito.json": {kind: notifica.KindPagamento, formato: ricevute.FormatoReceipt,
+		esito: ricevute.EsitoNonEseguito, pagato: 0, commissioni: 100, rpt: ricevute.FormatoPaymentPA},
+	"api/ente/v2/ricevute/put/msg/transazione-get-singolo_eseguito_ente.json": {kind: notifica.KindRicevuta, formato: ricevute.FormatoRT1,
+		esito: ricevute.EsitoEseguito, pagato: 10099, commissioni: 100, feeOptional: true, riscossioni: []ricevute.TipoRiscossione{ricevute.RiscossioneEntrata, ricevute.RiscossioneMBT}, importoRisc: 10099, rpt: ricevute.FormatoRPT1},
 }
 
 // TestUpstreamMessages sends every notification template of GovPay's
@@ -515,9 +515,9 @@ func TestUpstreamMessages(t *testing.T) {
 func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, idDominio, iuv string) {
 	t.Helper()
 	var (
-		dati    pendenze.DatiRT
-		rpt     pendenze.DatiRPT
-		risc    []notifica.TipoRiscossione
+		dati    ricevute.DatiRT
+		rpt     ricevute.DatiRPT
+		risc    []ricevute.TipoRiscossione
 		sumRisc govpay.Importo
 		err     error
 		chiave  string
@@ -554,7 +554,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 		for _, r := range p.Riscossioni {
 			risc = append(risc, r.Tipo)
 			sumRisc += r.Importo
-			if r.IUV != iuv || r.IDDominio != idDominio || r.Indice != 1 || r.Stato != notifica.RiscossioneRiscossa {
+			if r.IUV != iuv || r.IDDominio != idDominio || r.Indice != 1 || r.Stato != ricevute.RiscossioneRiscossa {
 				t.Errorf("riscossione %+v", r)
 			}
 			if r.Data != govpay.NewDate(2024, 5, 17) {
@@ -571,7 +571,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			t.Fatalf("calls: att %d pag %d ric %d, want one Ricevuta", len(rec.att), len(rec.pag), len(rec.ric))
 		}
 		r := rec.ric[0]
-		if r.Importo != 10099 || r.Esito != notifica.EsitoEseguito || r.Pendenza.Importo != 10099 {
+		if r.Importo != 10099 || r.Esito != ricevute.EsitoEseguito || r.Pendenza.Importo != 10099 {
 			t.Errorf("importo %v esito %q pendenza.importo %v", r.Importo, r.Esito, r.Pendenza.Importo)
 		}
 		if r.IUV != iuv || r.Dominio.IDDominio != idDominio || r.IDRicevuta != "840596274" || r.IDSession != "S1" {
@@ -581,7 +581,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			r.DataPagamento.IsZero() {
 			t.Errorf("data %v dataPagamento %v", r.Data, r.DataPagamento)
 		}
-		if r.RPT.Tipo != notifica.MessaggioRPT || r.RT.Tipo != notifica.MessaggioRT || r.RT.XML == "" {
+		if r.RPT.Tipo != ricevute.MessaggioRPT || r.RT.Tipo != ricevute.MessaggioRT || r.RT.XML == "" {
 			t.Errorf("rpt %q rt %q", r.RPT.Tipo, r.RT.Tipo)
 		}
 		for _, v := range r.Pendenza.Voci {
@@ -603,7 +603,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 	if rpt.Formato != exp.rpt || rpt.IUV != iuv || rpt.Importo != 10099 {
 		t.Errorf("DatiRPT = %+v, want formato %q iuv %s importo 100.99", rpt, exp.rpt, iuv)
 	}
-	if exp.rpt == pendenze.FormatoRPT1 && (rpt.IDDominio != idDominio || rpt.CCP == "") {
+	if exp.rpt == ricevute.FormatoRPT1 && (rpt.IDDominio != idDominio || rpt.CCP == "") {
 		t.Errorf("DatiRPT of an old RPT: dominio %q ccp %q", rpt.IDDominio, rpt.CCP)
 	}
 	if !strings.HasPrefix(chiave, wantPfx) {
@@ -620,11 +620,11 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			dati.Formato, dati.Esito, dati.ImportoPagato, dati.Commissioni, exp.formato, exp.esito, exp.pagato, exp.commissioni)
 	}
 	// An old RT's istitutoAttestante is optional in the templates (#ignore).
-	pspOptional := mode == fillSparse && exp.formato == pendenze.FormatoRT1
+	pspOptional := mode == fillSparse && exp.formato == ricevute.FormatoRT1
 	if dati.IUV != iuv || dati.IDRicevuta == "" || (!pspOptional && (dati.IDPSP == "" || dati.PSP == "")) || dati.DataPagamento.IsZero() {
 		t.Errorf("DatiRT iuv %q idRicevuta %q idPSP %q PSP %q data %v", dati.IUV, dati.IDRicevuta, dati.IDPSP, dati.PSP, dati.DataPagamento)
 	}
-	if exp.formato == pendenze.FormatoReceipt && (dati.IDDominio != idDominio || dati.NumeroAvviso == "" || dati.IDCanale == "") {
+	if exp.formato == ricevute.FormatoReceipt && (dati.IDDominio != idDominio || dati.NumeroAvviso == "" || dati.IDCanale == "") {
 		t.Errorf("DatiRT dominio %q avviso %q canale %q", dati.IDDominio, dati.NumeroAvviso, dati.IDCanale)
 	}
 	if dati.StandIn != exp.standIn {
@@ -640,7 +640,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 	if fmt.Sprint(risc) != fmt.Sprint(exp.riscossioni) || sumRisc != exp.importoRisc {
 		t.Errorf("riscossioni %v total %v, want %v total %v", risc, sumRisc, exp.riscossioni, exp.importoRisc)
 	}
-	if exp.kind == notifica.KindPagamento && exp.esito == notifica.EsitoEseguito && !dati.Esito.Pagato() {
+	if exp.kind == notifica.KindPagamento && exp.esito == ricevute.EsitoEseguito && !dati.Esito.Pagato() {
 		t.Error("Esito.Pagato() false for a paid receipt")
 	}
 }

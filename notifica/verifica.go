@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // AvvisoVerifier is implemented by a [Receiver] that answers GET
@@ -321,7 +322,7 @@ func convertVoce(v map[string]json.RawMessage, version int) error {
 			v["tipoContabilita"] = jsonString("ENTRATA")
 		}
 		if isBollo {
-			v["tipoBollo"] = jsonString(string(pendenze.BolloImpostaDiBolloV1))
+			v["tipoBollo"] = jsonString(string(ricevute.BolloImpostaDiBolloV1))
 		}
 		for k := range v {
 			if !v1VoceKeys[k] {
@@ -340,7 +341,7 @@ func convertVoce(v map[string]json.RawMessage, version int) error {
 		}
 	}
 	if isBollo {
-		v["tipoBollo"] = jsonString(string(pendenze.BolloImpostaDiBollo))
+		v["tipoBollo"] = jsonString(string(ricevute.BolloImpostaDiBollo))
 		if _, has := v["codiceTassonomicoPagoPA"]; !has {
 			v["codiceTassonomicoPagoPA"] = jsonString(codiceTassonomicoBollo)
 		}

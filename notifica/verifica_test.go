@@ -19,6 +19,7 @@ import (
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // tari is a pendenza with a voce paid to an IBAN and a bollo.
@@ -395,14 +396,14 @@ func TestUpstreamSpecExample(t *testing.T) {
 	require.Len(t, r.Pendenza.Voci, 1)
 	assert.Equal(t, govpay.Centesimi(10099), r.Pendenza.Voci[0].Riscossione.Importo)
 	assert.Equal(t, "3401054555072216481", r.Pendenza.Voci[0].Riscossione.IUR)
-	assert.Equal(t, notifica.MessaggioRT, r.RT.Tipo)
+	assert.Equal(t, ricevute.MessaggioRT, r.RT.Tipo)
 	xml, err := r.RT.DecodeXML()
 	require.NoError(t, err)
 	assert.Contains(t, string(xml), "RT")
 	d, err := r.DatiRT()
 	require.NoError(t, err)
-	assert.Equal(t, pendenze.FormatoRT1, d.Formato)
-	assert.Equal(t, notifica.EsitoEseguito, d.Esito)
+	assert.Equal(t, ricevute.FormatoRT1, d.Formato)
+	assert.Equal(t, ricevute.EsitoEseguito, d.Esito)
 	assert.Equal(t, govpay.Centesimi(10099), d.ImportoPagato)
 	assert.Equal(t, r.IDRicevuta, d.IDRicevuta, "idRicevuta is the ccp of an old RT")
 	assert.Equal(t, "Banco di Ponzi S.p.A.", d.PSP)

@@ -12,6 +12,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 const (
@@ -280,7 +281,7 @@ func TestCartVoceKinds(t *testing.T) {
 			Metadata:     &pendenze.Metadata{MapEntries: []pendenze.MapEntry{{Key: "k", Value: "v"}}},
 			DatiAllegati: json.RawMessage(`{"x":1}`), Kind: pendenze.EntrataRiferita{CodEntrata: "E1"}},
 		{IDVocePendenza: "3", Importo: govpay.Euro(10), Descrizione: "Bollo",
-			Kind: pendenze.Bollo{TipoBollo: pendenze.BolloImpostaDiBollo, HashDocumento: "h", ProvinciaResidenza: "RM"}},
+			Kind: pendenze.Bollo{TipoBollo: ricevute.BolloImpostaDiBollo, HashDocumento: "h", ProvinciaResidenza: "RM"}},
 	}
 	b, err := json.Marshal(NewCart().AddPendenza("A", "P", p))
 	require.NoError(t, err)

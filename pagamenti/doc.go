@@ -6,7 +6,7 @@
 // Avvio.Redirect, parses the return with ParseReturn and learns the outcome:
 //
 //	cfg, err := govpay.NewConfig(host, govpay.WithBasicAuth(user, password))
-//	c := pagamenti.New(cfg) // and pagamenti.NewRicevute(cfg), avvisi.New(cfg)…
+//	c := pagamenti.New(cfg) // and ricevute.New(cfg), avvisi.New(cfg)…
 //	cart := pagamenti.NewCart().
 //		AddAvviso("01234567890", "301000000000012345").
 //		AddRiferimento("GESTIONALE", "TARI-2026-001")
@@ -30,7 +30,7 @@
 //     redirect, or a bare 302 whose Location is the redirect. The payer
 //     comes back with esito (OK, ERROR, CANCEL) only; there is no GovPay
 //     payment to read: the outcome is the receipt of each cart item (API
-//     Ragioneria, see NewRicevute) or the creditor's notification.
+//     Ragioneria v3, package ricevute) or the creditor's notification.
 //   - ModeCheckout: the portal posts the cart to pagoPA Checkout itself
 //     (NewCheckout, Checkout.Start). Every item must resolve to a notice
 //     (numero avviso, creditor, amount); the outcome is as in the bridge.
@@ -81,7 +81,7 @@
 // A Resolver answers the one question a portal asks on return — paid, not
 // paid, partly paid, or not known yet — in every mode:
 //
-//	res := pagamenti.NewResolver(client, ricevute)
+//	res := pagamenti.NewResolver(client, ricevute.New(cfg))
 //	out, err := res.Resolve(ctx, ret, avvio) // the Avvio the portal stored
 //	switch out.State {
 //	case pagamenti.OutcomePaid: // show the receipt
@@ -89,7 +89,7 @@
 //	}
 //
 // In legacy mode it reads the payment; in the checkout modes it looks up the
-// receipt of every cart item with Ricevute.Find (API Ragioneria v3), and uses
+// receipt of every cart item with ricevute.Client.Find (API Ragioneria v3), and uses
 // the return's esito only to tell "not paid" from "pending" while receipts
 // are missing.
 //
@@ -107,8 +107,9 @@
 // Ocp-Apim-Subscription-Key header and never appears in errors or logs.
 // Checkout.Prepare returns the exact body without sending it.
 //
-// NewRicevute reads receipts from API Ragioneria v3: Ricevute.Find (by IUV or
-// numero avviso, newest first), Ricevute.Get and Ricevute.PDF.
+// Package ricevute reads the receipts from API Ragioneria v3
+// (ricevute.New(cfg): Find by IUV or numero avviso, newest first, Get and
+// PDF); the Resolver uses it.
 //
 // # Errors
 //

@@ -8,7 +8,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // OutcomeState answers the one question a portal asks when the payer comes
@@ -72,10 +72,10 @@ type ItemOutcome struct {
 	// Ricevuta is the receipt that decides State: the newest positive
 	// receipt, or else the newest receipt; nil when there is none (and in
 	// legacy mode).
-	Ricevuta *Ricevuta
+	Ricevuta *ricevute.Ricevuta
 	// Ricevute are all the receipts found for the notice, newest first
 	// (checkout modes).
-	Ricevute []Ricevuta
+	Ricevute []ricevute.Ricevuta
 	// Debito is GovPay's view of the debt (legacy mode, when GovPay listed
 	// it in the payment).
 	Debito *Debito
@@ -86,16 +86,16 @@ type ItemOutcome struct {
 // in the checkout modes (API Ragioneria v3). It is safe for concurrent use.
 type Resolver struct {
 	pagamenti *Client
-	ricevute  *Ricevute
+	ricevute  *ricevute.Client
 }
 
-// NewResolver returns a resolver over the two GovPay clients. pagamenti is
-// needed for legacy mode, and in checkout modes to find the notice of a
-// cart item that names its pendenza by idA2A/idPendenza; ricevute is needed
-// in checkout modes. Either may be nil when the portal never uses the modes
+// NewResolver returns a resolver over the two GovPay clients. c (API
+// Pagamento v2) is needed for legacy mode, and in checkout modes to find the
+// notice of a cart item that names its pendenza by idA2A/idPendenza; r (API
+// Ragioneria v3, ricevute.New) is needed in checkout modes. Either may be nil when the portal never uses the modes
 // that need it: Resolve then fails with a clear error instead.
-func NewResolver(pagamenti *Client, ricevute *Ricevute) *Resolver {
-	return &Resolver{pagamenti: pagamenti, ricevute: ricevute}
+func NewResolver(c *Client, r *ricevute.Client) *Resolver {
+	return &Resolver{pagamenti: c, ricevute: r}
 }
 
 // ErrResolverClient is matched by the error Resolve returns when the client
@@ -119,7 +119,7 @@ var ErrResolverClient = errors.New("pagamenti: the resolver lacks the client thi
 // showing it.
 //
 // In the checkout modes (ModeCheckoutBridge, ModeCheckout) the answer is the
-// receipts (Ricevute.Find) of every item's notice: avvio.Items name it
+// receipts (ricevute.Client.Find) of every item's notice: avvio.Items name it
 // (idDominio and numeroAvviso); an item that names its pendenza by
 // idA2A/idPendenza only is looked up in GovPay first (Client.Posizione). A
 // spontaneous item has no notice the portal can know: resolve such carts
@@ -346,7 +346,7 @@ func (r *Resolver) lookupNotice(ctx context.Context, it Item, t *ItemOutcome) er
 // receipts decides from the receipts of every notice.
 func (r *Resolver) receipts(ctx context.Context, ret Return, mode Mode, items []ItemOutcome) (*Outcome, error) {
 	if r.ricevute == nil {
-		return nil, fmt.Errorf("%w: checkout modes read the receipts: pass a *pagamenti.Ricevute to NewResolver", ErrResolverClient)
+		return nil, fmt.Errorf("%w: checkout modes read the receipts: pass a *ricevute.Client to NewResolver", ErrResolverClient)
 	}
 	var paid, partial, refused int
 	for i := range items {
@@ -359,9 +359,9 @@ func (r *Resolver) receipts(ctx context.Context, ret Return, mode Mode, items []
 		it.State = OutcomePending
 		for j := range found {
 			switch found[j].Esito {
-			case pendenze.EsitoEseguito:
+			case ricevute.EsitoEseguito:
 				it.State, it.Ricevuta = OutcomePaid, &found[j]
-			case pendenze.EsitoEseguitoParziale, pendenze.EsitoDecorrenzaParziale:
+			case ricevute.EsitoEseguitoParziale, ricevute.EsitoDecorrenzaParziale:
 				if it.State != OutcomePaid && it.State != OutcomePartial {
 					it.State, it.Ricevuta = OutcomePartial, &found[j]
 				}
@@ -372,7 +372,7 @@ func (r *Resolver) receipts(ctx context.Context, ret Return, mode Mode, items []
 		}
 		if it.State == OutcomePending && len(found) > 0 {
 			switch newest := &found[0]; newest.Esito {
-			case pendenze.EsitoNonEseguito, pendenze.EsitoDecorrenza, pendenze.EsitoRifiutato:
+			case ricevute.EsitoNonEseguito, ricevute.EsitoDecorrenza, ricevute.EsitoRifiutato:
 				it.State, it.Ricevuta = OutcomeNotPaid, newest
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 const pagamentoBase = "/govpay/frontend/api/pagamento/rs/basic/v2/"
@@ -39,7 +40,7 @@ func (f *govpayFake) record(s string) {
 	f.mu.Unlock()
 }
 
-func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *pagamenti.Ricevute) {
+func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *ricevute.Client) {
 	t.Helper()
 	f.mu = &sync.Mutex{}
 	pag := http.NewServeMux()
@@ -92,7 +93,7 @@ func newGovPayFake(t *testing.T, f *govpayFake) (*pagamenti.Client, *pagamenti.R
 	srv := httptest.NewServer(outer)
 	t.Cleanup(srv.Close)
 	pc := pagamenti.New(testutil.Config(t, govpay.APIPagamento, srv.URL+pagamentoBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry))
-	rc := pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry))
+	rc := ricevute.New(testutil.Config(t, govpay.APIRagioneria, srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "pw-portale"), testRetry))
 	return pc, rc
 }
 
@@ -412,7 +413,7 @@ func TestOpenEnumsDecode(t *testing.T) {
 		assert.EqualValues(t, "Z", d.SoggettoPagatore.Tipo, "a payer type this SDK does not know")
 	})
 	t.Run("Ricevuta", func(t *testing.T) {
-		var r pagamenti.Ricevuta
+		var r ricevute.Ricevuta
 		require.NoError(t, json.Unmarshal([]byte(receipt(iuv3, "r1", "NUOVO_ESITO", "2024-05-06T10:05:00")), &r))
 		assert.EqualValues(t, "NUOVO_ESITO", r.Esito)
 		assert.False(t, r.Paid())

@@ -12,6 +12,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // exampleCheckoutWorld starts two tiny stand-ins: a GovPay (API Pagamento
@@ -85,7 +86,7 @@ func Example_portalCheckout() {
 	}
 	notices := avvisi.New(cfg)
 	pagamentiClient := pagamenti.New(cfg)
-	ricevute := pagamenti.NewRicevute(cfg)
+	receipts := ricevute.New(cfg)
 	// pagoPA Checkout gets its own endpoint and key, never GovPay's
 	// credentials.
 	checkout, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{
@@ -134,7 +135,7 @@ func Example_portalCheckout() {
 	}
 
 	// 4. Ask for the outcome: the esito is a hint, the receipts decide.
-	resolver := pagamenti.NewResolver(pagamentiClient, ricevute)
+	resolver := pagamenti.NewResolver(pagamentiClient, receipts)
 	o, err := resolver.Resolve(ctx, ret, *avvio)
 	if err != nil {
 		fmt.Println(err)
@@ -150,7 +151,7 @@ func Example_portalCheckout() {
 	}
 	fmt.Println("later →", o.State, "-", o.Reason)
 	for _, it := range o.Items {
-		pdf, err := ricevute.PDF(ctx, it.IDDominio, it.IUV, it.Ricevuta.IDRicevuta)
+		pdf, err := receipts.PDF(ctx, it.IDDominio, it.IUV, it.Ricevuta.IDRicevuta)
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -12,6 +12,7 @@ import (
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/govpaytest"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // The examples below run the portal on the fake GovPay of package
@@ -41,7 +42,7 @@ func examplePosizione(ctx context.Context, c *pagamenti.Client) map[string]pagam
 // printOutcome prints what a Resolver found, item by item. The receipts
 // the Resolver lists carry only ids and outcome: the amount paid is in the
 // receipt's detail (Ricevute.Get).
-func printOutcome(ctx context.Context, o *pagamenti.Outcome, ricevute *pagamenti.Ricevute) {
+func printOutcome(ctx context.Context, o *pagamenti.Outcome, receipts *ricevute.Client) {
 	fmt.Println("outcome:", o.Mode, o.State)
 	for _, it := range o.Items {
 		line := fmt.Sprintf(" - item %d (%s) %s", it.Index, it.Kind, it.State)
@@ -49,7 +50,7 @@ func printOutcome(ctx context.Context, o *pagamenti.Outcome, ricevute *pagamenti
 			line += fmt.Sprintf(": debt %s %s", it.Debito.Stato, it.Debito.Importo)
 		}
 		if it.Ricevuta != nil {
-			r, err := ricevute.Get(ctx, it.IDDominio, it.IUV, it.Ricevuta.IDRicevuta)
+			r, err := receipts.Get(ctx, it.IDDominio, it.IUV, it.Ricevuta.IDRicevuta)
 			if err != nil {
 				log.Fatal(err)
 			}
@@ -141,7 +142,7 @@ func Example_portalBridgeGovpaytest() {
 		// One Config, then every client built from it.
 		cfg := fake.Config(govpay.WithInsecureRedirect()) // the fake's pages are http
 		c := pagamenti.New(cfg)
-		ricevute := pagamenti.NewRicevute(cfg)
+		receipts := ricevute.New(cfg)
 
 		cart := pagamenti.NewCart().
 			AddRiferimento(govpaytest.DemoIDA2A, "MENSA-2026-03-RSSMRA").
@@ -169,11 +170,11 @@ func Example_portalBridgeGovpaytest() {
 		}
 		fmt.Println("return: esito:", ret.Esito, "legacy:", ret.Legacy())
 
-		o, err := pagamenti.NewResolver(c, ricevute).Resolve(ctx, ret, *avvio)
+		o, err := pagamenti.NewResolver(c, receipts).Resolve(ctx, ret, *avvio)
 		if err != nil {
 			log.Fatal(err)
 		}
-		printOutcome(ctx, o, ricevute)
+		printOutcome(ctx, o, receipts)
 		fake.Close()
 	}
 	// Output:
@@ -204,12 +205,12 @@ func Example_portalCheckoutGovpaytest() {
 	cfg := fake.Config(govpay.WithInsecureRedirect()) // the fake's pages are http
 	c := pagamenti.New(cfg)
 	notices := avvisi.New(cfg)
-	ricevute := pagamenti.NewRicevute(cfg)
+	receipts := ricevute.New(cfg)
 	checkout, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: fake.CheckoutURL(), SubscriptionKey: key})
 	if err != nil {
 		log.Fatal(err)
 	}
-	resolver := pagamenti.NewResolver(c, ricevute)
+	resolver := pagamenti.NewResolver(c, receipts)
 
 	// pagoPA refuses a cart posted without the right subscription key.
 	wrong, err := pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: fake.CheckoutURL(), SubscriptionKey: "not-the-key"})
@@ -267,16 +268,16 @@ func Example_portalCheckoutGovpaytest() {
 		}
 		// Without a receipt an item stays PENDING (one could still
 		// arrive); the cart is NOT_PAID because the payer cancelled.
-		printOutcome(ctx, o, ricevute)
+		printOutcome(ctx, o, receipts)
 		fmt.Println("why:", o.Reason)
 	}
 
 	// The receipt of the paper notice, as the portal offers it for download.
-	found, err := ricevute.Find(ctx, govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo)
+	found, err := receipts.Find(ctx, govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo)
 	if err != nil {
 		log.Fatal(err)
 	}
-	pdf, err := ricevute.PDF(ctx, govpaytest.DemoDominio, found[0].IUV, found[0].IDRicevuta)
+	pdf, err := receipts.PDF(ctx, govpaytest.DemoDominio, found[0].IUV, found[0].IDRicevuta)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
-	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // TestOneConfigOnePool: clients of different packages built from one
@@ -52,7 +52,7 @@ func TestOneConfigOnePool(t *testing.T) {
 		require.ErrorIs(t, err, govpay.ErrNotFound)
 		_, err = avvisi.New(b).Get(t.Context(), "01234567890", "301000000000001861")
 		require.ErrorIs(t, err, govpay.ErrNotFound)
-		_, err = pagamenti.NewRicevute(c).Find(t.Context(), "01234567890", "01000000000001861")
+		_, err = ricevute.New(c).Find(t.Context(), "01234567890", "01000000000001861")
 		require.ErrorIs(t, err, govpay.ErrNotFound)
 	}
 

@@ -258,8 +258,8 @@ func dropNulls(v any) any {
 	return v
 }
 
-func confSoggetto() Soggetto {
-	return Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I", Anagrafica: "Mario Rossi",
+func confSoggetto() govpay.Soggetto {
+	return govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I", Anagrafica: "Mario Rossi",
 		Email: "mario.rossi@testmail.it", Cellulare: "+39 000-0000000"}
 }
 
@@ -286,7 +286,7 @@ func conformanceShapes() []struct {
 	multi := func(n int, importi ...int64) Pendenza {
 		p := Pendenza{
 			IDTipoPendenza: "LIBERO", IDDominio: confDominio, Causale: "Test " + confID,
-			SoggettoPagatore: Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRO00X00X000X", Anagrafica: "Mario Rossi"},
+			SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRO00X00X000X", Anagrafica: "Mario Rossi"},
 			Importo:          govpay.Centesimi(3), DataScadenza: govpay.NewDate(2030, 12, 31),
 		}
 		for i := range n {
@@ -355,7 +355,7 @@ func conformanceShapes() []struct {
 		{IDVocePendenza: "2", Importo: govpay.Euro(16), Descrizione: "Quota variabile", IDDominio: "80015010723",
 			Kind: Entrata{IBANAccredito: confIBAN, IBANAppoggio: "IT60X0542811101000000123456", TipoContabilita: ContabilitaSIOPE, CodiceContabilita: "1234"}},
 	}
-	tutto.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723", Anagrafica: "Ditta Srl",
+	tutto.SoggettoPagatore = govpay.Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723", Anagrafica: "Ditta Srl",
 		Indirizzo: "Via Roma", Civico: "1", CAP: "00100", Localita: "Roma", Provincia: "RM", Nazione: "IT", Email: "info@ditta.it"}
 
 	return []struct {

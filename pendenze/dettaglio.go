@@ -7,6 +7,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // StatoPendenza is the state of a pendenza in GovPay. Values GovPay adds in
@@ -44,32 +45,6 @@ const (
 	TipologiaSpontaneo Tipologia = "spontaneo"
 )
 
-// Dominio is a creditor as API Pendenze v2 and the receipts (API Ente v2,
-// API Ragioneria v3) describe it: its fiscal code and name. API Pagamento
-// v2 describes it in full (pagamenti.Dominio).
-type Dominio struct {
-	IDDominio      string `json:"idDominio"`
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
-}
-
-// UnitaOperativa is an operating unit of a creditor.
-type UnitaOperativa struct {
-	IDUnita        string `json:"idUnita,omitempty"`
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
-	Indirizzo      string `json:"indirizzo,omitempty"`
-	Civico         string `json:"civico,omitempty"`
-	CAP            string `json:"cap,omitempty"`
-	Localita       string `json:"localita,omitempty"`
-	Provincia      string `json:"provincia,omitempty"`
-	Nazione        string `json:"nazione,omitempty"`
-	Email          string `json:"email,omitempty"`
-	PEC            string `json:"pec,omitempty"`
-	Tel            string `json:"tel,omitempty"`
-	Fax            string `json:"fax,omitempty"`
-	Web            string `json:"web,omitempty"`
-	Area           string `json:"area,omitempty"`
-}
-
 // Segnalazione is a warning GovPay attached to a pendenza or a payment.
 type Segnalazione struct {
 	Data        govpay.DateTime `json:"data,omitzero"`
@@ -86,22 +61,22 @@ type Segnalazione struct {
 // GovPay's Backoffice API): read Stato, DataPagamento and the receipts of
 // the RPP instead.
 type Testata struct {
-	IDA2A            string          `json:"idA2A"`
-	IDPendenza       string          `json:"idPendenza"`
-	IDTipoPendenza   string          `json:"idTipoPendenza,omitempty"`
-	Dominio          Dominio         `json:"dominio"`
-	UnitaOperativa   *UnitaOperativa `json:"unitaOperativa,omitempty"`
-	Stato            StatoPendenza   `json:"stato"`
-	DescrizioneStato string          `json:"descrizioneStato,omitempty"`
-	Segnalazioni     []Segnalazione  `json:"segnalazioni,omitempty"`
+	IDA2A            string                   `json:"idA2A"`
+	IDPendenza       string                   `json:"idPendenza"`
+	IDTipoPendenza   string                   `json:"idTipoPendenza,omitempty"`
+	Dominio          ricevute.Dominio         `json:"dominio"`
+	UnitaOperativa   *ricevute.UnitaOperativa `json:"unitaOperativa,omitempty"`
+	Stato            StatoPendenza            `json:"stato"`
+	DescrizioneStato string                   `json:"descrizioneStato,omitempty"`
+	Segnalazioni     []Segnalazione           `json:"segnalazioni,omitempty"`
 	// IUVAvviso is the IUV of the notice; IUVPagamento that of the last
 	// successful payment.
-	IUVAvviso        string         `json:"iuvAvviso,omitempty"`
-	IUVPagamento     string         `json:"iuvPagamento,omitempty"`
-	DataPagamento    govpay.Date    `json:"dataPagamento,omitzero"`
-	Causale          string         `json:"causale,omitempty"`
-	SoggettoPagatore Soggetto       `json:"soggettoPagatore"`
-	Importo          govpay.Importo `json:"importo"`
+	IUVAvviso        string          `json:"iuvAvviso,omitempty"`
+	IUVPagamento     string          `json:"iuvPagamento,omitempty"`
+	DataPagamento    govpay.Date     `json:"dataPagamento,omitzero"`
+	Causale          string          `json:"causale,omitempty"`
+	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore"`
+	Importo          govpay.Importo  `json:"importo"`
 	// NumeroAvviso is kept as GovPay sends it (18 digits); parse it with
 	// avvisi.ParseNumeroAvviso.
 	NumeroAvviso      string           `json:"numeroAvviso,omitempty"`
@@ -139,7 +114,7 @@ type Dettaglio struct {
 	RPP []RPP `json:"rpp"`
 	// Allegati are the attached files (their content is fetched from
 	// Contenuto, a path such as /allegati/{id}).
-	Allegati []AllegatoDettaglio `json:"allegati,omitempty"`
+	Allegati []ricevute.AllegatoPendenza `json:"allegati,omitempty"`
 }
 
 // VoceDettaglio is a voce as GovPay returns it: the voce plus its state and
@@ -152,13 +127,13 @@ type VoceDettaglio struct {
 	// Stato of the voce.
 	Stato StatoVoce
 	// Dominio is the voce's beneficiary.
-	Dominio *Dominio
+	Dominio *ricevute.Dominio
 }
 
 type voceDettaglioExtra struct {
-	Indice  int       `json:"indice,omitempty"`
-	Stato   StatoVoce `json:"stato,omitempty"`
-	Dominio *Dominio  `json:"dominio,omitempty"`
+	Indice  int               `json:"indice,omitempty"`
+	Stato   StatoVoce         `json:"stato,omitempty"`
+	Dominio *ricevute.Dominio `json:"dominio,omitempty"`
 }
 
 // UnmarshalJSON decodes GovPay's VocePendenza.
@@ -211,15 +186,6 @@ type RPP struct {
 	RT  json.RawMessage `json:"rt,omitempty"`
 	// Pendenza is the pendenza paid, when GovPay includes it (lists of rpp).
 	Pendenza *Sintesi `json:"pendenza,omitempty"`
-}
-
-// AllegatoDettaglio is an allegato as GovPay returns it: Contenuto is the
-// path of its content (/allegati/{id}).
-type AllegatoDettaglio struct {
-	Nome        string `json:"nome"`
-	Tipo        string `json:"tipo,omitempty"`
-	Descrizione string `json:"descrizione,omitempty"`
-	Contenuto   string `json:"contenuto"`
 }
 
 // complete refuses a decoded answer that lacks what every pendenza GovPay

@@ -10,7 +10,7 @@
 //		IDTipoPendenza:   "TARI",
 //		IDDominio:        "01234567890",
 //		Causale:          "TARI 2026",
-//		SoggettoPagatore: pendenze.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I"},
+//		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I"},
 //		Importo:          govpay.Euro(120),
 //		Voci:             []pendenze.Voce{pendenze.VoceEntrata("1", govpay.Euro(120), "TARI 2026", "TARI")},
 //	})
@@ -37,24 +37,15 @@
 //
 // # Receipts
 //
-// [Ricevuta] is a pagoPA receipt as GovPay describes it: the outcome and
-// amount, the PSP that issued it, the pendenza paid ([PendenzaPagata]) with
-// what was collected for each voce, and the original pagoPA messages (the
-// request RPT and the receipt RT, as XML and as GovPay's JSON). It is the
-// one receipt model of the SDK, shared by two APIs with the same schema:
-// package notifica receives it from GovPay through API Ente v2 (PUT
-// /ricevute/…, notifica.Ricevuta) and package pagamenti reads it from API
-// Ragioneria v3 (GET /ricevute, pagamenti.Ricevuta); both names are aliases
-// of this type. [Ricevuta.Paid] tells whether it proves a full payment, and
-// [Ricevuta.Chiave] is its idempotency key.
-//
-// The RPT and RT come in two shapes: those of the old pagoPA model
-// (RPT/RT) and those of the current one (paymentPA/receipt). [LeggiRT] and
-// [LeggiRPT] read the fields every shape has ([DatiRT]: outcome, exact
-// amount paid and fees, payment date, PSP, single payments; [DatiRPT]) from
-// either; they read the rt and rpt of a Ricevuta ([Ricevuta.DatiRT],
-// [Ricevuta.DatiRPT]), of an [RPP] and of an API Ente v1 notification alike.
-// [Client.RT] fetches the receipt of a payment attempt in JSON, XML or PDF.
+// The receipt model is in package ricevute: ricevute.Ricevuta is a pagoPA
+// receipt as GovPay describes it (the same schema in API Ente v2 and API
+// Ragioneria v3), ricevute.LeggiRT and ricevute.LeggiRPT read the fields
+// common to every shape of the rt and rpt GovPay converts to JSON (those of
+// an [RPP] included), and ricevute.Client reads receipts from API
+// Ragioneria v3. The creditor ([Testata].Dominio), its office and the kind
+// of a marca da bollo ([Bollo].TipoBollo) are the types of that package
+// too, since the receipts use the same schemas. [Client.RT] fetches the
+// receipt of a payment attempt in JSON, XML or PDF.
 //
 // # Validation
 //

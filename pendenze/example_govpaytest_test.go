@@ -20,7 +20,7 @@ func refezione(cf, anagrafica string, importo govpay.Importo) pendenze.Pendenza 
 		IDTipoPendenza: "REFEZIONE",
 		IDDominio:      govpaytest.DemoDominio,
 		Causale:        "Refezione scolastica - aprile 2026",
-		SoggettoPagatore: pendenze.Soggetto{
+		SoggettoPagatore: govpay.Soggetto{
 			Tipo: govpay.SoggettoFisico, Identificativo: cf, Anagrafica: anagrafica,
 		},
 		Importo: importo,

@@ -69,7 +69,7 @@ func tari(importo govpay.Importo) pendenze.Pendenza {
 		IDTipoPendenza: "TARI",
 		IDDominio:      "01234567890",
 		Causale:        "TARI 2026",
-		SoggettoPagatore: pendenze.Soggetto{
+		SoggettoPagatore: govpay.Soggetto{
 			Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I", Anagrafica: "Mario Rossi",
 		},
 		Importo:      importo,

@@ -478,7 +478,7 @@ func TestGovPayBehaviourBodiesRoundTrip(t *testing.T) {
 		if !bytes.Equal(again, body) {
 			t.Errorf("%s: not symmetric:\n%s\n%s", r.name, body, again)
 		}
-		if (p.SoggettoPagatore == Soggetto{}) && bytes.Contains(body, []byte(`"soggettoPagatore"`)) {
+		if (p.SoggettoPagatore == govpay.Soggetto{}) && bytes.Contains(body, []byte(`"soggettoPagatore"`)) {
 			t.Errorf("%s: no payer, yet the body names one: %s", r.name, body)
 		}
 	}

@@ -93,7 +93,7 @@ func validPendenza() Pendenza {
 		IDTipoPendenza: "LIBERO",
 		IDDominio:      "01234567890",
 		Causale:        "Pagamento dovuto n. 1",
-		SoggettoPagatore: Soggetto{
+		SoggettoPagatore: govpay.Soggetto{
 			Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I", Anagrafica: "Mario Rossi",
 			Email: "mario.rossi@testmail.it", Cellulare: "+39 000-0000000",
 		},

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 func TestPendenzaMarshalIsWireBody(t *testing.T) {
@@ -103,7 +104,7 @@ func TestVoceKinds(t *testing.T) {
 			require.NoError(t, json.Unmarshal(b, &back))
 			want := kindOf(tt.voce.Kind)
 			if b, ok := want.(Bollo); ok && b.TipoBollo == "" {
-				b.TipoBollo = BolloImpostaDiBollo // written as "01", read back as such
+				b.TipoBollo = ricevute.BolloImpostaDiBollo // written as "01", read back as such
 				want = b
 			}
 			assert.Equal(t, want, back.Kind, "kind decoded as value")

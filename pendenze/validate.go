@@ -9,6 +9,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // Matchers of GovPay's patterns, written out rather than as regular
@@ -150,7 +151,7 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 		v.Add("causale", "must not be blank (strict mode)")
 	}
 	// Optional payer (NuovaPendenza.java:593-594).
-	if p.SoggettoPagatore != (Soggetto{}) {
+	if p.SoggettoPagatore != (govpay.Soggetto{}) {
 		checkSoggetto(v, "soggettoPagatore", p.SoggettoPagatore, strict)
 	}
 	// ValidatoreUtils.validaImporto (ValidatoreUtils.java:105-123).
@@ -363,7 +364,7 @@ func (voce *Voce) validate(v *govpay.ValidationError, idx int, strict bool) {
 	case Bollo:
 		// :499-503: tipoBollo "01" (TipoBolloEnum, NuovaVocePendenza.java:298-303),
 		// ValidatoreUtils.java:221-227.
-		if k.TipoBollo != "" && k.TipoBollo != BolloImpostaDiBollo {
+		if k.TipoBollo != "" && k.TipoBollo != ricevute.BolloImpostaDiBollo {
 			v.Add(f("tipoBollo").String(), `must be "01"`)
 		}
 		checkLen(v, f("hashDocumento"), k.HashDocumento, 1, 70)
@@ -604,7 +605,7 @@ func checkText(v *govpay.ValidationError, field path, s string, strict bool) {
 // checkSoggetto checks a payer that is present. GovPay records a payer
 // without identificativo as ANONIMO (PendenzeConverter.java:535-537), so
 // an empty identificativo is checked as ANONIMO; tipo is optional.
-func checkSoggetto(v *govpay.ValidationError, field string, s Soggetto, strict bool) {
+func checkSoggetto(v *govpay.ValidationError, field string, s govpay.Soggetto, strict bool) {
 	cp := s
 	if strings.TrimSpace(cp.Identificativo) == "" {
 		cp.Identificativo = "ANONIMO"

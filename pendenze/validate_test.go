@@ -20,18 +20,18 @@ func TestValidPendenzeValidate(t *testing.T) {
 	require.NoError(t, strictPendenza().ValidateStrict())
 
 	anon := validPendenza()
-	anon.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "ANONIMO"}
+	anon.SoggettoPagatore = govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "ANONIMO"}
 	require.NoError(t, anon.Validate())
 	anonStrict := strictPendenza()
-	anonStrict.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "ANONIMO"}
+	anonStrict.SoggettoPagatore = govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "ANONIMO"}
 	require.NoError(t, anonStrict.ValidateStrict(), "ANONIMO is a pagoPA identifier, allowed in strict mode too")
 
 	foreign := validPendenza()
-	foreign.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "DE123456789", Nazione: "DE"}
+	foreign.SoggettoPagatore = govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "DE123456789", Nazione: "DE"}
 	require.NoError(t, foreign.Validate(), "foreign identifiers are allowed by default")
 
 	piva := strictPendenza()
-	piva.SoggettoPagatore = Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723"}
+	piva.SoggettoPagatore = govpay.Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723"}
 	require.NoError(t, piva.ValidateStrict())
 
 	// GovPay refuses 0 (minOrEquals(0), ValidatoreUtils.java:122): the
@@ -71,9 +71,9 @@ func TestValidPendenzeValidate(t *testing.T) {
 
 	// No payer: GovPay records ANONIMO.
 	noPayer := validPendenza()
-	noPayer.SoggettoPagatore = Soggetto{}
+	noPayer.SoggettoPagatore = govpay.Soggetto{}
 	require.NoError(t, noPayer.Validate())
-	require.NoError(t, func() error { p := strictPendenza(); p.SoggettoPagatore = Soggetto{}; return p.ValidateStrict() }())
+	require.NoError(t, func() error { p := strictPendenza(); p.SoggettoPagatore = govpay.Soggetto{}; return p.ValidateStrict() }())
 
 	// Any valid UTF-8 text without control characters is sent as it is.
 	text := validPendenza()
@@ -450,6 +450,6 @@ func TestStrictModeHoldsWhatGovPayLetsThrough(t *testing.T) {
 	}
 	require.NoError(t, strictPendenza().ValidateStrict())
 	noPayer := strictPendenza()
-	noPayer.SoggettoPagatore = Soggetto{}
+	noPayer.SoggettoPagatore = govpay.Soggetto{}
 	require.NoError(t, noPayer.ValidateStrict(), "no payer at all is accepted in strict mode too")
 }

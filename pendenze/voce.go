@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // Voce is one item of a pendenza (GovPay's NuovaVocePendenza). Every voce
@@ -85,9 +86,9 @@ type EntrataRiferita struct {
 
 // Bollo is a marca da bollo telematica.
 type Bollo struct {
-	// TipoBollo is the kind of stamp; empty means [BolloImpostaDiBollo]
+	// TipoBollo is the kind of stamp; empty means [ricevute.BolloImpostaDiBollo]
 	// ("01", the only value API Pendenze v2 knows).
-	TipoBollo TipoBollo
+	TipoBollo ricevute.TipoBollo
 	// HashDocumento is the base64 digest of the stamped document
 	// (≤ 70 characters).
 	HashDocumento string
@@ -98,12 +99,6 @@ type Bollo struct {
 func (Entrata) voceKind() string         { return "entrata" }
 func (EntrataRiferita) voceKind() string { return "codEntrata" }
 func (Bollo) voceKind() string           { return "bollo" }
-
-// TipoBollo is the kind of a marca da bollo.
-type TipoBollo string
-
-// BolloImpostaDiBollo is the imposta di bollo, "01" on API Pendenze v2.
-const BolloImpostaDiBollo TipoBollo = "01"
 
 // TipoContabilita says how a budget chapter is coded.
 type TipoContabilita string
@@ -171,27 +166,27 @@ func VoceEntrata(id string, importo govpay.Importo, descrizione, codEntrata stri
 // VoceBollo returns a marca da bollo telematica voce.
 func VoceBollo(id string, importo govpay.Importo, descrizione, hashDocumento, provinciaResidenza string) Voce {
 	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione,
-		Kind: Bollo{TipoBollo: BolloImpostaDiBollo, HashDocumento: hashDocumento, ProvinciaResidenza: provinciaResidenza}}
+		Kind: Bollo{TipoBollo: ricevute.BolloImpostaDiBollo, HashDocumento: hashDocumento, ProvinciaResidenza: provinciaResidenza}}
 }
 
 // voceWire is the flat wire form of a voce.
 type voceWire struct {
-	IDVocePendenza        string          `json:"idVocePendenza"`
-	Importo               govpay.Importo  `json:"importo"`
-	Descrizione           string          `json:"descrizione"`
-	DescrizioneCausaleRPT string          `json:"descrizioneCausaleRPT,omitempty"`
-	IBANAccredito         string          `json:"ibanAccredito,omitempty"`
-	IBANAppoggio          string          `json:"ibanAppoggio,omitempty"`
-	TipoContabilita       TipoContabilita `json:"tipoContabilita,omitempty"`
-	CodiceContabilita     string          `json:"codiceContabilita,omitempty"`
-	CodEntrata            string          `json:"codEntrata,omitempty"`
-	TipoBollo             TipoBollo       `json:"tipoBollo,omitempty"`
-	HashDocumento         string          `json:"hashDocumento,omitempty"`
-	ProvinciaResidenza    string          `json:"provinciaResidenza,omitempty"`
-	Contabilita           *Contabilita    `json:"contabilita,omitempty"`
-	Metadata              *Metadata       `json:"metadata,omitempty"`
-	DatiAllegati          json.RawMessage `json:"datiAllegati,omitempty"`
-	IDDominio             string          `json:"idDominio,omitempty"`
+	IDVocePendenza        string             `json:"idVocePendenza"`
+	Importo               govpay.Importo     `json:"importo"`
+	Descrizione           string             `json:"descrizione"`
+	DescrizioneCausaleRPT string             `json:"descrizioneCausaleRPT,omitempty"`
+	IBANAccredito         string             `json:"ibanAccredito,omitempty"`
+	IBANAppoggio          string             `json:"ibanAppoggio,omitempty"`
+	TipoContabilita       TipoContabilita    `json:"tipoContabilita,omitempty"`
+	CodiceContabilita     string             `json:"codiceContabilita,omitempty"`
+	CodEntrata            string             `json:"codEntrata,omitempty"`
+	TipoBollo             ricevute.TipoBollo `json:"tipoBollo,omitempty"`
+	HashDocumento         string             `json:"hashDocumento,omitempty"`
+	ProvinciaResidenza    string             `json:"provinciaResidenza,omitempty"`
+	Contabilita           *Contabilita       `json:"contabilita,omitempty"`
+	Metadata              *Metadata          `json:"metadata,omitempty"`
+	DatiAllegati          json.RawMessage    `json:"datiAllegati,omitempty"`
+	IDDominio             string             `json:"idDominio,omitempty"`
 }
 
 // errNoKind is returned when a voce has no kind.
@@ -238,7 +233,7 @@ func (v *Voce) wire() (voceWire, error) {
 	case Bollo:
 		w.TipoBollo = k.TipoBollo
 		if w.TipoBollo == "" {
-			w.TipoBollo = BolloImpostaDiBollo
+			w.TipoBollo = ricevute.BolloImpostaDiBollo
 		}
 		w.HashDocumento, w.ProvinciaResidenza = k.HashDocumento, k.ProvinciaResidenza
 	default:

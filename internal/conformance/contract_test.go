@@ -85,6 +85,7 @@ import (
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // contractGap is a known mismatch between a spec and a public type.
@@ -127,35 +128,35 @@ var knownContractGaps = slices.Concat(
 	[]contractGap{
 		{
 			Key:  "answer.ricevute.Get public-field pendenza.unitaOperativa.*",
-			Side: "public pendenze.PendenzaPagata.UnitaOperativa",
+			Side: "public ricevute.PendenzaPagata.UnitaOperativa",
 			Reason: "Ragioneria v3 (ours and GovPay's) describes the unit of a paid pendenza with idUnita and ragioneSociale only; " +
-				"the public type reuses pendenze.UnitaOperativa, whose other fields (indirizzo … area) never arrive",
+				"the public type reuses ricevute.UnitaOperativa, whose other fields (indirizzo … area) never arrive",
 		},
 		{
 			Key:  "answer.ricevute.Get public-field stato",
-			Side: "public pendenze.Ricevuta.Stato",
+			Side: "public ricevute.Ricevuta.Stato",
 			Reason: "no spec of ours (Ragioneria v3, Ente v2) defines a receipt stato, GovPay's published schema only names it in " +
 				"required, and GovPay's integration-test receipts have none: remove it, or show GovPay sends it and add it to the specs",
 		},
 		{
 			Key:    "answer.ricevute.Get public-field rpt.data",
-			Side:   "public pendenze.Messaggio.Data",
+			Side:   "public ricevute.Messaggio.Data",
 			Reason: "rpt/rt are {tipo, xml, json} in our specs and in GovPay's (schema and integration tests): there is no data",
 		},
 		{
 			Key:    "answer.ricevute.Get public-field rt.data",
-			Side:   "public pendenze.Messaggio.Data",
+			Side:   "public ricevute.Messaggio.Data",
 			Reason: "as rpt.data",
 		},
 		{
 			Key:  "answer.ricevute.Get public-field pendenza.voci[].importo",
-			Side: "public pendenze.VocePagata.Importo",
+			Side: "public ricevute.VocePagata.Importo",
 			Reason: "Ragioneria v3 and Ente v2 (ours and GovPay's VocePendenzaPagata) do not repeat the voce's importo: the amount " +
 				"is riscossione.importo",
 		},
 		{
 			Key:  "answer.ricevute.Get public-field pendenza.voci[].riscossione.stato",
-			Side: "public pendenze.RiscossioneVoce.Stato",
+			Side: "public ricevute.RiscossioneVoce.Stato",
 			Reason: "RiscossioneVocePagata has no stato in our Ragioneria v3 / Ente v2 specs nor in GovPay's published v3 schema " +
 				"(Ente v1 Riscossione has it); add it to the specs only if GovPay is shown to send it",
 		},
@@ -1030,7 +1031,7 @@ func contractPendenza() pendenze.Pendenza {
 			},
 			{
 				IDVocePendenza: "BOLLO-1", Importo: govpay.Euro(16), Descrizione: "Marca da bollo",
-				Kind: pendenze.Bollo{TipoBollo: pendenze.BolloImpostaDiBollo, HashDocumento: "q6xVRqz2oEDwQ7E9gwWc3Hh4mYqRu1ky9Wz0Zc8S2Fk=", ProvinciaResidenza: "RM"},
+				Kind: pendenze.Bollo{TipoBollo: ricevute.BolloImpostaDiBollo, HashDocumento: "q6xVRqz2oEDwQ7E9gwWc3Hh4mYqRu1ky9Wz0Zc8S2Fk=", ProvinciaResidenza: "RM"},
 			},
 		},
 	}
@@ -1388,7 +1389,7 @@ type verificaReceiver struct{ v *notifica.PendenzaVerificata }
 
 func (verificaReceiver) Attivazione(context.Context, *notifica.Pagamento) error { return nil }
 func (verificaReceiver) Pagamento(context.Context, *notifica.Pagamento) error   { return nil }
-func (verificaReceiver) Ricevuta(context.Context, *notifica.Ricevuta) error     { return nil }
+func (verificaReceiver) Ricevuta(context.Context, *ricevute.Ricevuta) error     { return nil }
 func (r verificaReceiver) VerificaPendenza(context.Context, string, string) (*notifica.PendenzaVerificata, error) {
 	return r.v, nil
 }
@@ -1553,7 +1554,7 @@ func TestContractAnswerRicevuta(t *testing.T) {
 	c := newChecker(t, "answer.ricevute.Get")
 	doc := ourSpec(t, "ragioneria-v3.yaml")
 	fixture := readContractFixture(t, "ragioneria-ricevuta.json")
-	cl := pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, serveFixture(t, testutil.RagioneriaBasePath, fixture)))
+	cl := ricevute.New(testutil.Config(t, govpay.APIRagioneria, serveFixture(t, testutil.RagioneriaBasePath, fixture)))
 	r, err := cl.Get(t.Context(), contractDominio, "01000000000000144", "RCP-1")
 	if err != nil {
 		t.Fatal(err)
@@ -1641,7 +1642,7 @@ func TestContractFakeGovPayAnswers(t *testing.T) {
 	checkFakeAnswer[genpagamento.Pagamento](t, "govpaytest.pagamenti.Get", "pagamento-v2.yaml",
 		lastAnswer(t, s, govpaytest.OpGetPagamento, govpaytest.PagamentoBasePath), p)
 
-	rc := pagamenti.NewRicevute(cfg)
+	rc := ricevute.New(cfg)
 	found, err := rc.Find(ctx, contractDominio, car.NumeroAvviso.String())
 	if err != nil || len(found) == 0 {
 		t.Fatalf("Find: %v, %d receipts", err, len(found))

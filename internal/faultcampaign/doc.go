@@ -6,7 +6,7 @@
 //
 // Every operation of avvisi.Client, pendenze.Client, pagamenti.Client,
 // pagamenti.Checkout (with and without pagamenti.AvvisiResolver),
-// pagamenti.Ricevute and pagamenti.Resolver runs against a fresh in-memory
+// ricevute.Client and pagamenti.Resolver runs against a fresh in-memory
 // GovPay (govpaytest) for every fault: connections dropped before or after
 // the request is read or served, 429 with Retry-After in seconds and as an
 // HTTP date (honoured, and not waited when too long), 502/503/504 once and

@@ -21,6 +21,7 @@ import (
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // fastRetry is the policy of every client of the campaign: three attempts,
@@ -77,7 +78,7 @@ type clientSet struct {
 	pagamenti *pagamenti.Client
 	checkout  *pagamenti.Checkout // v1
 	checkout2 *pagamenti.Checkout // v2
-	ricevute  *pagamenti.Ricevute
+	ricevute  *ricevute.Client
 	resolver  *pagamenti.Resolver
 }
 
@@ -133,7 +134,7 @@ func (e *env) clients(timeout time.Duration) *clientSet {
 	must("pagamenti.NewCheckout v1")
 	cs.checkout2, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: e.base + govpaytest.CheckoutV2BasePath, SubscriptionKey: "chiave-di-prova"})
 	must("pagamenti.NewCheckout v2")
-	cs.ricevute = pagamenti.NewRicevute(cfg)
+	cs.ricevute = ricevute.New(cfg)
 	cs.resolver = pagamenti.NewResolver(cs.pagamenti, cs.ricevute)
 	return cs
 }
@@ -161,7 +162,7 @@ func pendenza(causale string, importo int64) pendenze.Pendenza {
 		IDTipoPendenza: "LIBERO",
 		IDDominio:      idDominio,
 		Causale:        causale,
-		SoggettoPagatore: pendenze.Soggetto{
+		SoggettoPagatore: govpay.Soggetto{
 			Tipo: govpay.SoggettoFisico, Identificativo: debitore, Anagrafica: "Mario Rossi",
 		},
 		Importo:      imp,

@@ -29,6 +29,7 @@ import (
 	"github.com/govpaygo/govpay/notifica"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // Deep base paths, as GovPay mounts its APIs, so that a client building an
@@ -64,7 +65,7 @@ type env struct {
 	pagamenti *pagamenti.Client
 	avvisi    *avvisi.Client
 	checkout  *pagamenti.Checkout
-	ricevute  *pagamenti.Ricevute
+	ricevute  *ricevute.Client
 }
 
 func newEnv(t *testing.T) *env {
@@ -84,7 +85,7 @@ func newEnv(t *testing.T) *env {
 	e.pendenze = pendenze.New(testutil.Config(t, govpay.APIPendenze, e.srv.URL+pathPendenze, opts...))
 	e.pagamenti = pagamenti.New(testutil.Config(t, govpay.APIPagamento, e.srv.URL+pathPagamento, opts...))
 	e.avvisi = avvisi.New(testutil.Config(t, govpay.APIPagamento, e.srv.URL+pathPagamento, opts...))
-	e.ricevute = pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, e.srv.URL+pathRagioneria, opts...))
+	e.ricevute = ricevute.New(testutil.Config(t, govpay.APIRagioneria, e.srv.URL+pathRagioneria, opts...))
 	if e.checkout, err = pagamenti.NewCheckout(testutil.Config(t, govpay.APIPendenze, e.srv.URL+pathPendenze, govpay.WithRetry(govpay.NoRetry())),
 		pagamenti.CheckoutOptions{BaseURL: e.srv.URL + pathCheckout, SubscriptionKey: secret}); err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ type nopReceiver struct{}
 
 func (nopReceiver) Attivazione(context.Context, *notifica.Pagamento) error { return nil }
 func (nopReceiver) Pagamento(context.Context, *notifica.Pagamento) error   { return nil }
-func (nopReceiver) Ricevuta(context.Context, *notifica.Ricevuta) error     { return nil }
+func (nopReceiver) Ricevuta(context.Context, *ricevute.Ricevuta) error     { return nil }
 
 func unmarshalImporto(s string) func() error {
 	return func() error {

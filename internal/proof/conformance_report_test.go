@@ -72,6 +72,7 @@ import (
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // upstreamDir returns the upstream reference folder; it skips (or fails
@@ -486,7 +487,7 @@ type reportClients struct {
 	pagamenti            *pagamenti.Client
 	avvisiPendenze       *avvisi.Client
 	avvisiPagamento      *avvisi.Client
-	ricevute             *pagamenti.Ricevute
+	ricevute             *ricevute.Client
 	checkout1, checkout2 *pagamenti.Checkout
 }
 
@@ -663,13 +664,13 @@ func reportCases() []reportCase {
 				_, err2 := c.avvisiPagamento.PDF(ctx, okDominio, okNumero)
 				return errors.Join(err, err2)
 			}, exclusions: []string{noRouter}},
-		{operation: "GET /ricevute", sdk: "pagamenti.Ricevute.Find", spec: rag, base: pathRagioneria,
+		{operation: "GET /ricevute", sdk: "ricevute.Client.Find", spec: rag, base: pathRagioneria,
 			calls: func(ctx context.Context, c *reportClients) error {
 				_, err := c.ricevute.Find(ctx, okDominio, okNumero)
 				_, err2 := c.ricevute.Find(ctx, okDominio, "RF23567483937849450550001")
 				return errors.Join(err, err2)
 			}, exclusions: []string{noRouter, "two schema references rewritten to govpay-api-schemas.yaml while loading"}},
-		{operation: "GET /ricevute/{idDominio}/{iuv}/{idRicevuta}", sdk: "pagamenti.Ricevute.Get, PDF", spec: rag, base: pathRagioneria,
+		{operation: "GET /ricevute/{idDominio}/{iuv}/{idRicevuta}", sdk: "ricevute.Client.Get, PDF", spec: rag, base: pathRagioneria,
 			calls: func(ctx context.Context, c *reportClients) error {
 				_, err := c.ricevute.Get(ctx, okDominio, okNumero, "rcpt-1")
 				_, err2 := c.ricevute.PDF(ctx, okDominio, "01000000000001861", "rcpt-1")
@@ -726,7 +727,7 @@ func TestConformanceReport(t *testing.T) {
 	// pointed there.
 	c.avvisiPendenze = avvisi.New(testutil.Config(t, govpay.APIPagamento, rs.srv.URL+pathPendenze, opts...))
 	c.avvisiPagamento = avvisi.New(cfg)
-	c.ricevute = pagamenti.NewRicevute(cfg)
+	c.ricevute = ricevute.New(cfg)
 	c.checkout1, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: rs.srv.URL + pathCheckout1, SubscriptionKey: "subscription-key-1"})
 	must(err)
 	c.checkout2, err = pagamenti.NewCheckout(cfg, pagamenti.CheckoutOptions{BaseURL: rs.srv.URL + pathCheckout2, SubscriptionKey: "subscription-key-2"})

@@ -27,13 +27,14 @@ import (
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // listClients are the clients under test, all pointed at one server.
 type listClients struct {
 	pendenze  *pendenze.Client
 	pagamenti *pagamenti.Client
-	ricevute  *pagamenti.Ricevute
+	ricevute  *ricevute.Client
 }
 
 // Items the hostile server serves: each matches the filters the rows ask
@@ -284,7 +285,7 @@ func TestHostileLists(t *testing.T) {
 			var err error
 			c.pendenze = pendenze.New(testutil.Config(t, govpay.APIPendenze, srv.URL+pathPendenze, opts...))
 			c.pagamenti = pagamenti.New(testutil.Config(t, govpay.APIPagamento, srv.URL+pathPagamento, opts...))
-			c.ricevute = pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, srv.URL+pathRagioneria, opts...))
+			c.ricevute = ricevute.New(testutil.Config(t, govpay.APIRagioneria, srv.URL+pathRagioneria, opts...))
 			yielded, err := row.call(context.Background(), c)
 			var de *govpay.DecodeError
 			switch {

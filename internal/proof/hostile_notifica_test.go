@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 const (
@@ -40,11 +41,11 @@ const (
 type hnReceiver struct {
 	calls  atomic.Int64
 	mu     sync.Mutex
-	got    []*notifica.Ricevuta
+	got    []*ricevute.Ricevuta
 	script func(ctx context.Context, n int64) error
 }
 
-func (r *hnReceiver) Ricevuta(ctx context.Context, ric *notifica.Ricevuta) error {
+func (r *hnReceiver) Ricevuta(ctx context.Context, ric *ricevute.Ricevuta) error {
 	n := r.calls.Add(1)
 	if r.script != nil {
 		if err := r.script(ctx, n); err != nil {

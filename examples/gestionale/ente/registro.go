@@ -10,6 +10,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/notifica"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // Tipo tells the notifications apart.
@@ -41,7 +42,7 @@ type Notifica struct {
 	Chiave string
 	// Ricevuta is the whole v2 receipt; Pagamento the whole v1
 	// notification.
-	Ricevuta  *notifica.Ricevuta
+	Ricevuta  *ricevute.Ricevuta
 	Pagamento *notifica.Pagamento
 	// Arrivo is when the gestionale received it.
 	Arrivo time.Time
@@ -112,7 +113,7 @@ func (r *Registro) Pagamento(_ context.Context, p *notifica.Pagamento) error {
 }
 
 // Ricevuta records an API Ente v2 receipt.
-func (r *Registro) Ricevuta(_ context.Context, rc *notifica.Ricevuta) error {
+func (r *Registro) Ricevuta(_ context.Context, rc *ricevute.Ricevuta) error {
 	r.add(Notifica{Tipo: TipoRicevuta, IDDominio: rc.Dominio.IDDominio, IUV: rc.IUV, IDRicevuta: rc.IDRicevuta,
 		IDA2A: rc.Pendenza.IDA2A, IDPendenza: rc.Pendenza.IDPendenza, Importo: rc.Importo, Esito: string(rc.Esito),
 		Chiave: rc.Chiave(), Ricevuta: rc})

@@ -17,6 +17,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 //go:embed templates/*.html
@@ -36,7 +37,7 @@ const maxDebiti = 200
 type App struct {
 	cfg       Config
 	pagamenti *pagamenti.Client
-	ricevute  *pagamenti.Ricevute
+	ricevute  *ricevute.Client
 	avvisi    *avvisi.Client
 	checkout  *pagamenti.Checkout
 	resolver  *pagamenti.Resolver
@@ -60,7 +61,7 @@ func NewApp(cfg Config) (*App, error) {
 	var err error
 	// Every client shares cfg.GovPay's one HTTP client (one pool).
 	a.pagamenti = pagamenti.New(cfg.GovPay)
-	a.ricevute = pagamenti.NewRicevute(cfg.GovPay)
+	a.ricevute = ricevute.New(cfg.GovPay)
 	// GET /avvisi is served by API Pagamento v2 too.
 	a.avvisi = avvisi.New(cfg.GovPay)
 	if cfg.Mode == ModeCheckout {

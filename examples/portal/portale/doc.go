@@ -23,7 +23,7 @@
 //     the outcome decided by pagamenti.Resolver (GovPay's payment in legacy
 //     mode, the receipts otherwise): paid, partly paid, not paid, or not
 //     known yet (the page then refreshes itself).
-//   - The receipt of every paid debt as a PDF (pagamenti.Ricevute.PDF).
+//   - The receipt of every paid debt as a PDF (ricevute.Client.PDF).
 //
 // # Use
 //

@@ -8,6 +8,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // pendingRefresh is how often, in seconds, the outcome page reloads itself
@@ -240,7 +241,7 @@ func (a *App) receipt(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, http.StatusBadGateway, "Ricevuta non disponibile", msg)
 		return
 	}
-	var rc *pagamenti.Ricevuta
+	var rc *ricevute.Ricevuta
 	for k := range found {
 		if found[k].Paid() {
 			rc = &found[k]

@@ -1,4 +1,4 @@
-package pendenze
+package ricevute
 
 import (
 	"encoding/json"
@@ -11,10 +11,10 @@ import (
 
 // ErrFormato is matched (with errors.Is) by the errors of [LeggiRT] and
 // [LeggiRPT] for JSON that is neither of the shapes they know.
-var ErrFormato = errors.New("pendenze: unknown pagoPA message shape")
+var ErrFormato = errors.New("ricevute: unknown pagoPA message shape")
 
 // FormatoRT is the shape of a pagoPA receipt (not to be confused with
-// [Formato], the media type in which [Client.RT] fetches one).
+// pendenze.Formato, the media type in which pendenze.Client.RT fetches one).
 type FormatoRT string
 
 // The receipt shapes GovPay converts to JSON.
@@ -152,7 +152,7 @@ func LeggiRT(raw json.RawMessage) (DatiRT, error) {
 	}
 	var w rtWire
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return DatiRT{}, fmt.Errorf("pendenze: reading the receipt: %w", err)
+		return DatiRT{}, fmt.Errorf("ricevute: reading the receipt: %w", err)
 	}
 	switch {
 	case w.DatiPagamento != nil:
@@ -298,7 +298,7 @@ func LeggiRPT(raw json.RawMessage) (DatiRPT, error) {
 	}
 	var w rptWire
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return DatiRPT{}, fmt.Errorf("pendenze: reading the request: %w", err)
+		return DatiRPT{}, fmt.Errorf("ricevute: reading the request: %w", err)
 	}
 	switch {
 	case w.DatiVersamento != nil:

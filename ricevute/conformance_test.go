@@ -1,4 +1,4 @@
-package pagamenti_test
+package ricevute_test
 
 // Conformance of the Ricevute client with GovPay's published API Ragioneria
 // v3 (govpay/ragioneria-v3/govpay-api-ragioneria.yaml and the files it
@@ -31,7 +31,7 @@ package pagamenti_test
 //     GovPay (see the spec's own example) but missing from the schema
 //     RiscossioneVocePagata: listed as a known difference below.
 //   - Ricevuta.Stato, VocePagata.Importo: the receipt type is
-//     pendenze.Ricevuta, shared with notifica (API Ente v2, whose schema is
+//     ricevute.Ricevuta, shared with notifica (API Ente v2, whose schema is
 //     the same); it carries the "stato" the schema requires but does not
 //     define, and the voce's own "importo", which the schema leaves out
 //     (the collected amount is riscossione.importo). Both are listed as
@@ -58,8 +58,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay/internal/testutil"
-	"github.com/govpaygo/govpay/pagamenti"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 func ragioneriaSpec(t *testing.T) (*openapi3.T, string) {
@@ -175,11 +174,11 @@ func TestRicevuteConformance(t *testing.T) {
 			schema string
 			v      any
 		}{
-			{"Ricevuta", pagamenti.Ricevuta{}},
-			{"Dominio", pendenze.Dominio{}},
-			{"PendenzaPagata", pendenze.PendenzaPagata{}},
-			{"VocePendenzaPagata", pendenze.VocePagata{}},
-			{"RiscossioneVocePagata", pendenze.RiscossioneVoce{}},
+			{"Ricevuta", ricevute.Ricevuta{}},
+			{"Dominio", ricevute.Dominio{}},
+			{"PendenzaPagata", ricevute.PendenzaPagata{}},
+			{"VocePendenzaPagata", ricevute.VocePagata{}},
+			{"RiscossioneVocePagata", ricevute.RiscossioneVoce{}},
 		} {
 			s := schemas[tt.schema]
 			require.NotNil(t, s, tt.schema)
@@ -187,7 +186,7 @@ func TestRicevuteConformance(t *testing.T) {
 			require.NotEmpty(t, props, tt.schema)
 			if tt.schema == "Ricevuta" {
 				ia := s.Value.Properties["istitutoAttestante"].Value
-				for _, name := range jsonNames(pendenze.IstitutoAttestante{}) {
+				for _, name := range jsonNames(ricevute.IstitutoAttestante{}) {
 					assert.Contains(t, ia.Properties, name, "istitutoAttestante.%s", name)
 				}
 			}
@@ -207,7 +206,7 @@ func TestRicevuteConformance(t *testing.T) {
 		require.NotNil(t, ex)
 		js, err := json.Marshal(ex.Value.Value)
 		require.NoError(t, err)
-		var r pagamenti.Ricevuta
+		var r ricevute.Ricevuta
 		require.NoError(t, json.Unmarshal(js, &r))
 		assert.True(t, r.Paid())
 		assert.NotZero(t, r.Importo)

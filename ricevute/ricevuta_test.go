@@ -1,4 +1,4 @@
-package pendenze_test
+package ricevute_test
 
 import (
 	"encoding/base64"
@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // ricevutaWire is a receipt of our own making in GovPay's wire form, as
@@ -57,28 +57,28 @@ const ricevutaWire = `{
 }`
 
 func TestRicevutaJSON(t *testing.T) {
-	var r pendenze.Ricevuta
+	var r ricevute.Ricevuta
 	require.NoError(t, json.Unmarshal([]byte(ricevutaWire), &r))
 	assert.Equal(t, "01234567890", r.Dominio.IDDominio)
 	assert.Equal(t, govpay.Centesimi(11999), r.Importo)
-	assert.Equal(t, pendenze.EsitoEseguito, r.Esito)
+	assert.Equal(t, ricevute.EsitoEseguito, r.Esito)
 	assert.Equal(t, "RT_ACCETTATA_PA", r.Stato)
 	assert.Equal(t, "sess-9", r.IDSessionePsp)
 	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
 	assert.Equal(t, "Laura Bianchi", r.Versante.Anagrafica)
-	assert.Equal(t, pendenze.ModelloIniziativaEnte, r.Modello)
+	assert.Equal(t, ricevute.ModelloIniziativaEnte, r.Modello)
 	assert.Equal(t, "Ufficio mense", r.Pendenza.UnitaOperativa.RagioneSociale)
 	assert.Equal(t, "/allegati/17", r.Pendenza.Allegati[0].Contenuto)
 	require.Len(t, r.Pendenza.Voci, 2)
 	v := r.Pendenza.Voci[1]
 	assert.True(t, v.TipoBollo.ImpostaDiBollo())
-	assert.Equal(t, pendenze.RiscossioneMBT, v.Riscossione.Tipo)
+	assert.Equal(t, ricevute.RiscossioneMBT, v.Riscossione.Tipo)
 	assert.Equal(t, govpay.Euro(16), v.Riscossione.Importo)
 	require.NotNil(t, v.Riscossione.Allegato)
-	assert.Equal(t, pendenze.AllegatoMarcaDaBollo, v.Riscossione.Allegato.Tipo)
-	assert.Equal(t, pendenze.RiscossioneRiscossa, r.Pendenza.Voci[0].Riscossione.Stato)
-	assert.Equal(t, pendenze.MessaggioReceipt, r.RT.Tipo)
-	assert.Equal(t, pendenze.MessaggioPaymentPA, r.RPT.Tipo)
+	assert.Equal(t, ricevute.AllegatoMarcaDaBollo, v.Riscossione.Allegato.Tipo)
+	assert.Equal(t, ricevute.RiscossioneRiscossa, r.Pendenza.Voci[0].Riscossione.Stato)
+	assert.Equal(t, ricevute.MessaggioReceipt, r.RT.Tipo)
+	assert.Equal(t, ricevute.MessaggioPaymentPA, r.RPT.Tipo)
 
 	// json.Marshal is the wire body; the query values of a notification
 	// are not part of it.
@@ -100,11 +100,11 @@ func TestRicevutaLenient(t *testing.T) {
 		"riscossione":{"tipo":"NUOVO_TIPO","stato":"NUOVO_STATO","importo":12.5,"data":"2024-05-06","allegato":null}}],"nuovoCampo":{"x":1}},
 		"data":"2024-05-06","dataPagamento":"2024-05-06T09:15:00.000+0200","rpt":null,"rt":null,
 		"modello":"Pagamento ad iniziativa di qualcuno","campoFuturo":true}`
-	var r pendenze.Ricevuta
+	var r ricevute.Ricevuta
 	require.NoError(t, json.Unmarshal([]byte(body), &r))
 	assert.Equal(t, govpay.Centesimi(1250), r.Importo)
-	assert.Equal(t, pendenze.Esito("ESEGUITO_IN_FUTURO"), r.Esito)
-	assert.Equal(t, pendenze.ModelloPagamento("Pagamento ad iniziativa di qualcuno"), r.Modello)
+	assert.Equal(t, ricevute.Esito("ESEGUITO_IN_FUTURO"), r.Esito)
+	assert.Equal(t, ricevute.ModelloPagamento("Pagamento ad iniziativa di qualcuno"), r.Modello)
 	assert.Zero(t, r.IstitutoAttestante)
 	assert.Zero(t, r.Versante)
 	assert.True(t, r.RPT.IsZero())
@@ -113,11 +113,11 @@ func TestRicevutaLenient(t *testing.T) {
 	assert.True(t, r.DataPagamento.Time().Equal(time.Date(2024, 5, 6, 7, 15, 0, 0, time.UTC)), "an offset without a colon")
 	voce := r.Pendenza.Voci[0]
 	assert.True(t, voce.TipoBollo.ImpostaDiBollo(), "v1 spelling of the bollo")
-	assert.Equal(t, pendenze.TipoRiscossione("NUOVO_TIPO"), voce.Riscossione.Tipo)
-	assert.Equal(t, pendenze.StatoRiscossione("NUOVO_STATO"), voce.Riscossione.Stato)
+	assert.Equal(t, ricevute.TipoRiscossione("NUOVO_TIPO"), voce.Riscossione.Tipo)
+	assert.Equal(t, ricevute.StatoRiscossione("NUOVO_STATO"), voce.Riscossione.Stato)
 	assert.Nil(t, voce.Riscossione.Allegato)
 	_, err := r.DatiRT()
-	assert.ErrorIs(t, err, pendenze.ErrFormato, "no rt")
+	assert.ErrorIs(t, err, ricevute.ErrFormato, "no rt")
 
 	// An amount with three decimals is refused, not rounded.
 	err = json.Unmarshal([]byte(`{"importo":1.234}`), &r)
@@ -126,25 +126,25 @@ func TestRicevutaLenient(t *testing.T) {
 
 func TestRicevutaPaid(t *testing.T) {
 	for _, tc := range []struct {
-		esito  pendenze.Esito
+		esito  ricevute.Esito
 		paid   bool // the receipt proves a full payment
 		pagato bool // money was collected, fully or in part
 	}{
-		{pendenze.EsitoEseguito, true, true},
-		{pendenze.EsitoEseguitoParziale, false, true},
-		{pendenze.EsitoNonEseguito, false, false},
-		{pendenze.EsitoDecorrenza, false, false},
-		{pendenze.EsitoDecorrenzaParziale, false, false},
-		{pendenze.EsitoInCorso, false, false},
-		{pendenze.EsitoRifiutato, false, false},
+		{ricevute.EsitoEseguito, true, true},
+		{ricevute.EsitoEseguitoParziale, false, true},
+		{ricevute.EsitoNonEseguito, false, false},
+		{ricevute.EsitoDecorrenza, false, false},
+		{ricevute.EsitoDecorrenzaParziale, false, false},
+		{ricevute.EsitoInCorso, false, false},
+		{ricevute.EsitoRifiutato, false, false},
 		{"", false, false},
 		{"eseguito", false, false},
 	} {
-		r := &pendenze.Ricevuta{Esito: tc.esito}
+		r := &ricevute.Ricevuta{Esito: tc.esito}
 		assert.Equal(t, tc.paid, r.Paid(), "Paid, esito %q", tc.esito)
 		assert.Equal(t, tc.pagato, tc.esito.Pagato(), "Pagato, esito %q", tc.esito)
 	}
-	var none *pendenze.Ricevuta
+	var none *ricevute.Ricevuta
 	assert.False(t, none.Paid())
 }
 
@@ -157,47 +157,47 @@ func TestRicevutaChiave(t *testing.T) {
 		{"a b", "ricevuta/01234567890/01000000000012345/a%20b"},
 		{"", "ricevuta/01234567890/01000000000012345/"},
 	} {
-		r := pendenze.Ricevuta{Dominio: pendenze.Dominio{IDDominio: "01234567890"}, IUV: "01000000000012345", IDRicevuta: tc.idRicevuta}
+		r := ricevute.Ricevuta{Dominio: ricevute.Dominio{IDDominio: "01234567890"}, IUV: "01000000000012345", IDRicevuta: tc.idRicevuta}
 		assert.Equal(t, tc.want, r.Chiave())
 	}
 	// Segments are escaped: a slash in one cannot forge another key.
-	a := pendenze.Ricevuta{Dominio: pendenze.Dominio{IDDominio: "1"}, IUV: "2/3", IDRicevuta: "4"}
-	b := pendenze.Ricevuta{Dominio: pendenze.Dominio{IDDominio: "1"}, IUV: "2", IDRicevuta: "3/4"}
+	a := ricevute.Ricevuta{Dominio: ricevute.Dominio{IDDominio: "1"}, IUV: "2/3", IDRicevuta: "4"}
+	b := ricevute.Ricevuta{Dominio: ricevute.Dominio{IDDominio: "1"}, IUV: "2", IDRicevuta: "3/4"}
 	assert.NotEqual(t, a.Chiave(), b.Chiave())
 }
 
 func TestMessaggio(t *testing.T) {
-	m := pendenze.Messaggio{Tipo: pendenze.MessaggioRT, XML: " " + base64.StdEncoding.EncodeToString([]byte("<RT/>")) + "\n"}
+	m := ricevute.Messaggio{Tipo: ricevute.MessaggioRT, XML: " " + base64.StdEncoding.EncodeToString([]byte("<RT/>")) + "\n"}
 	xml, err := m.DecodeXML()
 	require.NoError(t, err)
 	assert.Equal(t, "<RT/>", string(xml))
-	_, err = pendenze.Messaggio{XML: "not base64!"}.DecodeXML()
+	_, err = ricevute.Messaggio{XML: "not base64!"}.DecodeXML()
 	assert.Error(t, err)
 
 	for name, tc := range map[string]struct {
-		m    pendenze.Messaggio
+		m    ricevute.Messaggio
 		zero bool
 	}{
-		"empty":     {pendenze.Messaggio{}, true},
-		"json null": {pendenze.Messaggio{JSON: json.RawMessage(" null ")}, true},
-		"tipo":      {pendenze.Messaggio{Tipo: pendenze.MessaggioRPT}, false},
-		"xml":       {pendenze.Messaggio{XML: "PHg+"}, false},
-		"json":      {pendenze.Messaggio{JSON: json.RawMessage(`{}`)}, false},
-		"data":      {pendenze.Messaggio{Data: govpay.NewDateTime(time.Date(2024, 5, 6, 9, 0, 0, 0, govpay.Rome()))}, false},
+		"empty":     {ricevute.Messaggio{}, true},
+		"json null": {ricevute.Messaggio{JSON: json.RawMessage(" null ")}, true},
+		"tipo":      {ricevute.Messaggio{Tipo: ricevute.MessaggioRPT}, false},
+		"xml":       {ricevute.Messaggio{XML: "PHg+"}, false},
+		"json":      {ricevute.Messaggio{JSON: json.RawMessage(`{}`)}, false},
+		"data":      {ricevute.Messaggio{Data: govpay.NewDateTime(time.Date(2024, 5, 6, 9, 0, 0, 0, govpay.Rome()))}, false},
 	} {
 		assert.Equal(t, tc.zero, tc.m.IsZero(), name)
 	}
 	// The timestamp GovPay's own examples carry is kept.
-	var withData pendenze.Messaggio
+	var withData ricevute.Messaggio
 	require.NoError(t, json.Unmarshal([]byte(`{"data":"2020-12-31T12:55:12","tipo":"ctReceipt","xml":"PHg+","json":{"a":1}}`), &withData))
 	assert.Equal(t, "2020-12-31T12:55:12", withData.Data.String())
 }
 
 func TestTipoBolloImpostaDiBollo(t *testing.T) {
-	assert.True(t, pendenze.BolloImpostaDiBollo.ImpostaDiBollo())
-	assert.True(t, pendenze.BolloImpostaDiBolloV1.ImpostaDiBollo())
-	assert.False(t, pendenze.TipoBollo("").ImpostaDiBollo())
-	assert.False(t, pendenze.TipoBollo("02").ImpostaDiBollo())
+	assert.True(t, ricevute.BolloImpostaDiBollo.ImpostaDiBollo())
+	assert.True(t, ricevute.BolloImpostaDiBolloV1.ImpostaDiBollo())
+	assert.False(t, ricevute.TipoBollo("").ImpostaDiBollo())
+	assert.False(t, ricevute.TipoBollo("02").ImpostaDiBollo())
 }
 
 func TestLeggiRT(t *testing.T) {
@@ -206,10 +206,10 @@ func TestLeggiRT(t *testing.T) {
 		"idChannel":"PSP1_01","paymentDateTime":"2024-05-17T10:20:30","standIn":true,
 		"transferList":{"transfer":[{"idTransfer":1,"transferAmount":84.99,"fiscalCodePA":"01234567890","IBAN":"IT60X0542811101000000123456",
 		"remittanceInformation":"Diritti","transferCategory":"9/0101100IM/"},{"idTransfer":2,"transferAmount":16,"fiscalCodePA":"01234567890"}]}}`
-	d, err := pendenze.LeggiRT(json.RawMessage(receipt))
+	d, err := ricevute.LeggiRT(json.RawMessage(receipt))
 	require.NoError(t, err)
-	assert.Equal(t, pendenze.FormatoReceipt, d.Formato)
-	assert.Equal(t, pendenze.EsitoEseguito, d.Esito)
+	assert.Equal(t, ricevute.FormatoReceipt, d.Formato)
+	assert.Equal(t, ricevute.EsitoEseguito, d.Esito)
 	assert.Equal(t, govpay.Centesimi(10099), d.ImportoPagato)
 	assert.Equal(t, govpay.Centesimi(100), d.Commissioni)
 	assert.Equal(t, "2024-05-17T10:20:30", d.DataPagamento.String())
@@ -223,10 +223,10 @@ func TestLeggiRT(t *testing.T) {
 		"CodiceContestoPagamento":"840596274","datiSingoloPagamento":[
 		{"singoloImportoPagato":"30.00","dataEsitoSingoloPagamento":"2024-05-16","commissioniApplicatePSP":"0.50"},
 		{"singoloImportoPagato":"20.00","dataEsitoSingoloPagamento":"2024-05-17+02:00","commissioniApplicatePSP":"0.25"}]}}`
-	d, err = pendenze.LeggiRT(json.RawMessage(rt1))
+	d, err = ricevute.LeggiRT(json.RawMessage(rt1))
 	require.NoError(t, err)
-	assert.Equal(t, pendenze.FormatoRT1, d.Formato)
-	assert.Equal(t, pendenze.EsitoEseguitoParziale, d.Esito)
+	assert.Equal(t, ricevute.FormatoRT1, d.Formato)
+	assert.Equal(t, ricevute.EsitoEseguitoParziale, d.Esito)
 	assert.True(t, d.Esito.Pagato())
 	assert.Equal(t, "840596274", d.IDRicevuta)
 	assert.Equal(t, "ABI03069", d.IDPSP)
@@ -234,41 +234,41 @@ func TestLeggiRT(t *testing.T) {
 	assert.Equal(t, "2024-05-17T00:00:00", d.DataPagamento.String(), "the latest day, an offset-only form read as its day")
 
 	for name, raw := range map[string]string{"absent": "", "null": "null", "unknown shape": `{"x":1}`} {
-		_, err := pendenze.LeggiRT(json.RawMessage(raw))
-		assert.ErrorIs(t, err, pendenze.ErrFormato, name)
+		_, err := ricevute.LeggiRT(json.RawMessage(raw))
+		assert.ErrorIs(t, err, ricevute.ErrFormato, name)
 	}
-	_, err = pendenze.LeggiRT(json.RawMessage(`{"receiptId":"r","paymentAmount":1.001}`))
+	_, err = ricevute.LeggiRT(json.RawMessage(`{"receiptId":"r","paymentAmount":1.001}`))
 	assert.ErrorIs(t, err, govpay.ErrImporto)
-	assert.False(t, errors.Is(err, pendenze.ErrFormato))
-	assert.True(t, strings.HasPrefix(err.Error(), "pendenze: reading the receipt"), err.Error())
+	assert.False(t, errors.Is(err, ricevute.ErrFormato))
+	assert.True(t, strings.HasPrefix(err.Error(), "ricevute: reading the receipt"), err.Error())
 }
 
 func TestLeggiRPT(t *testing.T) {
-	d, err := pendenze.LeggiRPT(json.RawMessage(`{"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","dueDate":"2024-12-31",
+	d, err := ricevute.LeggiRPT(json.RawMessage(`{"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","dueDate":"2024-12-31",
 		"transferList":{"transfer":[{"fiscalCodePA":"01234567890"}]}}`))
 	require.NoError(t, err)
-	assert.Equal(t, pendenze.FormatoPaymentPA, d.Formato)
+	assert.Equal(t, ricevute.FormatoPaymentPA, d.Formato)
 	assert.Equal(t, "01234567890", d.IDDominio)
 	assert.Equal(t, govpay.Centesimi(10099), d.Importo)
 	assert.Equal(t, govpay.NewDate(2024, 12, 31), d.DataScadenza)
 
-	d, err = pendenze.LeggiRPT(json.RawMessage(`{"dominio":{"identificativoDominio":"01234567890"},
+	d, err = ricevute.LeggiRPT(json.RawMessage(`{"dominio":{"identificativoDominio":"01234567890"},
 		"datiVersamento":{"importoTotaleDaVersare":"10.00","identificativoUnivocoVersamento":"RF23","codiceContestoPagamento":"ccp-1"}}`))
 	require.NoError(t, err)
-	assert.Equal(t, pendenze.FormatoRPT1, d.Formato)
+	assert.Equal(t, ricevute.FormatoRPT1, d.Formato)
 	assert.Equal(t, "ccp-1", d.CCP)
 	assert.Equal(t, "RF23", d.IUV)
 
-	_, err = pendenze.LeggiRPT(nil)
-	assert.ErrorIs(t, err, pendenze.ErrFormato)
-	_, err = pendenze.LeggiRPT(json.RawMessage(`{"datiVersamento":1}`))
+	_, err = ricevute.LeggiRPT(nil)
+	assert.ErrorIs(t, err, ricevute.ErrFormato)
+	_, err = ricevute.LeggiRPT(json.RawMessage(`{"datiVersamento":1}`))
 	assert.Error(t, err)
-	assert.False(t, errors.Is(err, pendenze.ErrFormato))
+	assert.False(t, errors.Is(err, ricevute.ErrFormato))
 }
 
 // TestRicevutaDati: the helpers read the messages the receipt carries.
 func TestRicevutaDati(t *testing.T) {
-	var r pendenze.Ricevuta
+	var r ricevute.Ricevuta
 	require.NoError(t, json.Unmarshal([]byte(ricevutaWire), &r))
 	rt, err := r.DatiRT()
 	require.NoError(t, err)
@@ -278,7 +278,7 @@ func TestRicevutaDati(t *testing.T) {
 	rpt, err := r.DatiRPT()
 	require.NoError(t, err)
 	assert.Equal(t, r.IUV, rpt.IUV)
-	assert.Equal(t, pendenze.FormatoPaymentPA, rpt.Formato)
+	assert.Equal(t, ricevute.FormatoPaymentPA, rpt.Formato)
 }
 
 // FuzzLeggiRT reads arbitrary JSON as a receipt and a request: never a
@@ -287,7 +287,7 @@ func FuzzLeggiRT(f *testing.F) {
 	f.Add([]byte(`{"receiptId":"r","outcome":"OK","paymentAmount":"1.00","fee":"0.50","transferList":{"transfer":[{"idTransfer":1,"transferAmount":1}]}}`))
 	f.Add([]byte(`{"datiPagamento":{"codiceEsitoPagamento":"0","importoTotalePagato":"2.00","datiSingoloPagamento":[{"singoloImportoPagato":"2.00","dataEsitoSingoloPagamento":"2024-01-02+01:00"}]}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if d, err := pendenze.LeggiRT(raw); err == nil {
+		if d, err := ricevute.LeggiRT(raw); err == nil {
 			if d.ImportoPagato.Valid() != nil || d.Commissioni < 0 {
 				t.Fatalf("invalid amounts %v %v", d.ImportoPagato, d.Commissioni)
 			}
@@ -297,7 +297,7 @@ func FuzzLeggiRT(f *testing.F) {
 				}
 			}
 		}
-		if d, err := pendenze.LeggiRPT(raw); err == nil && d.Importo.Valid() != nil {
+		if d, err := ricevute.LeggiRPT(raw); err == nil && d.Importo.Valid() != nil {
 			t.Fatalf("invalid amount %v", d.Importo)
 		}
 	})
@@ -333,7 +333,7 @@ func TestRicevutaUnmarshalEnteV2Timestamps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var r pendenze.Ricevuta
+			var r ricevute.Ricevuta
 			require.NoError(t, r.UnmarshalEnteV2(body(tt.data, tt.dataPag)))
 			assert.True(t, r.Data.Time().Equal(tt.wantData), "data %v, want %v", r.Data.Time().UTC(), tt.wantData)
 			assert.True(t, r.DataPagamento.Time().Equal(tt.wantP), "dataPagamento %v, want %v", r.DataPagamento.Time().UTC(), tt.wantP)
@@ -341,14 +341,14 @@ func TestRicevutaUnmarshalEnteV2Timestamps(t *testing.T) {
 		})
 	}
 
-	var ente, ragioneria pendenze.Ricevuta
+	var ente, ragioneria ricevute.Ricevuta
 	b := body(`"2024-05-17T07:30:00"`, `null`)
 	require.NoError(t, ente.UnmarshalEnteV2(b))
 	require.NoError(t, json.Unmarshal(b, &ragioneria))
 	assert.Equal(t, 2*time.Hour, ente.Data.Time().Sub(ragioneria.Data.Time()), "the same text is two hours apart in May")
 	assert.True(t, ente.DataPagamento.IsZero(), "null stays absent")
 
-	var r pendenze.Ricevuta
+	var r ricevute.Ricevuta
 	assert.ErrorIs(t, r.UnmarshalEnteV2(body(`"9999-12-31T23:30:00"`, `null`)), govpay.ErrDate, "year 10000 in Rome cannot be written back")
 	assert.Error(t, r.UnmarshalEnteV2(body(`"not a date"`, `null`)))
 }

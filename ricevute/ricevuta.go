@@ -1,4 +1,4 @@
-package pendenze
+package ricevute
 
 import (
 	"bytes"
@@ -15,10 +15,9 @@ import (
 // Ricevuta is a pagoPA payment receipt as GovPay describes it: the receipt
 // of a pendenza, with the pendenza it paid and what was collected for each
 // voce. GovPay's schema Ricevuta is the same in API Ente v2 (the receipt
-// GovPay PUTs to /ricevute/{idDominio}/{iuv}/{idRicevuta}, read by package
-// notifica, where it is notifica.Ricevuta) and in API Ragioneria v3 (GET
-// /ricevute, read by package pagamenti, where it is pagamenti.Ricevuta):
-// this one type serves both.
+// GovPay PUTs to /ricevute/{idDominio}/{iuv}/{idRicevuta}, which
+// notifica.Receiver.Ricevuta receives) and in API Ragioneria v3 (GET
+// /ricevute, read by [Client]): this one type serves both.
 //
 // json.Marshal of a Ricevuta is the body GovPay sent (the query values of a
 // notification travel outside the body and are not encoded), except that it
@@ -279,7 +278,7 @@ const (
 
 // PendenzaPagata is the pendenza a [Ricevuta] pays, with the collection of
 // each voce (GovPay's PendenzaPagata). Documento and Proprieta are kept as
-// received: see [Documento] and [Proprieta] for their shape.
+// received: see pendenze.Documento and pendenze.Proprieta for their shape.
 type PendenzaPagata struct {
 	// IDA2A and IDPendenza are the vertical system's ids of the pendenza,
 	// IDTipoPendenza its type.
@@ -319,7 +318,7 @@ type PendenzaPagata struct {
 	UUID string `json:"UUID,omitempty"`
 	// Allegati are the pendenza's attachments; Contenuto is GovPay's path of
 	// each file.
-	Allegati []AllegatoDettaglio `json:"allegati,omitempty"`
+	Allegati []AllegatoPendenza `json:"allegati,omitempty"`
 	// Voci are the items of the pendenza with what was collected for each.
 	Voci []VocePagata `json:"voci,omitempty"`
 }
@@ -343,8 +342,8 @@ type VocePagata struct {
 	Importo govpay.Importo `json:"importo,omitzero"`
 	// DatiAllegati is the vertical system's opaque data, as loaded.
 	DatiAllegati json.RawMessage `json:"datiAllegati,omitempty"`
-	// Contabilita and Metadata are kept as received (see [Contabilita] and
-	// [Voce] for their shape).
+	// Contabilita and Metadata are kept as received (see
+	// pendenze.Contabilita and pendenze.Voce for their shape).
 	Contabilita json.RawMessage `json:"contabilita,omitempty"`
 	Metadata    json.RawMessage `json:"metadata,omitempty"`
 
@@ -430,6 +429,67 @@ const (
 	RiscossioneAltroIntermediario       TipoRiscossione = "ALTRO_INTERMEDIARIO"         // an entrata of another intermediary
 	RiscossioneEntrataPANonIntermediata TipoRiscossione = "ENTRATA_PA_NON_INTERMEDIATA" // an entrata of a creditor GovPay does not serve
 )
+
+// Dominio is a creditor (ente creditore) as API Pendenze v2 and the
+// receipts (API Ente v2, API Ragioneria v3) describe it: its fiscal code
+// and name. The same schema is the creditor of a pendenza read from API
+// Pendenze v2 (package pendenze uses this type); API Pagamento v2
+// describes a creditor in full, with address and contacts
+// (pagamenti.Dominio).
+type Dominio struct {
+	// IDDominio is the creditor's fiscal code (11 digits).
+	IDDominio string `json:"idDominio"`
+	// RagioneSociale is the creditor's name.
+	RagioneSociale string `json:"ragioneSociale,omitempty"`
+}
+
+// UnitaOperativa is an operating unit (office) of a creditor, as API
+// Pendenze v2 and the receipts describe it (its id is idUnita).
+type UnitaOperativa struct {
+	// IDUnita identifies the office within the creditor, RagioneSociale
+	// names it.
+	IDUnita        string `json:"idUnita,omitempty"`
+	RagioneSociale string `json:"ragioneSociale,omitempty"`
+	// Indirizzo, Civico, CAP, Localita, Provincia and Nazione are the
+	// office's address.
+	Indirizzo string `json:"indirizzo,omitempty"`
+	Civico    string `json:"civico,omitempty"`
+	CAP       string `json:"cap,omitempty"`
+	Localita  string `json:"localita,omitempty"`
+	Provincia string `json:"provincia,omitempty"`
+	Nazione   string `json:"nazione,omitempty"`
+	// Email, PEC, Tel, Fax and Web are its contacts.
+	Email string `json:"email,omitempty"`
+	PEC   string `json:"pec,omitempty"`
+	Tel   string `json:"tel,omitempty"`
+	Fax   string `json:"fax,omitempty"`
+	Web   string `json:"web,omitempty"`
+	// Area is the office's area of competence.
+	Area string `json:"area,omitempty"`
+}
+
+// AllegatoPendenza is an attachment of a pendenza as GovPay returns it
+// (GovPay's AllegatoPendenza, in a receipt's pendenza and in a pendenza read
+// from API Pendenze v2): Contenuto is the path of its content
+// (/allegati/{id}), not the content.
+type AllegatoPendenza struct {
+	// Nome is the file name, Tipo its media type.
+	Nome string `json:"nome"`
+	Tipo string `json:"tipo,omitempty"`
+	// Descrizione describes the attachment.
+	Descrizione string `json:"descrizione,omitempty"`
+	// Contenuto is GovPay's path of the content.
+	Contenuto string `json:"contenuto"`
+}
+
+// TipoBollo is the kind of a marca da bollo (GovPay's TipoBollo), in a voce
+// of a pendenza (pendenze.Bollo) and in a voce of a receipt
+// ([VocePagata]). Values other than the constants are kept as received.
+type TipoBollo string
+
+// BolloImpostaDiBollo is the imposta di bollo as API Pendenze v2, API Ente
+// v2 and API Ragioneria v3 write it ("01").
+const BolloImpostaDiBollo TipoBollo = "01"
 
 // BolloImpostaDiBolloV1 is the imposta di bollo as API Ente v1 and API
 // Pagamento v2 write it; API Pendenze v2, API Ente v2 and API Ragioneria v3

@@ -1,11 +1,11 @@
-package pendenze_test
+package ricevute_test
 
 import (
 	"encoding/json"
 	"fmt"
 	"log"
 
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // LeggiRT reads the fields every receipt has, in both shapes GovPay
@@ -19,7 +19,7 @@ func ExampleLeggiRT() {
 		"CodiceContestoPagamento":"n/a","datiSingoloPagamento":[{"singoloImportoPagato":"100.99",
 		"dataEsitoSingoloPagamento":"2024-05-17","commissioniApplicatePSP":"1.00"}]}}`)
 	for _, raw := range []json.RawMessage{sanp2, rt} {
-		d, err := pendenze.LeggiRT(raw)
+		d, err := ricevute.LeggiRT(raw)
 		if err != nil {
 			log.Fatal(err)
 		}

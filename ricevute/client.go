@@ -1,58 +1,56 @@
-package pagamenti
+package ricevute
 
 import (
 	"bytes"
 	"context"
 	"errors"
-	"maps"
+	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	gen "github.com/govpaygo/govpay/internal/gen/ragioneria"
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
-	"github.com/govpaygo/govpay/pendenze"
 )
 
-// Ricevute reads pagoPA payment receipts from GovPay's API Ragioneria v3
+// Client reads pagoPA payment receipts from GovPay's API Ragioneria v3
 // (GET /ricevute, GET /ricevute/{idDominio}/{iuv}/{idRicevuta}). In checkout
 // mode (the GovPay checkout bridge and the direct pagoPA Checkout) a receipt
 // is the only proof that a notice was paid.
 //
-// A Ricevute is immutable and safe for concurrent use. Its reads are retried
-// according to the client's retry policy.
-type Ricevute struct {
+// Every operation sends its request through the client generated from our
+// spec of API Ragioneria v3 (api/ragioneria-v3.yaml), with the SDK's
+// transport underneath. A Client is immutable and safe for concurrent use.
+// Its reads are retried according to the configuration's retry policy.
+type Client struct {
 	tc *transport.Client
+	// api is the generated client of API Ragioneria v3 every operation
+	// sends through (paths, path escaping and query parameters come from
+	// api/ragioneria-v3.yaml), over tc's Doer (authentication, retries,
+	// redaction, error mapping, no redirects).
+	api gen.ClientInterface
 }
 
-// NewRicevute returns a client of API Ragioneria v3 built from cfg: its
-// base URL is cfg's for API Ragioneria v3
-// (host/govpay/backend/api/ragioneria/rs/{auth}/v3, or the one given with
-// govpay.WithEndpoint(govpay.APIRagioneria, …)), and it sends through cfg's
-// HTTP client, with its credentials, retry policy and logger.
+// New returns a client of API Ragioneria v3 built from cfg: its base URL is
+// cfg's for API Ragioneria v3 (host/govpay/backend/api/ragioneria/rs/{auth}/v3,
+// or the one given with govpay.WithEndpoint(govpay.APIRagioneria, …)), and it
+// sends through cfg's HTTP client, with its credentials, retry policy and
+// logger.
 //
 // A nil cfg gives a client whose every call returns a
 // *govpay.ValidationError (What "config") without sending anything.
-func NewRicevute(cfg *govpay.Config) *Ricevute {
-	return &Ricevute{tc: transport.ForAPI(cfg, govpay.APIRagioneria, 3)}
+func New(cfg *govpay.Config) *Client {
+	tc := transport.ForAPI(cfg, govpay.APIRagioneria, 3)
+	// What gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer())) builds,
+	// without its error (which only a failing option returns): the
+	// trailing slash keeps the base URL's last segment, as operation paths
+	// are resolved against it.
+	return &Client{tc: tc, api: &gen.Client{Server: tc.BaseURL() + "/", Client: tc.Doer()}}
 }
-
-// Ricevuta is a pagoPA payment receipt as API Ragioneria v3 returns it. The
-// list read by [Ricevute.Find] fills only Dominio, IUV, IDRicevuta, Esito and
-// Data; [Ricevute.Get] fills the rest.
-//
-// GovPay's schema Ricevuta is the same in API Ragioneria v3 and API Ente v2:
-// the type is [pendenze.Ricevuta], which notifica.Ricevuta names too.
-// Timestamps are decoded leniently (GovPay writes plain dates in fields
-// declared date-time); [pendenze.Ricevuta.Paid] tells whether it proves a
-// full payment (Esito [pendenze.EsitoEseguito]). Its parts and enumerations
-// (pendenze.Esito, pendenze.PendenzaPagata…) are in package pendenze.
-type Ricevuta = pendenze.Ricevuta
 
 var (
 	reDominioCF   = regexp.MustCompile(`^[0-9]{11}$`)
@@ -114,11 +112,11 @@ const (
 // with more than 2,000 receipts (20 pages) is an error, not a truncated
 // result.
 //
-// Only the summary fields are filled (see [Ricevuta]); use [Ricevute.Get]
+// Only the summary fields are filled (see [Ricevuta]); use [Client.Get]
 // for the full receipt.
 //
 // GET /ricevute?idDominio=…&iuv=… (API Ragioneria v3, operation findRicevute).
-func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string) ([]Ricevuta, error) {
+func (c *Client) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string) ([]Ricevuta, error) {
 	const op = "ricevute.Find"
 	v := govpay.ValidationError{What: "ricevute.Find arguments"}
 	checkDominioArg(&v, "idDominio", idDominio)
@@ -134,11 +132,11 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 	// asked, is a server that ignored the filter (an error); a receipt of
 	// another IUV containing it is a legitimate GovPay answer about another
 	// notice, left out.
+	if err := c.tc.ConfigError(); err != nil {
+		return nil, err
+	}
 	upper := strings.ToUpper(iuv)
-	q := url.Values{}
-	q.Set("idDominio", idDominio)
-	q.Set("iuv", iuv)
-	q.Set("risultatiPerPagina", strconv.Itoa(ricevutePageSize))
+	per := int32(ricevutePageSize)
 	var all []Ricevuta
 	attempts, backoff := paginate.Retry(c.tc.Config())
 	for r, err := range paginate.Seq(ctx, paginate.Spec[Ricevuta]{
@@ -148,9 +146,9 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 		Attempts:  attempts,
 		Backoff:   backoff,
 		Fetch: func(ctx context.Context, pagina int) (*http.Response, error) {
-			pq := maps.Clone(q)
-			pq.Set("pagina", strconv.Itoa(pagina))
-			return c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: "ricevute", Query: pq, Stream: true})
+			p := int32(pagina)
+			return c.api.ListRicevute(transport.WithCall(ctx, transport.Request{Operation: op, Accept: "application/json", Stream: true}),
+				&gen.ListRicevuteParams{IDDominio: &idDominio, IUV: &iuv, Pagina: &p, RisultatiPerPagina: &per})
 		},
 		Check: func(r *Ricevuta) string {
 			switch {
@@ -187,7 +185,9 @@ func (c *Ricevute) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string
 	return all, nil
 }
 
-func ricevutaPath(op, idDominio, iuvOrNumeroAvviso, idRicevuta string) (string, error) {
+// getArgs checks the arguments of Get and PDF and returns the IUV they
+// name.
+func getArgs(op, idDominio, iuvOrNumeroAvviso, idRicevuta string) (string, error) {
 	v := govpay.ValidationError{What: op + " arguments"}
 	checkDominioArg(&v, "idDominio", idDominio)
 	iuv := iuvFromArg(&v, "iuv", iuvOrNumeroAvviso)
@@ -198,28 +198,43 @@ func ricevutaPath(op, idDominio, iuvOrNumeroAvviso, idRicevuta string) (string, 
 		v.Add("idRicevuta", "must be at most 35 characters")
 	case strings.ContainsAny(idRicevuta, "\x00\r\n\t"):
 		v.Add("idRicevuta", "must not contain control characters")
+	case idRicevuta == "." || idRicevuta == "..":
+		// A dot segment is not escaped in a path: the request would
+		// resolve to another resource (GET /ricevute/{idDominio}/ for
+		// ".."). No receiptId or CCP is one.
+		v.Add("idRicevuta", `must not be "." or ".."`)
 	}
 	if err := v.Err(); err != nil {
 		return "", err
 	}
-	return transport.Path("ricevute", idDominio, iuv, idRicevuta), nil
+	return iuv, nil
+}
+
+// getRicevuta sends GET /ricevute/{idDominio}/{iuv}/{idRicevuta} through
+// the generated client, asking for the media type accept.
+func (c *Client) getRicevuta(ctx context.Context, op, accept, idDominio, iuvOrNumeroAvviso, idRicevuta string) (*http.Response, string, error) {
+	iuv, err := getArgs(op, idDominio, iuvOrNumeroAvviso, idRicevuta)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := c.tc.ConfigError(); err != nil {
+		return nil, "", err
+	}
+	resp, err := c.api.GetRicevuta(transport.WithCall(ctx, transport.Request{Operation: op, Accept: accept}), idDominio, iuv, idRicevuta)
+	return resp, iuv, err
 }
 
 // Get returns one receipt in full. iuvOrNumeroAvviso is an IUV or an
-// 18-digit numero avviso, as for [Ricevute.Find]; idRicevuta comes from
+// 18-digit numero avviso, as for [Client.Find]; idRicevuta comes from
 // Find. An unknown receipt gives a *govpay.Error matching govpay.ErrNotFound;
 // an answer about another receipt (another domain, IUV or idRicevuta) is a
 // *govpay.DecodeError.
 //
 // GET /ricevute/{idDominio}/{iuv}/{idRicevuta} with Accept: application/json
 // (API Ragioneria v3, operation getRicevuta).
-func (c *Ricevute) Get(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRicevuta string) (*Ricevuta, error) {
+func (c *Client) Get(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRicevuta string) (*Ricevuta, error) {
 	const op = "ricevute.Get"
-	path, err := ricevutaPath(op, idDominio, iuvOrNumeroAvviso, idRicevuta)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Accept: "application/json"})
+	resp, iuv, err := c.getRicevuta(ctx, op, "application/json", idDominio, iuvOrNumeroAvviso, idRicevuta)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +244,6 @@ func (c *Ricevute) Get(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRice
 	}
 	// GovPay reads the receipt by its path (domain, IUV, receipt id): an
 	// answer about another one is not the receipt asked.
-	iuv := iuvFromArg(&govpay.ValidationError{}, "iuv", iuvOrNumeroAvviso)
 	switch {
 	case r.Dominio.IDDominio != idDominio:
 		return nil, notAsked(op, resp, "dominio.idDominio")
@@ -247,13 +261,9 @@ func (c *Ricevute) Get(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRice
 //
 // GET /ricevute/{idDominio}/{iuv}/{idRicevuta} with Accept: application/pdf
 // (API Ragioneria v3, operation getRicevuta).
-func (c *Ricevute) PDF(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRicevuta string) ([]byte, error) {
+func (c *Client) PDF(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRicevuta string) ([]byte, error) {
 	const op = "ricevute.PDF"
-	path, err := ricevutaPath(op, idDominio, iuvOrNumeroAvviso, idRicevuta)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Method: http.MethodGet, Path: path, Accept: "application/pdf"})
+	resp, _, err := c.getRicevuta(ctx, op, "application/pdf", idDominio, iuvOrNumeroAvviso, idRicevuta)
 	if err != nil {
 		return nil, err
 	}
@@ -265,4 +275,10 @@ func (c *Ricevute) PDF(ctx context.Context, idDominio, iuvOrNumeroAvviso, idRice
 		return nil, transport.DecodeFailure(op, resp, errors.New("the body is not a PDF document (no %PDF- header in its first 1024 bytes)"))
 	}
 	return b, nil
+}
+
+// notAsked is the error of an answer about another resource than the one
+// asked (field differs).
+func notAsked(op string, resp *http.Response, field string) error {
+	return transport.DecodeFailure(op, resp, fmt.Errorf("the answer is not the resource asked: %s differs", field))
 }

@@ -1,4 +1,4 @@
-package pagamenti_test
+package ricevute_test
 
 import (
 	"context"
@@ -19,8 +19,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
-	"github.com/govpaygo/govpay/pagamenti"
-	"github.com/govpaygo/govpay/pendenze"
+	"github.com/govpaygo/govpay/ricevute"
 )
 
 // ragioneriaBase is the deep base path the Ragioneria test server is mounted
@@ -32,7 +31,7 @@ var testRetry = govpay.WithRetry(govpay.RetryPolicy{MaxAttempts: 3, MinBackoff: 
 
 // newRicevuteServer starts a server whose mux is mounted under
 // ragioneriaBase and a client of it.
-func newRicevuteServer(t *testing.T) (*http.ServeMux, *pagamenti.Ricevute, *httptest.Server) {
+func newRicevuteServer(t *testing.T) (*http.ServeMux, *ricevute.Client, *httptest.Server) {
 	t.Helper()
 	mux := http.NewServeMux()
 	outer := http.NewServeMux()
@@ -42,7 +41,7 @@ func newRicevuteServer(t *testing.T) (*http.ServeMux, *pagamenti.Ricevute, *http
 	})
 	srv := httptest.NewServer(outer)
 	t.Cleanup(srv.Close)
-	c := pagamenti.NewRicevute(testutil.Config(t, govpay.APIRagioneria, srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "s3cret-pw"), testRetry))
+	c := ricevute.New(testutil.Config(t, govpay.APIRagioneria, srv.URL+ragioneriaBase, govpay.WithBasicAuth("portale", "s3cret-pw"), testRetry))
 	return mux, c, srv
 }
 
@@ -123,7 +122,7 @@ func TestRicevuteFind(t *testing.T) {
 				ids = append(ids, r.IDRicevuta)
 			}
 			assert.Equal(t, []string{"new", "mid", "old", "undated"}, ids)
-			assert.Equal(t, pendenze.EsitoEseguito, got[0].Esito)
+			assert.Equal(t, ricevute.EsitoEseguito, got[0].Esito)
 			assert.True(t, got[0].Paid())
 			assert.False(t, got[2].Paid())
 			assert.Equal(t, "Comune", got[2].Dominio.RagioneSociale)
@@ -269,13 +268,13 @@ func TestRicevuteGet(t *testing.T) {
 	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
 	require.NotZero(t, r.Versante)
 	assert.Equal(t, "ANONIMO", r.Versante.Identificativo)
-	assert.Equal(t, pendenze.ModelloIniziativaEnte, r.Modello)
+	assert.Equal(t, ricevute.ModelloIniziativaEnte, r.Modello)
 	require.NotZero(t, r.Pendenza)
 	assert.Equal(t, "301234567890123416", r.Pendenza.NumeroAvviso)
 	require.Len(t, r.Pendenza.Voci, 2)
 	assert.Equal(t, govpay.Centesimi(10399), r.Pendenza.Voci[0].Riscossione.Importo)
 	assert.Equal(t, govpay.Centesimi(1600), r.Pendenza.Voci[1].Riscossione.Importo)
-	assert.Equal(t, pendenze.RiscossioneMBT, r.Pendenza.Voci[1].Riscossione.Tipo)
+	assert.Equal(t, ricevute.RiscossioneMBT, r.Pendenza.Voci[1].Riscossione.Tipo)
 	// The original messages re-encode to what GovPay sent.
 	rt, err := json.Marshal(r.RT)
 	require.NoError(t, err)
@@ -287,7 +286,7 @@ func TestRicevuteGet(t *testing.T) {
 	// The public type re-encodes to GovPay's wire names with exact amounts.
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
-	var back pagamenti.Ricevuta
+	var back ricevute.Ricevuta
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, r.Importo, back.Importo)
 	assert.Contains(t, string(b), `"importo":119.99`)
@@ -339,16 +338,16 @@ func TestRicevutePDF(t *testing.T) {
 }
 
 func TestRicevuteErrors(t *testing.T) {
-	calls := map[string]func(c *pagamenti.Ricevute, ctx context.Context) error{
-		"Find": func(c *pagamenti.Ricevute, ctx context.Context) error {
+	calls := map[string]func(c *ricevute.Client, ctx context.Context) error{
+		"Find": func(c *ricevute.Client, ctx context.Context) error {
 			_, err := c.Find(ctx, dominio, rfIUV)
 			return err
 		},
-		"Get": func(c *pagamenti.Ricevute, ctx context.Context) error {
+		"Get": func(c *ricevute.Client, ctx context.Context) error {
 			_, err := c.Get(ctx, dominio, rfIUV, "r1")
 			return err
 		},
-		"PDF": func(c *pagamenti.Ricevute, ctx context.Context) error {
+		"PDF": func(c *ricevute.Client, ctx context.Context) error {
 			_, err := c.PDF(ctx, dominio, rfIUV, "r1")
 			return err
 		},
