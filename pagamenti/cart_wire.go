@@ -11,7 +11,7 @@ import (
 
 // TipoBolloPagamento is the tipoBollo of a marca da bollo voce on API
 // Pagamento v2 ("Imposta di bollo"); API Pendenze v2 writes the same kind
-// as "01" (pendenze.BolloImpostaDiBollo). The cart converts it.
+// as "01" (ricevute.BolloImpostaDiBollo). The cart converts it.
 const TipoBolloPagamento = "Imposta di bollo"
 
 // The wire forms of the cart items in POST /pagamenti (API Pagamento v2):

@@ -189,7 +189,7 @@ type Debito struct {
 
 // Dominio is a creditor as API Pagamento v2 describes it: GovPay's full
 // Dominio, with address, contacts, GLN, CBILL, logo and the links to its
-// offices and tipi pendenza. It is not pendenze.Dominio, which is the
+// offices and tipi pendenza. It is not ricevute.Dominio, which is the
 // creditor of API Pendenze v2 and of the receipts (idDominio and
 // ragioneSociale only).
 type Dominio struct {
