@@ -6,7 +6,8 @@
 // administrations. The SDK talks to it through one package per API:
 // pendenze (API Pendenze v2, for vertical systems that load debts),
 // pagamenti (API Pagamento v2 and pagoPA Checkout, for payment portals),
-// avvisi (payment notices) and notifica (the API Ente GovPay calls back).
+// ricevute (the receipt, and API Ragioneria v3 that reads it), avvisi
+// (payment notices) and notifica (the API Ente GovPay calls back).
 // Every client is built from one [Config]: [NewConfig] validates GovPay's
 // host and the options once, and avvisi.New(cfg), pendenze.New(cfg),
 // pagamenti.New(cfg), ricevute.New(cfg) and
