@@ -7,10 +7,6 @@ import (
 	"github.com/govpaygo/govpay"
 )
 
-// Soggetto is the payer of a pendenza (soggettoPagatore); it is the root
-// package's type.
-type Soggetto = govpay.Soggetto
-
 // Pendenza is a debt as a vertical system loads it into GovPay: the body of
 // PUT /pendenze/{idA2A}/{idPendenza} (GovPay's NuovaPendenza).
 //
@@ -37,7 +33,7 @@ type Pendenza struct {
 	// that the common case (a payer) stays a plain struct literal and
 	// existing code keeps compiling; a payer with every field empty is the
 	// same as no payer for GovPay too.
-	SoggettoPagatore Soggetto `json:"soggettoPagatore,omitzero"`
+	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore,omitzero"`
 	// Importo is the total; it must equal the sum of the voci exactly.
 	Importo govpay.Importo `json:"importo"`
 	// NumeroAvviso is the 18-digit payment notice number, when the vertical
@@ -92,17 +88,10 @@ type pendenzaBody struct {
 	Voci []voceWire `json:"voci"`
 }
 
-// body encodes p as the body of a Put: by hand when it can (see
-// encodeBody), with encoding/json otherwise.
+// body encodes p as the body of a Put, with encoding/json. (A hand-written
+// encoder saved 3.9 µs per Put, BenchmarkPutBody at 043382d: nothing
+// against a call to GovPay, so it went.)
 func (p *Pendenza) body() ([]byte, error) {
-	if out, ok := encodeBody(make([]byte, 0, 1024), p); ok {
-		return out, nil
-	}
-	return p.bodyReflect()
-}
-
-// bodyReflect encodes p with encoding/json.
-func (p *Pendenza) bodyReflect() ([]byte, error) {
 	b := pendenzaBody{pendenzaFields: (*pendenzaFields)(p)}
 	if p.Voci != nil {
 		b.Voci = make([]voceWire, len(p.Voci))
