@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,6 +60,28 @@ func TestRTRefusesDotSegments(t *testing.T) {
 		require.ErrorAs(t, err, &ve, "%q/%q", c.iuv, c.ccp)
 		require.Len(t, ve.Violations, 1)
 		assert.Equal(t, c.field, ve.Violations[0].Field)
+	}
+	assert.Zero(t, h.hits.Load(), "nothing may be sent")
+}
+
+// TestListRefusesTimesOutOfForm: a time whose year in Europe/Rome GovPay's
+// form cannot write is refused, naming the parameter, before anything is
+// sent (the generated client could not put it in the query).
+func TestListRefusesTimesOutOfForm(t *testing.T) {
+	h := setup(t)
+	far := govpay.NewDateTime(time.Date(10000, 1, 1, 12, 0, 0, 0, time.UTC))
+	check := func(err error, field string) {
+		t.Helper()
+		var ve *govpay.ValidationError
+		require.ErrorAs(t, err, &ve)
+		require.Len(t, ve.Violations, 1)
+		assert.Equal(t, field, ve.Violations[0].Field)
+	}
+	for _, err := range h.client.List(context.Background(), ListOptions{DataA: far}) {
+		check(err, "dataA")
+	}
+	for _, err := range h.client.ListRPP(context.Background(), RPPListOptions{DataRtDa: far}) {
+		check(err, "dataRtDa")
 	}
 	assert.Zero(t, h.hits.Load(), "nothing may be sent")
 }

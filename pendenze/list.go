@@ -45,9 +45,9 @@ type ListOptions struct {
 	SenzaConteggio bool
 }
 
-// pageSize validates the paging options and returns the page size to ask.
-func pageSize(what string, per, pagina int) (int, error) {
-	v := &govpay.ValidationError{What: what}
+// pageSize validates the paging options into v and returns the page size
+// to ask.
+func pageSize(v *govpay.ValidationError, per, pagina int) int {
 	switch {
 	case per == 0:
 		per = DefaultRisultatiPerPagina
@@ -57,7 +57,7 @@ func pageSize(what string, per, pagina int) (int, error) {
 	if pagina < 0 {
 		v.Add("pagina", "must be at least 1")
 	}
-	return per, v.Err()
+	return per
 }
 
 // opt returns a pointer to s, nil when s is empty (a parameter not sent).
@@ -68,9 +68,15 @@ func opt[T ~string](s T) *T {
 	return &s
 }
 
-// optTime returns a pointer to t, nil when t is zero.
-func optTime(t govpay.DateTime) *govpay.DateTime {
+// optTime returns a pointer to t, nil when t is zero. A time GovPay's form
+// cannot write (its year in Europe/Rome outside 0000–9999) is a violation
+// of field in v: the generated client could not put it in the query.
+func optTime(v *govpay.ValidationError, field string, t govpay.DateTime) *govpay.DateTime {
 	if t.IsZero() {
+		return nil
+	}
+	if _, err := t.MarshalText(); err != nil {
+		v.Add(field, "year must be within 0000–9999 in Europe/Rome")
 		return nil
 	}
 	return &t
@@ -88,16 +94,14 @@ func noCount(senza bool) *bool {
 // params returns the query parameters of GET /pendenze (but pagina) and
 // the page size.
 func (o *ListOptions) params() (*gen.ListPendenzeParams, int, error) {
-	per, err := pageSize("ListOptions", o.RisultatiPerPagina, o.Pagina)
-	if err != nil {
-		return nil, 0, err
-	}
+	v := &govpay.ValidationError{What: "ListOptions"}
+	per := pageSize(v, o.RisultatiPerPagina, o.Pagina)
 	n := gen.RisultatiPerPagina(per)
-	return &gen.ListPendenzeParams{
+	p := &gen.ListPendenzeParams{
 		RisultatiPerPagina:  &n,
 		Ordinamento:         opt(o.Ordinamento),
-		DataDa:              optTime(o.DataDa),
-		DataA:               optTime(o.DataA),
+		DataDa:              optTime(v, "dataDa", o.DataDa),
+		DataA:               optTime(v, "dataA", o.DataA),
 		IDDominio:           opt(o.IDDominio),
 		IDA2A:               opt(o.IDA2A),
 		IDDebitore:          opt(o.IDDebitore),
@@ -106,7 +110,11 @@ func (o *ListOptions) params() (*gen.ListPendenzeParams, int, error) {
 		Direzione:           opt(o.Direzione),
 		Divisione:           opt(o.Divisione),
 		MetadatiPaginazione: noCount(o.SenzaConteggio),
-	}, per, nil
+	}
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	return p, per, nil
 }
 
 // List iterates over the pendenze matching o (GET /pendenze), page after
@@ -185,11 +193,8 @@ type RPPListOptions struct {
 func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, error] {
 	return func(yield func(RPP, error) bool) {
 		const op = "pendenze.ListRPP"
-		per, err := pageSize("ListOptions", o.RisultatiPerPagina, o.Pagina)
-		if err != nil {
-			yield(RPP{}, err)
-			return
-		}
+		v := &govpay.ValidationError{What: "ListOptions"}
+		per := pageSize(v, o.RisultatiPerPagina, o.Pagina)
 		n := gen.RisultatiPerPagina(per)
 		params := gen.ListRppParams{
 			RisultatiPerPagina:  &n,
@@ -201,11 +206,15 @@ func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, e
 			IDDebitore:          opt(o.IDDebitore),
 			EsitoPagamento:      opt(gen.EsitoRpp(o.EsitoPagamento)),
 			IDPagamento:         opt(o.IDPagamento),
-			DataRPTDa:           optTime(o.DataRptDa),
-			DataRPTA:            optTime(o.DataRptA),
-			DataRTDa:            optTime(o.DataRtDa),
-			DataRTA:             optTime(o.DataRtA),
+			DataRPTDa:           optTime(v, "dataRptDa", o.DataRptDa),
+			DataRPTA:            optTime(v, "dataRptA", o.DataRptA),
+			DataRTDa:            optTime(v, "dataRtDa", o.DataRtDa),
+			DataRTA:             optTime(v, "dataRtA", o.DataRtA),
 			MetadatiPaginazione: noCount(o.SenzaConteggio),
+		}
+		if err := v.Err(); err != nil {
+			yield(RPP{}, err)
+			return
 		}
 		fetch := func(ctx context.Context, pagina int) (*http.Response, error) {
 			p := params
