@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +40,8 @@ func TestScripts(t *testing.T) {
 			"fakecount":    cmdFakeCount,
 			"waitlines":    cmdWaitLines,
 			"startpayment": cmdStartPayment,
+			"enteserver":   cmdEnteServer,
+			"entereceived": cmdEnteReceived,
 		},
 	})
 }
@@ -143,4 +147,65 @@ func cmdStartPayment(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("POST /_fake/pay: %s", resp.Status)
 	}
 	ts.Setenv("PAGAMENTO_ID", avvio.ID)
+}
+
+// enteServers are the API Ente receivers started by enteserver, by script
+// (its WORK directory).
+var enteServers sync.Map
+
+// enteReceiver records the notifications it receives.
+type enteReceiver struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+// cmdEnteServer starts a creditor's API Ente receiver (answering 200 to
+// every notification) for the rest of the script and sets ENTE_URL.
+//
+//	enteserver
+func cmdEnteServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: enteserver")
+	}
+	rec := &enteReceiver{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.mu.Lock()
+		rec.paths = append(rec.paths, r.Method+" "+r.URL.Path)
+		rec.mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	}))
+	ts.Defer(srv.Close)
+	enteServers.Store(ts.Getenv("WORK"), rec)
+	ts.Setenv("ENTE_URL", srv.URL+"/ente")
+}
+
+// cmdEnteReceived waits until the receiver of enteserver got a
+// notification whose "METHOD path" matches the prefix.
+//
+//	entereceived PREFIX
+func cmdEnteReceived(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: entereceived 'METHOD /path-prefix'")
+	}
+	v, ok := enteServers.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("entereceived: no enteserver in this script")
+	}
+	rec := v.(*enteReceiver)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rec.mu.Lock()
+		paths := append([]string(nil), rec.paths...)
+		rec.mu.Unlock()
+		for _, p := range paths {
+			if strings.HasPrefix(p, args[0]) {
+				ts.Logf("received %s", p)
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no notification %q in 30 s (received %q)", args[0], paths)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
