@@ -1,6 +1,8 @@
 package bench
 
-// TestEquivalence proves that each benchmark pair does the same work:
+// TestEquivalence… prove that the implementations a benchmark compares do
+// the same work (for P1 three: the SDK, the raw generated client and the
+// hand-written baseline):
 // the same requests on the wire (method, path, query, headers that matter,
 // body as JSON) and the same answer read. It runs in the normal test
 // suite, so a benchmark can never measure a call that fails or does less.
@@ -20,6 +22,8 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	genpagamento "github.com/govpaygo/govpay/internal/gen/pagamento"
+	genpendenze "github.com/govpaygo/govpay/internal/gen/pendenze"
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
 	"github.com/govpaygo/govpay/pendenze"
@@ -58,6 +62,65 @@ func (r *recorder) take() []seen {
 	return out
 }
 
+// sameRequest checks that got, sent by impl, is want, sent by the
+// hand-written baseline: method, path, query, headers that matter and the
+// body as JSON.
+func sameRequest(t *testing.T, impl string, want, got seen) {
+	t.Helper()
+	assert.Equal(t, want.method, got.method, impl)
+	assert.Equal(t, want.path, got.path, impl)
+	assert.Equal(t, want.query, got.query, impl)
+	assert.Equal(t, want.auth, got.auth, impl)
+	assert.Equal(t, want.accept, got.accept, impl)
+	assert.Equal(t, want.ctype, got.ctype, impl)
+	assert.True(t, reflect.DeepEqual(want.body, got.body), "%s: bodies differ:\n%s %v\nraw %v", impl, impl, got.body, want.body)
+}
+
+// one runs call and returns the one request the server saw.
+func one(t *testing.T, rec *recorder, impl string, call func() error) seen {
+	t.Helper()
+	require.NoError(t, call(), impl)
+	reqs := rec.take()
+	require.Len(t, reqs, 1, impl)
+	return reqs[0]
+}
+
+func TestEquivalenceP1Put(t *testing.T) {
+	rec := &recorder{}
+	srv, _ := serve(t, p1Handler(rec.capture))
+	base := srv.URL + pathPendenze
+	ctx := context.Background()
+
+	c := pendenze.New(testutil.Config(t, govpay.APIPendenze, base, sdkOptions()...))
+	g, err := genPendenze(rawClient(), base)
+	require.NoError(t, err)
+	var (
+		s        *pendenze.Caricata
+		gr       *genpendenze.PendenzaCreata
+		r        *rawCaricata
+		gc, rc   bool
+		rawInput = rawPutBody()
+	)
+	sdk := one(t, rec, "sdk", func() (err error) { s, err = c.Put(ctx, putIDA2A, putIDPendenza, putPendenza()); return })
+	gen := one(t, rec, "gen", func() (err error) { gr, gc, err = genPut(ctx, g, genPutBody()); return })
+	raw := one(t, rec, "raw", func() (err error) { r, rc, err = rawPut(ctx, rawClient(), base, &rawInput); return })
+	assert.Equal(t, http.MethodPut, raw.method)
+	assert.NotNil(t, raw.body)
+	sameRequest(t, "sdk", raw, sdk)
+	sameRequest(t, "gen", raw, gen)
+
+	assert.True(t, s.Created)
+	assert.True(t, gc)
+	assert.True(t, rc)
+	assert.Equal(t, r.IDDominio, s.IDDominio)
+	assert.Equal(t, r.IDDominio, gr.IDDominio)
+	assert.Equal(t, r.NumeroAvviso, s.NumeroAvviso.String())
+	assert.Equal(t, r.NumeroAvviso, gr.NumeroAvviso)
+	assert.Equal(t, r.UUID, s.UUID)
+	require.NotNil(t, gr.UUID)
+	assert.Equal(t, r.UUID, *gr.UUID)
+}
+
 func TestEquivalenceP1Start(t *testing.T) {
 	rec := &recorder{}
 	srv, _ := serve(t, p1Handler(rec.capture))
@@ -65,30 +128,32 @@ func TestEquivalenceP1Start(t *testing.T) {
 	ctx := context.Background()
 
 	c := pagamenti.New(testutil.Config(t, govpay.APIPagamento, base, sdkOptions()...))
-	a, err := sdkStart(ctx, c)
+	g, err := genPagamento(rawClient(), base)
 	require.NoError(t, err)
-	sdkReqs := rec.take()
-
-	r, err := rawStart(ctx, rawClient(), base)
-	require.NoError(t, err)
-	rawReqs := rec.take()
-
-	require.Len(t, sdkReqs, 1)
-	require.Len(t, rawReqs, 1)
-	sdk, raw := sdkReqs[0], rawReqs[0]
-	assert.Equal(t, raw.method, sdk.method)
-	assert.Equal(t, raw.path, sdk.path)
-	assert.Equal(t, raw.query, sdk.query)
-	assert.Equal(t, raw.auth, sdk.auth)
-	assert.Equal(t, raw.accept, sdk.accept)
-	assert.Equal(t, raw.ctype, sdk.ctype)
-	assert.True(t, reflect.DeepEqual(raw.body, sdk.body), "bodies differ:\nsdk %v\nraw %v", sdk.body, raw.body)
+	var (
+		a  *pagamenti.Avvio
+		gr *genpagamento.PagamentoCreato
+		r  *rawPagamentoCreato
+	)
+	sdk := one(t, rec, "sdk", func() (err error) { a, err = sdkStart(ctx, c); return })
+	gen := one(t, rec, "gen", func() (err error) { gr, err = genStart(ctx, g); return })
+	raw := one(t, rec, "raw", func() (err error) { r, err = rawStart(ctx, rawClient(), base); return })
+	assert.Equal(t, http.MethodPost, raw.method)
+	assert.NotNil(t, raw.body)
+	sameRequest(t, "sdk", raw, sdk)
+	sameRequest(t, "gen", raw, gen)
 
 	assert.Equal(t, pagamenti.ModeLegacy, a.Mode)
 	assert.Equal(t, r.ID, a.ID)
 	assert.Equal(t, r.Redirect, a.Redirect)
 	assert.Equal(t, r.IDSession, a.IDSession)
 	assert.Equal(t, r.Location, a.Location)
+	assert.Equal(t, r.ID, gr.ID)
+	assert.Equal(t, r.Redirect, gr.Redirect)
+	require.NotNil(t, gr.IDSession)
+	require.NotNil(t, gr.Location)
+	assert.Equal(t, r.IDSession, *gr.IDSession)
+	assert.Equal(t, r.Location, *gr.Location)
 }
 
 func TestEquivalenceP1Avviso(t *testing.T) {
@@ -98,23 +163,33 @@ func TestEquivalenceP1Avviso(t *testing.T) {
 	ctx := context.Background()
 
 	c := avvisi.New(testutil.Config(t, govpay.APIPagamento, base, sdkOptions()...))
-	a, err := c.Get(ctx, idDominio, numeroAvviso)
+	g, err := genPagamento(rawClient(), base)
 	require.NoError(t, err)
-	sdkReqs := rec.take()
-
-	r, err := rawGetAvviso(ctx, rawClient(), base, idDominio, numeroAvviso)
-	require.NoError(t, err)
-	rawReqs := rec.take()
-
-	require.Len(t, sdkReqs, 1)
-	require.Len(t, rawReqs, 1)
-	assert.Equal(t, rawReqs[0], sdkReqs[0])
+	var (
+		a  *avvisi.Avviso
+		gr *genpagamento.Avviso
+		r  *rawAvviso
+	)
+	sdk := one(t, rec, "sdk", func() (err error) { a, err = c.Get(ctx, idDominio, numeroAvviso); return })
+	gen := one(t, rec, "gen", func() (err error) { gr, err = genGetAvviso(ctx, g, idDominio, numeroAvviso); return })
+	raw := one(t, rec, "raw", func() (err error) { r, err = rawGetAvviso(ctx, rawClient(), base, idDominio, numeroAvviso); return })
+	assert.Equal(t, raw, sdk)
+	assert.Equal(t, raw, gen)
 
 	assert.Equal(t, r.Stato, string(a.Stato))
 	assert.Equal(t, int64(r.Importo*100+0.5), a.Importo.Centesimi())
 	assert.Equal(t, r.NumeroAvviso, a.NumeroAvviso.String())
 	assert.Equal(t, r.DataScadenza, a.DataScadenza.String())
 	assert.Equal(t, r.QRCode, a.QRCode)
+	assert.Equal(t, r.Stato, string(gr.Stato))
+	require.NotNil(t, gr.Importo)
+	assert.Equal(t, int64(r.Importo*100+0.5), gr.Importo.Centesimi())
+	require.NotNil(t, gr.NumeroAvviso)
+	assert.Equal(t, r.NumeroAvviso, *gr.NumeroAvviso)
+	require.NotNil(t, gr.DataScadenza)
+	assert.Equal(t, r.DataScadenza, gr.DataScadenza.String())
+	require.NotNil(t, gr.Qrcode)
+	assert.Equal(t, r.QRCode, *gr.Qrcode)
 }
 
 func TestEquivalenceP3(t *testing.T) {

@@ -124,3 +124,30 @@ func paired(b *testing.B, sdk, raw func() error) {
 	b.ReportMetric(float64(tr.Nanoseconds())/float64(b.N), "raw-ns/op")
 	b.ReportMetric(float64(ts)/float64(tr), "sdk/raw")
 }
+
+// paired3 is paired for the P1 calls, which have two references: it runs
+// sdk, gen (the raw generated client, the peer) and raw (the hand-written
+// baseline, the limit) in one loop, rotating which of the three goes
+// first every iteration, and reports the mean time of each (sdk-ns/op,
+// gen-ns/op, raw-ns/op) and the ratios sdk/gen and sdk/raw.
+func paired3(b *testing.B, sdk, gen, raw func() error) {
+	b.Helper()
+	fns := [3]func() error{sdk, gen, raw}
+	names := [3]string{"sdk", "gen", "raw"}
+	var t [3]time.Duration
+	for i := 0; b.Loop(); i++ {
+		for k := range 3 {
+			j := (i + k) % 3
+			start := time.Now()
+			if err := fns[j](); err != nil {
+				b.Fatal(names[j], ": ", err)
+			}
+			t[j] += time.Since(start)
+		}
+	}
+	for j, name := range names {
+		b.ReportMetric(float64(t[j].Nanoseconds())/float64(b.N), name+"-ns/op")
+	}
+	b.ReportMetric(float64(t[0])/float64(t[1]), "sdk/gen")
+	b.ReportMetric(float64(t[0])/float64(t[2]), "sdk/raw")
+}

@@ -1,9 +1,11 @@
 package bench
 
-// P1: single-call overhead of pagamenti.Client.Start and avvisi.Client.Get
-// against a loopback server with canned answers, each vs a hand-written
-// net/http + encoding/json call doing the same request and reading the
-// same answer. The Put of a pendenza is BenchmarkPut in package pendenze.
+// P1: single-call overhead of pendenze.Client.Put, pagamenti.Client.Start
+// and avvisi.Client.Get against a loopback server with canned answers, each
+// vs the raw generated client doing the same call (impl=gen, the peer,
+// p1_gen_test.go) and vs a hand-written net/http + encoding/json call
+// (impl=raw, the limit), all three sending the same request and reading
+// the same answer (equivalence_test.go).
 
 import (
 	"bytes"
@@ -35,32 +37,32 @@ const (
 var (
 	pagamentoCreato = []byte(`{"id":"a0b1c2d3e4f5","location":"/pagamenti/a0b1c2d3e4f5","redirect":"` + redirectWISP +
 		`","idSession":"` + idSessione + `"}`)
-	avvisoJSON = []byte(`{"stato":"NON_ESEGUITA","importo":125.99,"idDominio":"01234567890","numeroAvviso":"301000000000001861",` +
+	caricataJSON = []byte(`{"idDominio":"01234567890","numeroAvviso":"301000000000001861","UUID":"u-1"}`)
+	avvisoJSON   = []byte(`{"stato":"NON_ESEGUITA","importo":125.99,"idDominio":"01234567890","numeroAvviso":"301000000000001861",` +
 		`"dataValidita":"2026-12-31","dataScadenza":"2027-12-31","descrizione":"Diritti di segreteria",` +
 		`"tassonomiaAvviso":"Servizi erogati dal comune","qrcode":"PAGOPA|002|301000000000001861|01234567890|12599",` +
 		`"barcode":"415808888888888880200301000000000001861390200000012599"}`)
 )
 
-// p1Handler answers POST /pagamenti with a legacy 201 and GET /avvisi/… with
-// an avviso. capture, if set, receives each request body.
+// p1Handler answers PUT /pendenze/… with a 201, POST /pagamenti with a
+// legacy 201 and GET /avvisi/… with an avviso. capture, if set, receives
+// each request and its body.
 func p1Handler(capture func(r *http.Request, body []byte)) http.Handler {
+	answer := func(status int, body []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			in, _ := io.ReadAll(r.Body)
+			if capture != nil {
+				capture(r, in)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+		}
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+pathPagamento+"/pagamenti", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		if capture != nil {
-			capture(r, body)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(pagamentoCreato)
-	})
-	mux.HandleFunc("GET "+pathPagamento+"/avvisi/{idDominio}/{numeroAvviso}", func(w http.ResponseWriter, r *http.Request) {
-		if capture != nil {
-			capture(r, nil)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(avvisoJSON)
-	})
+	mux.Handle("PUT "+pathPendenze+"/pendenze/{idA2A}/{idPendenza}", answer(http.StatusCreated, caricataJSON))
+	mux.Handle("POST "+pathPagamento+"/pagamenti", answer(http.StatusCreated, pagamentoCreato))
+	mux.Handle("GET "+pathPagamento+"/avvisi/{idDominio}/{numeroAvviso}", answer(http.StatusOK, avvisoJSON))
 	return mux
 }
 
@@ -250,6 +252,18 @@ func BenchmarkP1Start(b *testing.B) {
 			}
 		}
 	})
+	b.Run("impl=gen", func(b *testing.B) {
+		g, err := genPagamento(rawClient(), base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := genStart(ctx, g); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("impl=raw", func(b *testing.B) {
 		hc := rawClient()
 		b.ReportAllocs()
@@ -261,9 +275,16 @@ func BenchmarkP1Start(b *testing.B) {
 	})
 	b.Run("impl=paired", func(b *testing.B) {
 		c := pagamenti.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
+		g, err := genPagamento(rawClient(), base)
+		if err != nil {
+			b.Fatal(err)
+		}
 		hc := rawClient()
-		paired(b, func() error {
+		paired3(b, func() error {
 			_, err := sdkStart(ctx, c)
+			return err
+		}, func() error {
+			_, err := genStart(ctx, g)
 			return err
 		}, func() error {
 			_, err := rawStart(ctx, hc, base)
@@ -289,6 +310,19 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 			}
 		}
 	})
+	b.Run("impl=gen", func(b *testing.B) {
+		g, err := genPagamento(rawClient(), base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			a, err := genGetAvviso(ctx, g, idDominio, numeroAvviso)
+			if err != nil || a.Importo == nil || *a.Importo != 12599 {
+				b.Fatal(a, err)
+			}
+		}
+	})
 	b.Run("impl=raw", func(b *testing.B) {
 		hc := rawClient()
 		b.ReportAllocs()
@@ -299,24 +333,18 @@ func BenchmarkP1AvvisoGet(b *testing.B) {
 			}
 		}
 	})
-	b.Run("impl=gen", func(b *testing.B) {
-		g, err := genAvvisi(rawClient(), base)
+	b.Run("impl=paired", func(b *testing.B) {
+		c := avvisi.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
+		g, err := genPagamento(rawClient(), base)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			a, err := genGetAvviso(ctx, g, idDominio, numeroAvviso)
-			if err != nil || a.Importo != 125.99 {
-				b.Fatal(a, err)
-			}
-		}
-	})
-	b.Run("impl=paired", func(b *testing.B) {
-		c := avvisi.New(testutil.Config(b, govpay.APIPagamento, base, sdkOptions()...))
 		hc := rawClient()
-		paired(b, func() error {
+		paired3(b, func() error {
 			_, err := c.Get(ctx, idDominio, numeroAvviso)
+			return err
+		}, func() error {
+			_, err := genGetAvviso(ctx, g, idDominio, numeroAvviso)
 			return err
 		}, func() error {
 			_, err := rawGetAvviso(ctx, hc, base, idDominio, numeroAvviso)
