@@ -1,12 +1,14 @@
 package transport_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -132,5 +134,71 @@ func TestDoerRefusesAnotherBase(t *testing.T) {
 	}
 	if hits.Load() != 0 {
 		t.Errorf("the server saw %d requests, want none", hits.Load())
+	}
+}
+
+// TestDoerHeadersAndBody: what a generated request carries reaches the
+// server through the Doer: its body, whole on every attempt (a PUT retried
+// after a 503), whether its length is known (a *bytes.Reader) or not; its
+// Content-Type; its other headers with those given with WithCall, whose
+// map is left as it was; its Accept unless WithCall gives one.
+func TestDoerHeadersAndBody(t *testing.T) {
+	type seen struct{ body, ctype, accept, call, gen string }
+	var (
+		hits atomic.Int64
+		mu   sync.Mutex
+		got  []seen
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, seen{string(b), r.Header.Get("Content-Type"), r.Header.Get("Accept"), r.Header.Get("X-Call"), r.Header.Get("X-Gen")})
+		mu.Unlock()
+		if hits.Add(1)%2 == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable) // every first attempt
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	g := genClient(t, srv)
+	const body = `{"causale":"Pagamento dovuto n. 1","importo":125.99}`
+	callHeader := http.Header{"X-Call": {"c"}}
+	editor := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("X-Gen", "g")
+		req.Header.Set("Accept", "application/x-gen")
+		return nil
+	}
+	cases := []struct {
+		name       string
+		body       io.Reader
+		callAccept string
+		wantAccept string
+	}{
+		{"known length", bytes.NewReader([]byte(body)), "", "application/x-gen"},
+		{"unknown length", io.MultiReader(strings.NewReader(body[:10]), strings.NewReader(body[10:])), "", "application/x-gen"},
+		{"accept of the call", strings.NewReader(body), "application/pdf", "application/pdf"},
+	}
+	for _, tc := range cases {
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		ctx := transport.WithCall(context.Background(), transport.Request{Operation: "pendenze.Put", Header: callHeader, Accept: tc.callAccept})
+		resp, err := g.PutPendenzaWithBody(ctx, "A2A", "P1", nil, "application/json", tc.body, editor)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		resp.Body.Close()
+		want := seen{body, "application/json", tc.wantAccept, "c", "g"}
+		mu.Lock()
+		if len(got) != 2 || got[0] != want || got[1] != want {
+			t.Errorf("%s: server saw %+v\nwant twice %+v", tc.name, got, want)
+		}
+		mu.Unlock()
+	}
+	if len(callHeader) != 1 || len(callHeader["X-Call"]) != 1 || callHeader.Get("X-Call") != "c" {
+		t.Errorf("WithCall's header was modified: %v", callHeader)
 	}
 }
