@@ -57,18 +57,18 @@ func NewConfig(host string, opts ...Option) (*Config, error) {
 	var cfg config.Config
 	for i, o := range opts {
 		if o.apply == nil {
-			ve.Add(fmt.Sprintf("opts[%d]", i), "must not be the zero Option: build it with a With… function")
+			ve.add(fmt.Sprintf("opts[%d]", i), "must not be the zero Option: build it with a With… function")
 			continue
 		}
-		ve.Merge("", o.apply(&cfg))
+		ve.appendErr(o.apply(&cfg))
 	}
-	if err := ve.Err(); err != nil {
+	if err := ve.err(); err != nil {
 		return nil, err
 	}
 	s, err := config.NewShared(host, cfg, cfg.Endpoints)
 	if err != nil {
-		ve.Add("WithClientCertificate", "needs an *http.Transport: the client given with WithHTTPClient has another RoundTripper")
-		return nil, ve.Err()
+		ve.add("WithClientCertificate", "needs an *http.Transport: the client given with WithHTTPClient has another RoundTripper")
+		return nil, ve.err()
 	}
 	return &Config{s: s}, nil
 }
@@ -79,15 +79,15 @@ func checkBase(ve *ValidationError, field, s string) {
 	u, err := url.Parse(s)
 	switch {
 	case s == "":
-		ve.Add(field, "must not be empty: an absolute http or https URL")
+		ve.add(field, "must not be empty: an absolute http or https URL")
 	case err != nil:
-		ve.Add(field, "must be a valid URL: an absolute http or https URL")
+		ve.add(field, "must be a valid URL: an absolute http or https URL")
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		ve.Add(field, "must be an absolute http or https URL")
+		ve.add(field, "must be an absolute http or https URL")
 	case u.User != nil:
-		ve.Add(field, "must not carry credentials: use an authentication option")
+		ve.add(field, "must not carry credentials: use an authentication option")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		ve.Add(field, "must not have a query or a fragment")
+		ve.add(field, "must not have a query or a fragment")
 	}
 }
 
@@ -105,10 +105,10 @@ func WithEndpoint(api API, baseURL string) Option {
 		switch api {
 		case APIPendenze, APIPagamento, APIRagioneria, APIBackoffice:
 		default:
-			ve.Add("WithEndpoint.api", "must be one of the govpay.API constants")
+			ve.add("WithEndpoint.api", "must be one of the govpay.API constants")
 		}
 		checkBase(ve, "WithEndpoint.baseURL", baseURL)
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		if c.Endpoints == nil {

@@ -326,44 +326,25 @@ func (e *ValidationError) Error() string {
 // Is matches [ErrInvalid].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
-// Add records a violation.
-func (e *ValidationError) Add(field, rule string) {
+// add records a violation (the root package's own builder; the other
+// packages build with internal/verr).
+func (e *ValidationError) add(field, rule string) {
 	e.Violations = append(e.Violations, Violation{Field: field, Rule: rule})
 }
 
-// Addf records a violation with a formatted rule.
-func (e *ValidationError) Addf(field, format string, args ...any) {
-	e.Add(field, fmt.Sprintf(format, args...))
-}
-
-// Merge adds the violations of err under the field prefix: a
-// *ValidationError's violations are prefixed ("voci[0]" + "." + field), any
-// other non-nil error becomes one violation of the prefix itself.
-func (e *ValidationError) Merge(prefix string, err error) {
-	if err == nil {
-		return
-	}
+// appendErr adds the violations of err as they are (an option's
+// *ValidationError), or err's text as a violation without field.
+func (e *ValidationError) appendErr(err error) {
 	var ve *ValidationError
-	if errors.As(err, &ve) {
-		if ve == nil {
-			return
+	switch {
+	case err == nil:
+	case errors.As(err, &ve):
+		if ve != nil {
+			e.Violations = append(e.Violations, ve.Violations...)
 		}
-		for _, v := range ve.Violations {
-			f := v.Field
-			switch {
-			case prefix == "":
-			case f == "":
-				f = prefix
-			case strings.HasPrefix(f, "["):
-				f = prefix + f
-			default:
-				f = prefix + "." + f
-			}
-			e.Add(f, v.Rule)
-		}
-		return
+	default:
+		e.add("", err.Error())
 	}
-	e.Add(prefix, err.Error())
 }
 
 // Has reports whether a violation of field was recorded.
@@ -379,8 +360,8 @@ func (e *ValidationError) Has(field string) bool {
 	return false
 }
 
-// Err returns e when it holds violations, nil otherwise.
-func (e *ValidationError) Err() error {
+// err returns e when it holds violations, nil otherwise.
+func (e *ValidationError) err() error {
 	if e == nil || len(e.Violations) == 0 {
 		return nil
 	}

@@ -172,66 +172,23 @@ func TestDecodeError(t *testing.T) {
 	assert.NotContains(t, imp.Error(), ": :")
 }
 
+// TestValidationError: the public reading side of a validation error (the
+// builder is internal/verr, tested there).
 func TestValidationError(t *testing.T) {
-	var v govpay.ValidationError
-	assert.NoError(t, v.Err(), "no violations: Err is nil")
 	var nilVE *govpay.ValidationError
-	assert.NoError(t, nilVE.Err())
 	assert.False(t, nilVE.Has("x"))
-
-	v.What = "pendenza"
-	v.Add("idTipoPendenza", "required")
-	v.Addf("importo", "must equal the sum of the voci (%s)", govpay.Centesimi(1000))
-
-	var voce govpay.ValidationError
-	voce.Add("importo", "must be positive")
-	voce.Add("", "exactly one of ibanAccredito, codEntrata, bollo")
-	v.Merge("voci[2]", voce.Err())
-
-	var list govpay.ValidationError
-	list.Add("[0]", "duplicate")
-	v.Merge("voci", list.Err())
-
-	v.Merge("soggettoPagatore", govpay.Soggetto{Tipo: "X"}.Validate())
-	v.Merge("dataScadenza", errors.New("before dataValidita"))
-	v.Merge("ignored", nil)
-	v.Merge("ignored", nilVE) // a typed nil must not panic
-	v.Merge("", (&govpay.ValidationError{Violations: []govpay.Violation{{Field: "top", Rule: "r"}}}).Err())
-	v.Merge("wrapped", fmt.Errorf("ctx: %w", voce.Err()))
-
-	want := []govpay.Violation{
-		{"idTipoPendenza", "required"},
-		{"importo", "must equal the sum of the voci (10.00)"},
-		{"voci[2].importo", "must be positive"},
-		{"voci[2]", "exactly one of ibanAccredito, codEntrata, bollo"},
-		{"voci[0]", "duplicate"},
-		{"soggettoPagatore.tipo", "must be F or G"},
-		{"soggettoPagatore.identificativo", "required"},
-		{"dataScadenza", "before dataValidita"},
-		{"top", "r"},
-		{"wrapped.importo", "must be positive"},
-		{"wrapped", "exactly one of ibanAccredito, codEntrata, bollo"},
-	}
-	assert.Equal(t, want, v.Violations)
-
-	err := v.Err()
-	require.Error(t, err)
+	ve := &govpay.ValidationError{What: "pendenza", Violations: []govpay.Violation{
+		{Field: "idTipoPendenza", Rule: "required"}, {Field: "voci[2].importo", Rule: "must be positive"}}}
+	var err error = ve
 	assert.ErrorIs(t, err, govpay.ErrInvalid)
 	assert.ErrorIs(t, fmt.Errorf("w: %w", err), govpay.ErrInvalid)
-	var ve *govpay.ValidationError
-	require.True(t, errors.As(fmt.Errorf("w: %w", err), &ve))
-	assert.True(t, ve.Has("voci[2].importo"))
-	assert.True(t, ve.Has("soggettoPagatore.tipo"))
-	assert.False(t, ve.Has("voci[3].importo"))
 	assert.NotErrorIs(t, err, govpay.ErrNotFound)
-
-	assert.Equal(t,
-		"govpay: invalid pendenza: idTipoPendenza: required; importo: must equal the sum of the voci (10.00); voci[2].importo: must be positive; "+
-			"voci[2]: exactly one of ibanAccredito, codEntrata, bollo; voci[0]: duplicate; soggettoPagatore.tipo: must be F or G; "+
-			"soggettoPagatore.identificativo: required; dataScadenza: before dataValidita; top: r; wrapped.importo: must be positive; "+
-			"wrapped: exactly one of ibanAccredito, codEntrata, bollo",
-		err.Error())
-	assert.Equal(t, "govpay: invalid input: x: y", (&govpay.ValidationError{Violations: []govpay.Violation{{"x", "y"}}}).Error())
+	var got *govpay.ValidationError
+	require.True(t, errors.As(fmt.Errorf("w: %w", err), &got))
+	assert.True(t, got.Has("voci[2].importo"))
+	assert.False(t, got.Has("voci[3].importo"))
+	assert.Equal(t, "govpay: invalid pendenza: idTipoPendenza: required; voci[2].importo: must be positive", err.Error())
+	assert.Equal(t, "govpay: invalid input: x: y", (&govpay.ValidationError{Violations: []govpay.Violation{{Field: "x", Rule: "y"}}}).Error())
 	assert.Equal(t, "rule only", govpay.Violation{Rule: "rule only"}.String())
 }
 

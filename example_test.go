@@ -76,17 +76,20 @@ func ExampleError() {
 }
 
 func ExampleValidationError() {
-	var v govpay.ValidationError
-	v.What = "pendenza"
-	v.Add("idTipoPendenza", "required")
-	v.Merge("soggettoPagatore", govpay.Soggetto{Tipo: govpay.SoggettoFisico}.Validate())
-	err := v.Err()
+	// Every invalid input is refused before anything is sent, with all the
+	// broken rules at once.
+	err := govpay.Soggetto{Tipo: govpay.SoggettoFisico, Anagrafica: "Mario Rossi"}.Validate()
+	var ve *govpay.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.What, ve.Has("identificativo"))
+	}
 
 	fmt.Println(errors.Is(err, govpay.ErrInvalid))
 	fmt.Println(err)
 	// Output:
+	// soggetto true
 	// true
-	// govpay: invalid pendenza: idTipoPendenza: required; soggettoPagatore.identificativo: required
+	// govpay: invalid soggetto: identificativo: required
 }
 
 func ExampleNewConfig() {

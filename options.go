@@ -104,7 +104,7 @@ func authOption(mode string) string {
 func setAuth(c *config.Config, a *config.HeaderAuth) error {
 	if c.Auth != nil {
 		ve := invalid()
-		ve.Add(authOption(a.Mode), "conflicts with "+authOption(c.Auth.Mode)+", given before: give one header-based authentication option (a client certificate combines with any)")
+		ve.add(authOption(a.Mode), "conflicts with "+authOption(c.Auth.Mode)+", given before: give one header-based authentication option (a client certificate combines with any)")
 		return ve
 	}
 	c.Auth = a
@@ -120,9 +120,9 @@ func invalidHeaderValue(s string) bool {
 func headerValue(ve *ValidationError, field, v string) {
 	switch {
 	case v == "":
-		ve.Add(field, "must not be empty")
+		ve.add(field, "must not be empty")
 	case invalidHeaderValue(v):
-		ve.Add(field, "must not contain control characters")
+		ve.add(field, "must not contain control characters")
 	}
 }
 
@@ -136,19 +136,19 @@ func WithBasicAuth(user, password string) Option {
 		ve := invalid()
 		switch {
 		case user == "":
-			ve.Add("WithBasicAuth.user", "must not be empty")
+			ve.add("WithBasicAuth.user", "must not be empty")
 		case strings.Contains(user, ":"):
-			ve.Add("WithBasicAuth.user", "must not contain ':'")
+			ve.add("WithBasicAuth.user", "must not contain ':'")
 		case invalidHeaderValue(user):
-			ve.Add("WithBasicAuth.user", "must not contain control characters")
+			ve.add("WithBasicAuth.user", "must not contain control characters")
 		}
 		switch {
 		case password == "":
-			ve.Add("WithBasicAuth.password", "must not be empty")
+			ve.add("WithBasicAuth.password", "must not be empty")
 		case invalidHeaderValue(password):
-			ve.Add("WithBasicAuth.password", "must not contain control characters")
+			ve.add("WithBasicAuth.password", "must not contain control characters")
 		}
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		token := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
@@ -174,12 +174,12 @@ func WithClientCertificate(cert tls.Certificate) Option {
 	return Option{func(c *config.Config) error {
 		ve := invalid()
 		if len(cert.Certificate) == 0 {
-			ve.Add("WithClientCertificate.Certificate", "must not be empty: the DER certificate chain")
+			ve.add("WithClientCertificate.Certificate", "must not be empty: the DER certificate chain")
 		}
 		if cert.PrivateKey == nil {
-			ve.Add("WithClientCertificate.PrivateKey", "must not be nil")
+			ve.add("WithClientCertificate.PrivateKey", "must not be nil")
 		}
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		c.ClientCerts = append(c.ClientCerts, cert)
@@ -202,7 +202,7 @@ func WithSSLHeader(pemCert string) Option {
 		block, _ := pem.Decode([]byte(strings.TrimSpace(pemCert)))
 		if block == nil || block.Type != "CERTIFICATE" {
 			ve := invalid()
-			ve.Add("WithSSLHeader.pemCert", "must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
+			ve.add("WithSSLHeader.pemCert", "must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
 			return ve
 		}
 		// Header values cannot hold newlines: the PEM travels on one line,
@@ -229,7 +229,7 @@ func WithAPIKey(appID, key string) Option {
 		ve := invalid()
 		headerValue(ve, "WithAPIKey.appID", appID)
 		headerValue(ve, "WithAPIKey.key", key)
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		return setAuth(c, &config.HeaderAuth{
@@ -251,12 +251,12 @@ func WithPrincipalHeader(name, value string) Option {
 		ve := invalid()
 		switch {
 		case name == "":
-			ve.Add("WithPrincipalHeader.name", "must not be empty")
+			ve.add("WithPrincipalHeader.name", "must not be empty")
 		case !validHeaderName(name):
-			ve.Add("WithPrincipalHeader.name", "must be a header name: letters, digits, '-' and '_'")
+			ve.add("WithPrincipalHeader.name", "must be a header name: letters, digits, '-' and '_'")
 		}
 		headerValue(ve, "WithPrincipalHeader.value", value)
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		h := http.Header{}
@@ -284,7 +284,7 @@ func WithSPID(u SPIDUser) Option {
 	return Option{func(c *config.Config) error {
 		ve := invalid()
 		if u.FiscalNumber == "" {
-			ve.Add("WithSPID.FiscalNumber", "must not be empty")
+			ve.add("WithSPID.FiscalNumber", "must not be empty")
 		}
 		h := http.Header{}
 		for _, f := range []struct{ field, header, v string }{
@@ -293,13 +293,13 @@ func WithSPID(u SPIDUser) Option {
 			{"MobilePhone", "X-Spid-Mobilephone", u.MobilePhone}, {"Address", "X-Spid-Address", u.Address},
 		} {
 			if invalidHeaderValue(f.v) {
-				ve.Add("WithSPID."+f.field, "must not contain control characters")
+				ve.add("WithSPID."+f.field, "must not contain control characters")
 			}
 			if f.v != "" {
 				h.Set(f.header, f.v)
 			}
 		}
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		return setAuth(c, &config.HeaderAuth{Mode: "spid", Headers: h})
@@ -316,11 +316,11 @@ func WithBearerToken(token string) Option {
 		switch {
 		case token == "":
 			ve := invalid()
-			ve.Add("WithBearerToken.token", "must not be empty")
+			ve.add("WithBearerToken.token", "must not be empty")
 			return ve
 		case invalidHeaderValue(token) || strings.ContainsAny(token, " \t"):
 			ve := invalid()
-			ve.Add("WithBearerToken.token", "must not contain spaces or control characters")
+			ve.add("WithBearerToken.token", "must not contain spaces or control characters")
 			return ve
 		}
 		return setAuth(c, &config.HeaderAuth{
@@ -341,7 +341,7 @@ func WithHTTPClient(client *http.Client) Option {
 	return Option{func(c *config.Config) error {
 		if client == nil {
 			ve := invalid()
-			ve.Add("WithHTTPClient.client", "must not be nil")
+			ve.add("WithHTTPClient.client", "must not be nil")
 			return ve
 		}
 		cp := *client
@@ -360,22 +360,22 @@ func WithRetry(p RetryPolicy) Option {
 		ve := invalid()
 		switch {
 		case p.MaxAttempts < 1:
-			ve.Add("WithRetry.MaxAttempts", "must be at least 1")
+			ve.add("WithRetry.MaxAttempts", "must be at least 1")
 		case p.MaxAttempts > 20:
-			ve.Add("WithRetry.MaxAttempts", "must be at most 20")
+			ve.add("WithRetry.MaxAttempts", "must be at most 20")
 		}
 		for _, d := range []struct {
 			field string
 			v     time.Duration
 		}{{"MinBackoff", p.MinBackoff}, {"MaxBackoff", p.MaxBackoff}, {"MaxRetryAfter", p.MaxRetryAfter}} {
 			if d.v < 0 {
-				ve.Add("WithRetry."+d.field, "must not be negative")
+				ve.add("WithRetry."+d.field, "must not be negative")
 			}
 		}
 		if p.MaxBackoff > 0 && p.MaxBackoff < p.MinBackoff {
-			ve.Add("WithRetry.MaxBackoff", "must not be less than MinBackoff (or zero, for the default)")
+			ve.add("WithRetry.MaxBackoff", "must not be less than MinBackoff (or zero, for the default)")
 		}
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		d := DefaultRetryPolicy()
@@ -404,7 +404,7 @@ func WithLogger(logger *slog.Logger) Option {
 	return Option{func(c *config.Config) error {
 		if logger == nil {
 			ve := invalid()
-			ve.Add("WithLogger.logger", "must not be nil")
+			ve.add("WithLogger.logger", "must not be nil")
 			return ve
 		}
 		c.Logger = logger
@@ -420,7 +420,7 @@ func WithUserAgent(product string) Option {
 	return Option{func(c *config.Config) error {
 		ve := invalid()
 		headerValue(ve, "WithUserAgent.product", product)
-		if err := ve.Err(); err != nil {
+		if err := ve.err(); err != nil {
 			return err
 		}
 		c.UserAgent = product

@@ -1,5 +1,7 @@
 package govpay
 
+import "fmt"
+
 // TipoSoggetto tells a natural person (F, fisica) from a legal person (G,
 // giuridica).
 type TipoSoggetto string
@@ -140,18 +142,18 @@ func (s Soggetto) Validate() error {
 		// TipoSoggetto enum (F, G) of the bean; validaTipo only bounds its
 		// length (SoggettoPagatoreValidator.java:96-98): optional.
 	default:
-		v.Add("tipo", "must be F or G")
+		v.add("tipo", "must be F or G")
 	}
 	// validaIdentificativoNonObbligatorio (SoggettoPagatoreValidator.java:120-122): ≤ 16.
 	switch n := javaLen(s.Identificativo); {
 	case n == 0:
-		v.Add("identificativo", "required")
+		v.add("identificativo", "required")
 	case n > 16:
-		v.Add("identificativo", "must be at most 16 characters")
+		v.add("identificativo", "must be at most 16 characters")
 	}
 	maxLen := func(field, val string, max int) {
 		if len(val) > max && javaLen(val) > max {
-			v.Addf(field, "must be at most %d characters", max)
+			v.add(field, fmt.Sprintf("must be at most %d characters", max))
 		}
 	}
 	// SoggettoPagatoreValidator.java:56-111 (the minimum of 1 is met by
@@ -164,13 +166,13 @@ func (s Soggetto) Validate() error {
 	maxLen("provincia", s.Provincia, 35)         // :68-70
 	maxLen("email", s.Email, 256)                // :60-62
 	if s.Nazione != "" && !twoUpper(s.Nazione) { // :64-66
-		v.Add("nazione", "must be two capital letters")
+		v.add("nazione", "must be two capital letters")
 	}
 	if s.Email != "" && !emailShape(s.Email) { // :60-62
-		v.Add("email", "must match ^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*$")
+		v.add("email", "must match ^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*$")
 	}
 	if s.Cellulare != "" && !cellulareShape(s.Cellulare) { // :56-58 (the pattern implies ≤ 35)
-		v.Add("cellulare", `must be "+" and 2 digits, a space, 3 digits, "-" and 7 digits ("+39 333-1234567")`)
+		v.add("cellulare", `must be "+" and 2 digits, a space, 3 digits, "-" and 7 digits ("+39 333-1234567")`)
 	}
-	return v.Err()
+	return v.err()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/govpaygo/govpay"
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // StatoAvviso is the state of a notice as GovPay reports it. The constants
@@ -138,7 +139,7 @@ func (c *Client) send(ctx context.Context, op, accept, idDominio, numeroAvviso s
 	if len(opts) > 0 {
 		o = collectOptions(opts)
 	}
-	v := govpay.ValidationError{What: "avviso"}
+	v := verr.Builder{What: "avviso"}
 	switch {
 	case !plainText(&v, "idDominio", idDominio):
 	case len(idDominio) != 11 || !isDigits(idDominio):
@@ -198,7 +199,7 @@ func (c *Client) send(ctx context.Context, op, accept, idDominio, numeroAvviso s
 // identifier could never match the one GovPay stored (it compares idDebitore
 // with the debtor's codUnivoco, AvvisiDAO.java:174, and looks the UUID up
 // as the pendenza's idSessione, AvvisiDAO.java:291).
-func plainText(v *govpay.ValidationError, field, s string) bool {
+func plainText(v *verr.Builder, field, s string) bool {
 	if !utf8.ValidString(s) {
 		v.Add(field, "must be valid UTF-8")
 		return false

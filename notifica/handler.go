@@ -16,7 +16,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/ricevute"
 )
 
@@ -125,7 +125,7 @@ func NewHandler(receiver Receiver, opts ...Option) (http.Handler, error) {
 
 // checkAuth records the violations of authentication options that do not
 // work together.
-func checkAuth(ve *govpay.ValidationError, s *settings) {
+func checkAuth(ve *verr.Builder, s *settings) {
 	var given []string
 	for _, a := range []struct {
 		name string

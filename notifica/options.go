@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // DefaultMaxBodyBytes is the largest request body the handler reads unless
@@ -40,7 +40,7 @@ type Option func(*settings) error
 const optionsWhat = "notifica options"
 
 // invalid returns a *govpay.ValidationError for NewHandler's arguments.
-func invalid() *govpay.ValidationError { return &govpay.ValidationError{What: optionsWhat} }
+func invalid() *verr.Builder { return verr.New(optionsWhat) }
 
 // credential is a pair of secrets, kept only as SHA-256 digests so that
 // they can be compared in constant time whatever their length and never
@@ -196,7 +196,7 @@ func WithBearerCheck(check func(ctx context.Context, token string) error) Option
 		if check == nil {
 			ve := invalid()
 			ve.Add("WithBearerCheck.check", "must not be nil")
-			return ve
+			return ve.Err()
 		}
 		s.bearer = check
 		return nil
@@ -225,7 +225,7 @@ func WithDeduplicator(dedup Deduplicator) Option {
 		if dedup == nil {
 			ve := invalid()
 			ve.Add("WithDeduplicator.dedup", "must not be nil")
-			return ve
+			return ve.Err()
 		}
 		s.dedup = dedup
 		return nil
@@ -241,7 +241,7 @@ func WithMaxBodyBytes(n int64) Option {
 		if n <= 0 {
 			ve := invalid()
 			ve.Add("WithMaxBodyBytes.n", "must be a positive number of bytes")
-			return ve
+			return ve.Err()
 		}
 		s.maxBody = n
 		return nil

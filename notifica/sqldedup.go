@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // DefaultSQLTable is the table a [SQLDeduplicator] uses unless [SQLTable]
@@ -30,7 +30,7 @@ const sqlMinPoll = 5 * time.Millisecond
 
 // SQLOption configures [NewSQLDeduplicator]. An option refuses a bad
 // argument: NewSQLDeduplicator then returns a *govpay.ValidationError.
-type SQLOption func(*SQLDeduplicator, *govpay.ValidationError)
+type SQLOption func(*SQLDeduplicator, *verr.Builder)
 
 // SQLLease sets how long a claim lasts before another delivery, on any
 // replica, may take the key over (default [DefaultLease], below GovPay's
@@ -58,7 +58,7 @@ func SQLPoll(d time.Duration) SQLOption {
 
 // positive is an option that sets a duration d, refused unless positive.
 func positive(field string, d time.Duration, set func(*SQLDeduplicator)) SQLOption {
-	return func(s *SQLDeduplicator, ve *govpay.ValidationError) {
+	return func(s *SQLDeduplicator, ve *verr.Builder) {
 		if d <= 0 {
 			ve.Add(field, "must be positive")
 			return
@@ -77,7 +77,7 @@ var sqlIdent = regexp.MustCompile(`^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,
 // qualified by a schema ("gestionale.notifiche"). A violation names
 // "SQLTable.name".
 func SQLTable(name string) SQLOption {
-	return func(s *SQLDeduplicator, ve *govpay.ValidationError) {
+	return func(s *SQLDeduplicator, ve *verr.Builder) {
 		if !sqlIdent.MatchString(name) {
 			ve.Add("SQLTable.name", "must be a lower-case identifier (letters, digits, '_', at most 63), optionally schema-qualified")
 			return
@@ -132,7 +132,7 @@ type SQLDeduplicator struct {
 // Bad arguments give a *govpay.ValidationError (What "notifica SQL
 // deduplicator") naming "db" when it is nil, or the option's argument.
 func NewSQLDeduplicator(db *sql.DB, opts ...SQLOption) (*SQLDeduplicator, error) {
-	ve := &govpay.ValidationError{What: "notifica SQL deduplicator"}
+	ve := verr.New("notifica SQL deduplicator")
 	if db == nil {
 		ve.Add("db", "must not be nil")
 	}

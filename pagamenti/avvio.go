@@ -12,6 +12,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // AvvioVersion is the version of the JSON form of an [Avvio] this package
@@ -158,11 +159,11 @@ func (a *Avvio) UnmarshalJSON(b []byte) error {
 	}
 	var w avvioWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		v := &govpay.ValidationError{What: "avvio"}
+		v := verr.New("avvio")
 		v.Add(jsonErrField(err), "unreadable JSON: "+err.Error())
-		return v
+		return v.Err()
 	}
-	v := &govpay.ValidationError{What: "avvio"}
+	v := verr.New("avvio")
 	switch {
 	case w.Version == 0:
 		v.Add("version", "required (an Avvio written by json.Marshal has one)")
@@ -188,7 +189,7 @@ func (a *Avvio) UnmarshalJSON(b []byte) error {
 		out.Items[i] = it
 	}
 	if len(v.Violations) > 0 {
-		return v
+		return v.Err()
 	}
 	if err := out.Validate(); err != nil {
 		return err
@@ -243,7 +244,7 @@ func parseItemKind(s string) ItemKind {
 //
 // Resolve validates the Avvio first; decoding validates it too.
 func (a Avvio) Validate() error {
-	v := &govpay.ValidationError{What: "avvio"}
+	v := verr.New("avvio")
 	switch a.Mode {
 	case ModeLegacy:
 		if a.ID == "" {
@@ -296,7 +297,7 @@ func (a Avvio) Validate() error {
 }
 
 // check records the violations of one item under prefix p.
-func (it AvvioItem) check(v *govpay.ValidationError, p string) {
+func (it AvvioItem) check(v *verr.Builder, p string) {
 	need := func(field, s string) {
 		if s == "" {
 			v.Add(p+"."+field, "required for an item of kind "+it.Kind.String())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/pendenze"
 )
 
@@ -115,7 +116,7 @@ type Item struct {
 // a payment does not change it.
 type Cart struct {
 	items []cartItem
-	verr  govpay.ValidationError
+	verr  verr.Builder
 }
 
 type cartItem struct {
@@ -125,12 +126,12 @@ type cartItem struct {
 }
 
 // NewCart returns an empty cart.
-func NewCart() *Cart { return &Cart{verr: govpay.ValidationError{What: "cart"}} }
+func NewCart() *Cart { return &Cart{verr: verr.Builder{What: "cart"}} }
 
 func (c *Cart) prefix(i int) string { return "pendenze[" + strconv.Itoa(i) + "]" }
 
 // add appends it, checking the size limit and duplicates.
-func (c *Cart) add(it cartItem, v *govpay.ValidationError) *Cart {
+func (c *Cart) add(it cartItem, v *verr.Builder) *Cart {
 	i := len(c.items)
 	if i == MaxItems {
 		c.verr.Addf(c.prefix(i), "a cart holds at most %d items", MaxItems)
@@ -144,7 +145,7 @@ func (c *Cart) add(it cartItem, v *govpay.ValidationError) *Cart {
 		}
 	}
 	if len(v.Violations) > 0 {
-		c.verr.Merge(c.prefix(i), v)
+		c.verr.Merge(c.prefix(i), v.Err())
 		it.wire = nil
 	}
 	c.items = append(c.items, it)
@@ -163,7 +164,7 @@ func (c *Cart) add(it cartItem, v *govpay.ValidationError) *Cart {
 // On the wire the marca da bollo voci carry tipoBollo "Imposta di bollo",
 // the value API Pagamento v2 expects (API Pendenze v2 writes "01").
 func (c *Cart) AddPendenza(idA2A, idPendenza string, p pendenze.Pendenza) *Cart {
-	v := &govpay.ValidationError{}
+	v := &verr.Builder{}
 	checkID(v, "idA2A", idA2A)
 	checkID(v, "idPendenza", idPendenza)
 	v.Merge("", p.Validate())
@@ -200,7 +201,7 @@ func (c *Cart) AddPendenza(idA2A, idPendenza string, p pendenze.Pendenza) *Cart 
 // addPendenzaKeys also refuses a full pendenza whose numeroAvviso is already
 // in the cart as an avviso reference (and the reverse is checked by
 // AddAvviso).
-func (c *Cart) addPendenzaKeys(it cartItem, v *govpay.ValidationError) *Cart {
+func (c *Cart) addPendenzaKeys(it cartItem, v *verr.Builder) *Cart {
 	if !it.NumeroAvviso.IsZero() {
 		k := avvisoKey(it.IDDominio, it.NumeroAvviso.String())
 		for j, o := range c.items {
@@ -216,7 +217,7 @@ func (c *Cart) addPendenzaKeys(it cartItem, v *govpay.ValidationError) *Cart {
 // AddRiferimento adds a pendenza already loaded in GovPay, referenced by the
 // vertical system's ids (pattern ^[a-zA-Z0-9\-_]{1,35}$ each).
 func (c *Cart) AddRiferimento(idA2A, idPendenza string) *Cart {
-	v := &govpay.ValidationError{}
+	v := &verr.Builder{}
 	checkID(v, "idA2A", idA2A)
 	checkID(v, "idPendenza", idPendenza)
 	it := cartItem{Item: Item{Kind: ItemRiferimento, IDA2A: idA2A, IDPendenza: idPendenza}, key: refKey(idA2A, idPendenza)}
@@ -233,7 +234,7 @@ func (c *Cart) AddRiferimento(idA2A, idPendenza string) *Cart {
 // [0-9]{18} (NuovaPendenza.java:650); the check digits are the SDK's
 // (DESIGN §5: a pagoPA rule that stays on).
 func (c *Cart) AddAvviso(idDominio, numeroAvviso string) *Cart {
-	v := &govpay.ValidationError{}
+	v := &verr.Builder{}
 	checkDominio(v, "idDominio", idDominio)
 	var n avvisi.NumeroAvviso
 	if strings.ContainsFunc(numeroAvviso, isControlC1) {
@@ -254,7 +255,7 @@ func (c *Cart) AddAvviso(idDominio, numeroAvviso string) *Cart {
 // avvisi.ParseQRCode). The item is an avviso reference; the printed amount
 // is kept in Item.Importo, but GovPay charges the amount due.
 func (c *Cart) AddQRCode(text string) *Cart {
-	v := &govpay.ValidationError{}
+	v := &verr.Builder{}
 	r, err := avvisi.ParseQRCode(text)
 	if err != nil {
 		v.Add("qrCode", err.Error())
@@ -262,7 +263,7 @@ func (c *Cart) AddQRCode(text string) *Cart {
 	return c.addAvviso(r.IDDominio, r.NumeroAvviso, r.Importo, v)
 }
 
-func (c *Cart) addAvviso(idDominio string, n avvisi.NumeroAvviso, importo govpay.Importo, v *govpay.ValidationError) *Cart {
+func (c *Cart) addAvviso(idDominio string, n avvisi.NumeroAvviso, importo govpay.Importo, v *verr.Builder) *Cart {
 	it := cartItem{Item: Item{Kind: ItemAvviso, IDDominio: idDominio, NumeroAvviso: n, Importo: importo}}
 	if !n.IsZero() && idDominio != "" {
 		it.key = avvisoKey(idDominio, n.String())
@@ -291,7 +292,7 @@ func (c *Cart) addAvviso(idDominio string, n avvisi.NumeroAvviso, importo govpay
 // The same type may appear twice in a cart with different dati; the same
 // type with identical dati is a duplicate.
 func (c *Cart) AddSpontaneo(idDominio, idTipoPendenza string, dati any) *Cart {
-	v := &govpay.ValidationError{}
+	v := &verr.Builder{}
 	checkDominio(v, "idDominio", idDominio)
 	if !reIDTipo.MatchString(idTipoPendenza) {
 		if idTipoPendenza == "" {
@@ -363,7 +364,7 @@ func (c *Cart) Validate() error {
 	if len(c.verr.Violations) == 0 && len(c.items) > 0 {
 		return nil
 	}
-	v := &govpay.ValidationError{What: "cart"}
+	v := verr.New("cart")
 	v.Violations = append(v.Violations, c.verr.Violations...)
 	if len(c.items) == 0 {
 		v.Add("pendenze", "required: a cart with 1 to 5 items")
@@ -404,7 +405,7 @@ func avvisoKey(idDominio, numero string) string { return "avviso " + idDominio +
 // and :42), required (ValidatoreIdentificativi.java:88-89 and :152-153,
 // called by NuovaPendenza.java:614-615 and :705-706). ASCII only: invalid
 // UTF-8 and control characters are refused with the pattern.
-func checkID(v *govpay.ValidationError, field, s string) {
+func checkID(v *verr.Builder, field, s string) {
 	if isID(s) {
 		return
 	}
@@ -418,7 +419,7 @@ func checkID(v *govpay.ValidationError, field, s string) {
 // checkDominio checks an idDominio: PATTERN_ID_DOMINIO, 11 digits
 // (CostantiValidazione.java:35; ValidatoreIdentificativi.java:68-69, called
 // by NuovaPendenza.java:642 and :707).
-func checkDominio(v *govpay.ValidationError, field, s string) {
+func checkDominio(v *verr.Builder, field, s string) {
 	if isDominio(s) {
 		return
 	}
@@ -460,7 +461,7 @@ func isDominio(s string) bool {
 
 // wireOf is the JSON of x, an item's wire form; a failure (which the
 // checks made before should rule out) is recorded in v as a violation.
-func wireOf(v *govpay.ValidationError, x any) json.RawMessage {
+func wireOf(v *verr.Builder, x any) json.RawMessage {
 	b, err := json.Marshal(x)
 	if err != nil {
 		v.Add("", "cannot be encoded: "+err.Error())

@@ -19,6 +19,7 @@ import (
 	"github.com/govpaygo/govpay/internal/gen/checkout1"
 	"github.com/govpaygo/govpay/internal/gen/checkout2"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // SubscriptionKeyHeader is the header that carries the pagoPA Checkout
@@ -76,7 +77,7 @@ type CheckoutOptions struct {
 // *govpay.ValidationError (What "checkout options") naming "cfg" or the
 // field ("CheckoutOptions.SubscriptionKey"); it never holds the key.
 func NewCheckout(cfg *govpay.Config, o CheckoutOptions) (*Checkout, error) {
-	ve := &govpay.ValidationError{What: "checkout options"}
+	ve := verr.New("checkout options")
 	s := config.Of(cfg)
 	if s == nil {
 		ve.Add("cfg", "must not be nil: build it with govpay.NewConfig")
@@ -308,7 +309,7 @@ var (
 )
 
 // checkoutVersion resolves and checks the version of a request.
-func (c *Checkout) checkoutVersion(v *govpay.ValidationError, asked int) int {
+func (c *Checkout) checkoutVersion(v *verr.Builder, asked int) int {
 	switch {
 	case asked != 0 && asked != 1 && asked != 2:
 		v.Add("Version", "must be 1 or 2")
@@ -327,7 +328,7 @@ func (c *Checkout) checkoutVersion(v *govpay.ValidationError, asked int) int {
 
 // request builds and validates the body of POST /carts from notices already
 // resolved. Every violation is listed.
-func (c *Checkout) request(v *govpay.ValidationError, notices []PaymentNotice, opts CheckoutStartOptions) (*CheckoutRequest, int) {
+func (c *Checkout) request(v *verr.Builder, notices []PaymentNotice, opts CheckoutStartOptions) (*CheckoutRequest, int) {
 	version := c.checkoutVersion(v, opts.Version)
 	req := &CheckoutRequest{
 		EmailNotice:    opts.EmailNotice,
@@ -386,7 +387,7 @@ func (c *Checkout) request(v *govpay.ValidationError, notices []PaymentNotice, o
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-func checkNotice(v *govpay.ValidationError, p string, n PaymentNotice) {
+func checkNotice(v *verr.Builder, p string, n PaymentNotice) {
 	switch {
 	case n.NoticeNumber == "":
 		v.Add(p+".noticeNumber", "required: the item has no numero avviso (load the pendenza first, or resolve it)")
@@ -410,7 +411,7 @@ func checkNotice(v *govpay.ValidationError, p string, n PaymentNotice) {
 	checkText(v, p+".description", n.Description)
 }
 
-func checkText(v *govpay.ValidationError, field, s string) {
+func checkText(v *verr.Builder, field, s string) {
 	switch n := utf8.RuneCountInString(s); {
 	case strings.TrimSpace(s) == "":
 		v.Add(field, "required")
@@ -423,7 +424,7 @@ func checkText(v *govpay.ValidationError, field, s string) {
 	}
 }
 
-func checkCheckoutReturnURL(v *govpay.ValidationError, field, s string, required bool) {
+func checkCheckoutReturnURL(v *verr.Builder, field, s string, required bool) {
 	if s == "" {
 		if required {
 			v.Add(field, "required")

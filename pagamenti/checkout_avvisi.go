@@ -3,8 +3,8 @@ package pagamenti
 import (
 	"context"
 
-	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // AvvisiResolver returns a [NoticeResolver] that reads the notice of every
@@ -29,9 +29,9 @@ func AvvisiResolver(c *avvisi.Client) NoticeResolver {
 			return err
 		}
 		if !a.Stato.Pagabile() {
-			v := &govpay.ValidationError{What: "notice"}
+			v := verr.New("notice")
 			v.Addf("noticeNumber", "GovPay reports the notice as %s: it cannot be paid", a.Stato)
-			return v
+			return v.Err()
 		}
 		n.Amount = a.Importo
 		if n.Description == "" {

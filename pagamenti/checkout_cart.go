@@ -7,6 +7,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Start opens the cart on pagoPA Checkout and returns where to send the
@@ -40,7 +41,7 @@ func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutStartOpti
 		return nil, err
 	}
 	// Prepare has checked the version: it is 1 or 2.
-	location, redirect, err := c.send(ctx, req, c.checkoutVersion(&govpay.ValidationError{}, opts.Version))
+	location, redirect, err := c.send(ctx, req, c.checkoutVersion(&verr.Builder{}, opts.Version))
 	if err != nil {
 		if re, ok := err.(*RedirectError); ok && re.Avvio != nil {
 			re.Avvio.IDCart, re.Avvio.Items = req.IDCart, checkoutItems(cart, req.PaymentNotices)
@@ -59,13 +60,13 @@ func (c *Checkout) Prepare(ctx context.Context, cart *Cart, opts CheckoutStartOp
 	if ctx == nil {
 		return nil, errors.New("pagamenti: Checkout: nil context")
 	}
-	v := &govpay.ValidationError{What: "checkout cart"}
+	v := verr.New("checkout cart")
 	if err := cart.Validate(); err != nil {
 		v.Merge("", err)
 		// The items are unusable; the options are still checked.
 		c.request(v, nil, opts)
 		v.Violations = dropEmptyCart(v.Violations)
-		return nil, v
+		return nil, v.Built()
 	}
 	items := cart.Items()
 	notices := make([]PaymentNotice, len(items))

@@ -589,9 +589,7 @@ func TestCheckoutResolver(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
 		o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
-			v := &govpay.ValidationError{}
-			v.Add("amount", "the avviso is already paid")
-			return v
+			return &govpay.ValidationError{Violations: []govpay.Violation{{Field: "amount", Rule: "the avviso is already paid"}}}
 		})
 		_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB), o)
 		assert.Equal(t, []string{"paymentNotices[0].amount", "paymentNotices[1].amount", "paymentNotices[0].amount", "paymentNotices[0].description", "paymentNotices[1].amount", "paymentNotices[1].description"}, violations(t, err))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/ricevute"
 )
 
@@ -168,7 +169,7 @@ func (r *Resolver) ResolveNotices(ctx context.Context, ret Return, notices []Pay
 	if ctx == nil {
 		return nil, errors.New("pagamenti: ResolveNotices: nil context")
 	}
-	v := &govpay.ValidationError{What: "notices"}
+	v := verr.New("notices")
 	if len(notices) == 0 {
 		v.Add("paymentNotices", "required: at least one notice")
 	}
@@ -286,7 +287,7 @@ func debitoState(s StatoPendenza) OutcomeState {
 // itemTargets names the notice of every item of a validated Avvio.
 func (r *Resolver) itemTargets(ctx context.Context, items []Item) ([]ItemOutcome, error) {
 	targets := make([]ItemOutcome, len(items))
-	v := &govpay.ValidationError{What: "avvio"}
+	v := verr.New("avvio")
 	if len(items) == 0 {
 		v.Add("items", "required in the checkout modes: the receipts of the items' notices are the outcome")
 	}

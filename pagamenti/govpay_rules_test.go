@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/pendenze"
 )
 
@@ -255,7 +256,7 @@ func govpayCases() []govpayCase {
 // startViolations returns what Start would refuse before the wire: the
 // cart's and the options' violations, merged as Start merges them.
 func startViolations(cart *Cart, opts StartOptions) error {
-	v := govpay.ValidationError{What: "pagamento"}
+	v := verr.Builder{What: "pagamento"}
 	v.Merge("", cart.Validate())
 	opts.check(&v)
 	return v.Err()

@@ -11,6 +11,7 @@ import (
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // StatoPagamento is the state of a GovPay payment. The constants are the
@@ -301,7 +302,7 @@ func readPagamento(op string, resp *http.Response, err error, check func(*Pagame
 // request would name another resource), too long, or with characters
 // GovPay's ids never have.
 func checkPathID(field, id string) error {
-	v := &govpay.ValidationError{What: "pagamento"}
+	v := verr.New("pagamento")
 	switch {
 	case id == "":
 		v.Add(field, "required")
@@ -348,7 +349,7 @@ type ListOptions struct {
 // params checks o and returns the query parameters of GET /pagamenti
 // (pagina and risultatiPerPagina are set per page by List).
 func (o *ListOptions) params() (gen.ListPagamentiParams, error) {
-	v := &govpay.ValidationError{What: "ListOptions"}
+	v := verr.New("ListOptions")
 	if o.RisultatiPerPagina < 0 || o.RisultatiPerPagina > MaxRisultatiPerPagina {
 		v.Addf("risultatiPerPagina", "must be between 1 and %d", MaxRisultatiPerPagina)
 	}
@@ -380,7 +381,7 @@ func (o *ListOptions) params() (gen.ListPagamentiParams, error) {
 
 // checkQueryTime refuses a time that cannot be written as a query
 // parameter (a year outside 0000–9999 in Europe/Rome).
-func checkQueryTime(v *govpay.ValidationError, field string, t govpay.DateTime) {
+func checkQueryTime(v *verr.Builder, field string, t govpay.DateTime) {
 	if _, err := t.MarshalText(); err != nil {
 		v.Add(field, "must be a time of the years 0000 to 9999")
 	}

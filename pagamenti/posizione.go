@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // PosizioneOptions filters Client.Posizione. Zero fields filter nothing.
@@ -104,7 +104,7 @@ func debitoIUV(d *Debito) string {
 // params checks o and returns the query parameters of GET /pendenze
 // (pagina and risultatiPerPagina are set per page by Posizione).
 func (o *PosizioneOptions) params(idDebitore string) (gen.ListPendenzeParams, error) {
-	v := &govpay.ValidationError{What: "PosizioneOptions"}
+	v := verr.New("PosizioneOptions")
 	if len(idDebitore) > 35 {
 		v.Add("idDebitore", "at most 35 characters")
 	} else if idDebitore != "" && !printableASCII(idDebitore) {

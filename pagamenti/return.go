@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Esito is the outcome hint GovPay (legacy mode) or pagoPA Checkout (checkout
@@ -91,10 +91,10 @@ func (r Return) Legacy() bool { return r.IDPagamento != "" || r.IDSession != "" 
 // parameters are ignored: they belong to the portal. An idSession of "0" is
 // treated as absent.
 func ParseReturn(q url.Values) (Return, error) {
-	verr := &govpay.ValidationError{What: "return query"}
-	esito, ok := single(verr, q, ParamEsito)
-	idSession, _ := single(verr, q, ParamIDSession)
-	idPagamento, _ := single(verr, q, ParamIDPagamento)
+	bad := verr.New("return query")
+	esito, ok := single(bad, q, ParamEsito)
+	idSession, _ := single(bad, q, ParamIDSession)
+	idPagamento, _ := single(bad, q, ParamIDPagamento)
 
 	r := Return{IDSession: idSession, IDPagamento: idPagamento}
 	if r.IDSession == "0" {
@@ -102,11 +102,11 @@ func ParseReturn(q url.Values) (Return, error) {
 	}
 	if ok {
 		if esito == "" {
-			verr.Add(ParamEsito, "required")
+			bad.Add(ParamEsito, "required")
 		}
 		r.Esito = Esito(esito) // an unknown value is kept: see Esito.Known
 	}
-	if err := verr.Err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return Return{}, err
 	}
 	return r, nil
@@ -115,11 +115,11 @@ func ParseReturn(q url.Values) (Return, error) {
 // single returns the one value of q[name]; it records a violation and
 // returns ok=false when the values disagree, are too long or hold characters
 // a GovPay identifier never has. A missing esito is a violation too.
-func single(verr *govpay.ValidationError, q url.Values, name string) (string, bool) {
+func single(bad *verr.Builder, q url.Values, name string) (string, bool) {
 	vs := q[name]
 	if len(vs) == 0 {
 		if name == ParamEsito {
-			verr.Add(name, "required")
+			bad.Add(name, "required")
 			return "", false
 		}
 		return "", true
@@ -127,16 +127,16 @@ func single(verr *govpay.ValidationError, q url.Values, name string) (string, bo
 	v := vs[0]
 	for _, w := range vs[1:] {
 		if w != v {
-			verr.Addf(name, "repeated with different values (%d values)", len(vs))
+			bad.Addf(name, "repeated with different values (%d values)", len(vs))
 			return "", false
 		}
 	}
 	if n := utf16Len(v); n > MaxReturnValue {
-		verr.Addf(name, "longer than %d characters (%d)", MaxReturnValue, n)
+		bad.Addf(name, "longer than %d characters (%d)", MaxReturnValue, n)
 		return "", false
 	}
 	if !genericParam(v) {
-		verr.Add(name, "must hold letters, digits, spaces and -./+=_!$*?@;:',(){}[]\\^> only (GovPay's generic parameter pattern)")
+		bad.Add(name, "must hold letters, digits, spaces and -./+=_!$*?@;:',(){}[]\\^> only (GovPay's generic parameter pattern)")
 		return "", false
 	}
 	return v, true

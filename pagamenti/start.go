@@ -18,6 +18,7 @@ import (
 	"github.com/govpaygo/govpay"
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Mode says how a payment was started, and so how its outcome is learnt.
@@ -148,12 +149,12 @@ const MaxIDSessionePortale = 255
 // nil or a *govpay.ValidationError naming each field as GovPay does
 // (urlRitorno, soggettoVersante.identificativo, identificativoPSP…).
 func (o StartOptions) Validate() error {
-	v := &govpay.ValidationError{What: "StartOptions"}
+	v := verr.New("StartOptions")
 	o.check(v)
 	return v.Err()
 }
 
-func (o *StartOptions) check(v *govpay.ValidationError) {
+func (o *StartOptions) check(v *verr.Builder) {
 	// GovPay 3.9.1 checks the body in NuovoPagamento.validate
 	// (NuovoPagamento.java:276-287) and the query parameters in
 	// PagamentiController.addPagamento (PagamentiController.java:151-176).
@@ -256,7 +257,7 @@ func (o *StartOptions) check(v *govpay.ValidationError) {
 // checkPSP checks the pre-selected PSP: GovPay wants the three ids
 // together, 1 to 35 characters each (ValidatoreUtils.validaStringa35 with
 // mandatorio=true, PagamentiController.java:162-170).
-func checkPSP(v *govpay.ValidationError, o *StartOptions) {
+func checkPSP(v *verr.Builder, o *StartOptions) {
 	ids := [...]struct{ name, val string }{
 		{"identificativoPSP", o.IDPSP},
 		{"identificativoIntermediarioPSP", o.IDIntermediarioPSP},
@@ -291,7 +292,7 @@ func checkPSP(v *govpay.ValidationError, o *StartOptions) {
 // a versante without tipo is checked as a natural person. Its tipo travels
 // as "", which GovPay reads as none (TipoSoggetto.fromValue returns null,
 // TipoSoggetto.java:59-67).
-func checkVersante(v *govpay.ValidationError, s *govpay.Soggetto) {
+func checkVersante(v *verr.Builder, s *govpay.Soggetto) {
 	cp := *s
 	if cp.Tipo == "" {
 		cp.Tipo = govpay.SoggettoFisico
@@ -310,7 +311,7 @@ func checkVersante(v *govpay.ValidationError, s *govpay.Soggetto) {
 // (NuovoPagamentoValidator.java:43, DateValidator.after and insideDays).
 // The SDK allows one more day on each side, so that a clock or time zone
 // difference with the server never refuses a date GovPay accepts.
-func checkDataEsecuzione(v *govpay.ValidationError, d govpay.Date, now time.Time) {
+func checkDataEsecuzione(v *verr.Builder, d govpay.Date, now time.Time) {
 	today := govpay.DateOf(now.In(govpay.Rome())).Time(time.UTC)
 	day := d.Time(time.UTC)
 	if day.Before(today.AddDate(0, 0, -1)) || day.After(today.AddDate(0, 0, 31)) {
@@ -575,12 +576,12 @@ func (c *Client) Start(ctx context.Context, cart *Cart, opts StartOptions) (*Avv
 	if ctx == nil {
 		return nil, errNilContext
 	}
-	v := govpay.ValidationError{What: "pagamento"}
+	v := verr.Builder{What: "pagamento"}
 	v.Merge("", cart.Validate())
 	opts.check(&v)
 	if len(v.Violations) > 0 {
 		ve := v // on the heap only when returned
-		return nil, &ve
+		return nil, ve.Err()
 	}
 	body, err := startBody(cart, &opts)
 	if err != nil {

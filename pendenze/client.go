@@ -9,6 +9,7 @@ import (
 	"github.com/govpaygo/govpay/avvisi"
 	gen "github.com/govpaygo/govpay/internal/gen/pendenze"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Client is a client of API Pendenze v2. It is immutable and safe for
@@ -89,7 +90,7 @@ func WithoutAvvisatura() PutOption { return func(c *putConfig) { c.dataAvvisatur
 func WithStrictValidation() PutOption { return func(c *putConfig) { c.strict = true } }
 
 // checkIDs validates the path ids of a pendenza.
-func checkIDs(v *govpay.ValidationError, idA2A, idPendenza string) {
+func checkIDs(v *verr.Builder, idA2A, idPendenza string) {
 	if !reID.MatchString(idA2A) {
 		v.Add("idA2A", "must match ^[a-zA-Z0-9\\-_]{1,35}$")
 	}
@@ -99,7 +100,7 @@ func checkIDs(v *govpay.ValidationError, idA2A, idPendenza string) {
 }
 
 func idsError(what, idA2A, idPendenza string) error {
-	v := &govpay.ValidationError{What: what}
+	v := verr.New(what)
 	checkIDs(v, idA2A, idPendenza)
 	return v.Err()
 }
@@ -136,7 +137,7 @@ func newPutConfig(opts []PutOption) *putConfig {
 }
 
 func (c *Client) put(ctx context.Context, idA2A, idPendenza string, p *Pendenza, cfg *putConfig) (*Caricata, error) {
-	v := &govpay.ValidationError{What: "pendenza"}
+	v := verr.New("pendenza")
 	checkIDs(v, idA2A, idPendenza)
 	p.check(v, cfg.strict)
 	if err := v.Err(); err != nil {
@@ -218,7 +219,7 @@ func (c *Client) Get(ctx context.Context, idA2A, idPendenza string) (*Dettaglio,
 // (GET /pendenze/byAvviso/{idDominio}/{numeroAvviso}).
 func (c *Client) GetByAvviso(ctx context.Context, idDominio, numeroAvviso string) (*Dettaglio, error) {
 	const op = "pendenze.GetByAvviso"
-	v := &govpay.ValidationError{What: "avviso"}
+	v := verr.New("avviso")
 	checkDominio(v, at("idDominio"), idDominio, true, false)
 	if !reNumeroAvviso.MatchString(numeroAvviso) {
 		v.Add("numeroAvviso", "must be 18 digits")

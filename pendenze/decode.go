@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // UnmarshalJSON fills p from the JSON of a pendenza (GovPay's
@@ -39,16 +40,16 @@ func (p *Pendenza) UnmarshalJSON(b []byte) error {
 	if json.Unmarshal(b, &w) != nil {
 		return err
 	}
-	all := &govpay.ValidationError{What: "pendenza"}
+	all := verr.New("pendenza")
 	for i, raw := range w.Voci {
 		var v Voce
-		verr := v.UnmarshalJSON(raw)
-		if errors.As(verr, &ve) && ve.What == voceWhat {
-			all.Merge("voci["+strconv.Itoa(i)+"]", verr)
+		vErr := v.UnmarshalJSON(raw)
+		if errors.As(vErr, &ve) && ve.What == voceWhat {
+			all.Merge("voci["+strconv.Itoa(i)+"]", vErr)
 		}
 	}
-	if all.Err() == nil {
+	if all.Len() == 0 {
 		return err
 	}
-	return all
+	return all.Err()
 }

@@ -10,6 +10,7 @@ import (
 	gen "github.com/govpaygo/govpay/internal/gen/pendenze"
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // MaxRisultatiPerPagina is the largest page GovPay serves.
@@ -47,7 +48,7 @@ type ListOptions struct {
 
 // pageSize validates the paging options into v and returns the page size
 // to ask.
-func pageSize(v *govpay.ValidationError, per, pagina int) int {
+func pageSize(v *verr.Builder, per, pagina int) int {
 	switch {
 	case per == 0:
 		per = DefaultRisultatiPerPagina
@@ -71,7 +72,7 @@ func opt[T ~string](s T) *T {
 // optTime returns a pointer to t, nil when t is zero. A time GovPay's form
 // cannot write (its year in Europe/Rome outside 0000–9999) is a violation
 // of field in v: the generated client could not put it in the query.
-func optTime(v *govpay.ValidationError, field string, t govpay.DateTime) *govpay.DateTime {
+func optTime(v *verr.Builder, field string, t govpay.DateTime) *govpay.DateTime {
 	if t.IsZero() {
 		return nil
 	}
@@ -94,7 +95,7 @@ func noCount(senza bool) *bool {
 // params returns the query parameters of GET /pendenze (but pagina) and
 // the page size.
 func (o *ListOptions) params() (*gen.ListPendenzeParams, int, error) {
-	v := &govpay.ValidationError{What: "ListOptions"}
+	v := verr.New("ListOptions")
 	per := pageSize(v, o.RisultatiPerPagina, o.Pagina)
 	n := gen.RisultatiPerPagina(per)
 	p := &gen.ListPendenzeParams{
@@ -193,7 +194,7 @@ type RPPListOptions struct {
 func (c *Client) ListRPP(ctx context.Context, o RPPListOptions) iter.Seq2[RPP, error] {
 	return func(yield func(RPP, error) bool) {
 		const op = "pendenze.ListRPP"
-		v := &govpay.ValidationError{What: "ListOptions"}
+		v := verr.New("ListOptions")
 		per := pageSize(v, o.RisultatiPerPagina, o.Pagina)
 		n := gen.RisultatiPerPagina(per)
 		params := gen.ListRppParams{

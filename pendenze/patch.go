@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // PatchOperazione is the operation of a PatchOp, in GovPay's dialect (not
@@ -80,7 +80,7 @@ func AddNota(n Nota) PatchOp {
 // 204 without a body, Patch returns a nil Dettaglio and a nil error.
 func (c *Client) Patch(ctx context.Context, idA2A, idPendenza string, ops ...PatchOp) (*Dettaglio, error) {
 	const op = "pendenze.Patch"
-	v := &govpay.ValidationError{What: "patch"}
+	v := verr.New("patch")
 	checkIDs(v, idA2A, idPendenza)
 	if len(ops) == 0 {
 		v.Add("ops", "required: at least one operation")

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Formato is the media type in which a receipt is fetched.
@@ -29,7 +29,7 @@ const (
 // media type of the answer is checked.
 func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) ([]byte, error) {
 	const op = "pendenze.RT"
-	v := &govpay.ValidationError{What: "rt"}
+	v := verr.New("rt")
 	checkDominio(v, at("idDominio"), idDominio, true, false)
 	pathValue(v, "iuv", iuv)
 	pathValue(v, "ccp", ccp)
@@ -59,7 +59,7 @@ func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) 
 // pathValue checks a free-form path value: required, and not a dot
 // segment ("." or ".."), which the URL would resolve away (RFC 3986 §5.2.4)
 // and so name another resource.
-func pathValue(v *govpay.ValidationError, field, s string) {
+func pathValue(v *verr.Builder, field, s string) {
 	switch s {
 	case "":
 		v.Add(field, "required")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/ricevute"
 )
 
@@ -125,7 +126,7 @@ func (p Pendenza) Validate() error { return p.validate(false) }
 func (p Pendenza) ValidateStrict() error { return p.validate(true) }
 
 func (p *Pendenza) validate(strict bool) error {
-	v := &govpay.ValidationError{What: "pendenza"}
+	v := verr.New("pendenza")
 	p.check(v, strict)
 	return v.Err()
 }
@@ -133,7 +134,7 @@ func (p *Pendenza) validate(strict bool) error {
 // check records every violation of p in v. Sources are classes of
 // link-it/govpay at 1840dca (GovPay 3.9.1); NuovaPendenza.java:582-617 is
 // the entry point (PendenzeController.java:372-373).
-func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
+func (p *Pendenza) check(v *verr.Builder, strict bool) {
 	// NuovaPendenza.java:589, ValidatoreIdentificativi.java:104-110,
 	// PATTERN_ID_TIPO_VERSAMENTO (CostantiValidazione.java:39).
 	if p.IDTipoPendenza != "" && !reIDTipo.MatchString(p.IDTipoPendenza) {
@@ -233,7 +234,7 @@ func (p *Pendenza) check(v *govpay.ValidationError, strict bool) {
 
 // checkDocumento checks the documento (NuovoDocumento.java:172-184, the
 // converter PendenzeConverter.java:428-449).
-func (p *Pendenza) checkDocumento(v *govpay.ValidationError, d *Documento, strict bool) {
+func (p *Pendenza) checkDocumento(v *verr.Builder, d *Documento, strict bool) {
 	// ValidatoreIdentificativi.validaIdDocumento, PATTERN_ID_DOCUMENTO
 	// (CostantiValidazione.java:51): required.
 	if d.Identificativo == "" {
@@ -278,7 +279,7 @@ func (p *Pendenza) checkDocumento(v *govpay.ValidationError, d *Documento, stric
 }
 
 // checkProprieta checks the proprieta (ProprietaPendenza.java:279-290).
-func checkProprieta(v *govpay.ValidationError, pr *Proprieta, strict bool) {
+func checkProprieta(v *verr.Builder, pr *Proprieta, strict bool) {
 	switch pr.LinguaSecondaria {
 	case "", LinguaNessuna, LinguaTedesco, LinguaInglese, LinguaFrancese, LinguaSloveno:
 	default:
@@ -306,14 +307,14 @@ func checkProprieta(v *govpay.ValidationError, pr *Proprieta, strict bool) {
 // Validate checks the voce alone against GovPay's rules (see
 // [Pendenza.Validate]); field paths are relative to the voce.
 func (voce Voce) Validate() error {
-	v := &govpay.ValidationError{What: "voce"}
+	v := verr.New("voce")
 	voce.validate(v, -1, false)
 	return v.Err()
 }
 
 // validate records the violations of the voce at index idx of the voci
 // (-1 for a voce alone): NuovaVocePendenza.java:467-536.
-func (voce *Voce) validate(v *govpay.ValidationError, idx int, strict bool) {
+func (voce *Voce) validate(v *verr.Builder, idx int, strict bool) {
 	f := func(name string) path { return path{voce: idx, name: name} }
 	// :471, PATTERN_ID_VOCE_PENDENZA (CostantiValidazione.java:43).
 	if voce.IDVocePendenza == "" {
@@ -484,7 +485,7 @@ func javaLen(s string) int {
 }
 
 // maxLen refuses s longer than max UTF-16 units (StringValidator.maxLength).
-func maxLen(v *govpay.ValidationError, field path, s string, max int) {
+func maxLen(v *verr.Builder, field path, s string, max int) {
 	if len(s) > max && javaLen(s) > max {
 		v.Addf(field.String(), "must be at most %d characters", max)
 	}
@@ -492,7 +493,7 @@ func maxLen(v *govpay.ValidationError, field path, s string, max int) {
 
 // checkLen refuses s outside min…max UTF-16 units (StringValidator.notNull,
 // minLength, maxLength).
-func checkLen(v *govpay.ValidationError, field path, s string, min, max int) {
+func checkLen(v *verr.Builder, field path, s string, min, max int) {
 	n := javaLen(s)
 	switch {
 	case n == 0 && min > 0:
@@ -507,7 +508,7 @@ func checkLen(v *govpay.ValidationError, field path, s string, min, max int) {
 // checkID refuses an identifier that does not match ^[a-zA-Z0-9\-_]{1,35}$
 // (the pattern of ids of UO, direzione, divisione, voce, documento:
 // CostantiValidazione.java:36,43,47,48,51); empty means absent.
-func checkID(v *govpay.ValidationError, field path, s string) {
+func checkID(v *verr.Builder, field path, s string) {
 	if s != "" && !reID.MatchString(s) {
 		v.Add(field.String(), "must match ^[a-zA-Z0-9\\-_]{1,35}$")
 	}
@@ -517,7 +518,7 @@ func checkID(v *govpay.ValidationError, field path, s string) {
 // (ValidatoreUtils.java:105-123): more than 0 (minOrEquals(0) refuses 0,
 // BigDecimalValidator.java:86-91), at most 999,999,999.99, at most 2
 // decimals (govpay.Importo holds cents).
-func checkImporto(v *govpay.ValidationError, field path, i govpay.Importo) {
+func checkImporto(v *verr.Builder, field path, i govpay.Importo) {
 	if i <= 0 || i > govpay.MaxImporto {
 		v.Add(field.String(), "must be more than 0.00 and at most 999999999.99")
 	}
@@ -526,7 +527,7 @@ func checkImporto(v *govpay.ValidationError, field path, i govpay.Importo) {
 // checkCodiceContabilita applies ^\S{3,138}$ and a maximum of 255 UTF-16
 // units (ValidatoreUtils.java:140-146): \S is anything but space, \t, \n,
 // \v, \f, \r, and the pattern counts code points.
-func checkCodiceContabilita(v *govpay.ValidationError, field path, s string) {
+func checkCodiceContabilita(v *verr.Builder, field path, s string) {
 	if s == "" {
 		v.Add(field.String(), "required")
 		return
@@ -547,13 +548,13 @@ func checkCodiceContabilita(v *govpay.ValidationError, field path, s string) {
 
 // checkJSON refuses opaque JSON that is not valid JSON: json.Marshal could
 // not send it. GovPay takes any JSON value (an Object in its beans).
-func checkJSON(v *govpay.ValidationError, field path, raw json.RawMessage) {
+func checkJSON(v *verr.Builder, field path, raw json.RawMessage) {
 	if len(raw) != 0 && !json.Valid(raw) {
 		v.Add(field.String(), "must be valid JSON")
 	}
 }
 
-func checkDominio(v *govpay.ValidationError, field path, s string, required, strict bool) {
+func checkDominio(v *verr.Builder, field path, s string, required, strict bool) {
 	switch {
 	case s == "":
 		if required {
@@ -566,7 +567,7 @@ func checkDominio(v *govpay.ValidationError, field path, s string, required, str
 	}
 }
 
-func checkIBAN(v *govpay.ValidationError, field path, s string, required, strict bool) {
+func checkIBAN(v *verr.Builder, field path, s string, required, strict bool) {
 	switch {
 	case s == "":
 		if required {
@@ -583,7 +584,7 @@ func checkIBAN(v *govpay.ValidationError, field path, s string, required, strict
 // U+FFFD, so GovPay would store another text (the SDK's own rule). In
 // strict mode it also refuses C0 control characters (U+0000 to U+001F,
 // tab and newline included), which GovPay accepts.
-func checkText(v *govpay.ValidationError, field path, s string, strict bool) {
+func checkText(v *verr.Builder, field path, s string, strict bool) {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -605,7 +606,7 @@ func checkText(v *govpay.ValidationError, field path, s string, strict bool) {
 // checkSoggetto checks a payer that is present. GovPay records a payer
 // without identificativo as ANONIMO (PendenzeConverter.java:535-537), so
 // an empty identificativo is checked as ANONIMO; tipo is optional.
-func checkSoggetto(v *govpay.ValidationError, field string, s govpay.Soggetto, strict bool) {
+func checkSoggetto(v *verr.Builder, field string, s govpay.Soggetto, strict bool) {
 	cp := s
 	if strings.TrimSpace(cp.Identificativo) == "" {
 		cp.Identificativo = "ANONIMO"

@@ -15,6 +15,7 @@ import (
 	gen "github.com/govpaygo/govpay/internal/gen/ragioneria"
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Client reads pagoPA payment receipts from GovPay's API Ragioneria v3
@@ -60,7 +61,7 @@ var (
 // iuvFromArg returns the IUV that s names: s itself when it is an IUV, the IUV
 // carried by s when it is an 18-digit numero avviso. field names the
 // argument in the violation.
-func iuvFromArg(v *govpay.ValidationError, field, s string) string {
+func iuvFromArg(v *verr.Builder, field, s string) string {
 	compact := strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if len(compact) == 18 && onlyDigits(compact) {
 		n, err := avvisi.ParseNumeroAvviso(compact)
@@ -86,7 +87,7 @@ func onlyDigits(s string) bool {
 	return s != ""
 }
 
-func checkDominioArg(v *govpay.ValidationError, field, s string) {
+func checkDominioArg(v *verr.Builder, field, s string) {
 	if !reDominioCF.MatchString(s) {
 		v.Add(field, "must match ^[0-9]{11}$")
 	}
@@ -118,7 +119,7 @@ const (
 // GET /ricevute?idDominio=…&iuv=… (API Ragioneria v3, operation findRicevute).
 func (c *Client) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string) ([]Ricevuta, error) {
 	const op = "ricevute.Find"
-	v := govpay.ValidationError{What: "ricevute.Find arguments"}
+	v := verr.Builder{What: "ricevute.Find arguments"}
 	checkDominioArg(&v, "idDominio", idDominio)
 	iuv := iuvFromArg(&v, "iuv", iuvOrNumeroAvviso)
 	if err := v.Err(); err != nil {
@@ -188,7 +189,7 @@ func (c *Client) Find(ctx context.Context, idDominio, iuvOrNumeroAvviso string) 
 // getArgs checks the arguments of Get and PDF and returns the IUV they
 // name.
 func getArgs(op, idDominio, iuvOrNumeroAvviso, idRicevuta string) (string, error) {
-	v := govpay.ValidationError{What: op + " arguments"}
+	v := verr.Builder{What: op + " arguments"}
 	checkDominioArg(&v, "idDominio", idDominio)
 	iuv := iuvFromArg(&v, "iuv", iuvOrNumeroAvviso)
 	switch {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/config"
+	"github.com/govpaygo/govpay/internal/verr"
 )
 
 // Limits on what is read from an answer.
@@ -70,7 +71,7 @@ type Extra struct {
 // (What "config") without sending anything.
 func NewClient(s *config.Shared, baseURL string, x Extra) *Client {
 	if s == nil {
-		ve := &govpay.ValidationError{What: "config"}
+		ve := verr.New("config")
 		ve.Add("cfg", "must not be nil: build it with govpay.NewConfig")
 		return &Client{noConfig: ve.Err(), redactor: newRedactor(config.Config{})}
 	}
