@@ -42,8 +42,8 @@ func (s StatoAvviso) Known() bool {
 	return false
 }
 
-// Pagabile reports whether a notice in state s can be paid (NON_ESEGUITA).
-func (s StatoAvviso) Pagabile() bool { return s == StatoNonEseguita }
+// Payable reports whether a notice in state s can be paid (NON_ESEGUITA).
+func (s StatoAvviso) Payable() bool { return s == StatoNonEseguita }
 
 // Avviso is a payment notice as GovPay describes it (schema Avviso of API
 // Pendenze v2 and API Pagamento v2). It speaks GovPay's wire JSON: json.Unmarshal

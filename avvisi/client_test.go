@@ -96,7 +96,7 @@ func TestGet(t *testing.T) {
 				QRCode:           "PAGOPA|002|301000000123453200|80002130153|1999",
 				Barcode:          "415801234567890180203010000001234532003902000001999",
 			}, a)
-			assert.True(t, a.Stato.Pagabile())
+			assert.True(t, a.Stato.Payable())
 			r, err := avvisi.ParseQRCode(a.QRCode)
 			require.NoError(t, err)
 			assert.Equal(t, a.Importo, r.Importo)
@@ -120,7 +120,7 @@ func TestGetQuery(t *testing.T) {
 		avvisi.WithRecaptcha("03AOLTB"), avvisi.WithLinguaSecondaria("de"), nil)
 	require.NoError(t, err)
 	assert.Equal(t, avvisi.StatoDuplicata, a.Stato)
-	assert.False(t, a.Stato.Pagabile())
+	assert.False(t, a.Stato.Payable())
 	assert.Equal(t, govpay.NewDate(2026, time.March, 2), a.DataPagamento)
 }
 

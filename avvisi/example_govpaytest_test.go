@@ -31,7 +31,7 @@ func Example_govpaytest() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("stato:", a.Stato, "payable:", a.Stato.Pagabile(), "importo:", a.Importo)
+	fmt.Println("stato:", a.Stato, "payable:", a.Stato.Payable(), "importo:", a.Importo)
 	fmt.Println("descrizione:", a.Descrizione)
 	fmt.Println("same QR code:", a.QRCode == scanned)
 

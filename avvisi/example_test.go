@@ -63,7 +63,7 @@ func Example() {
 	switch {
 	case a.Stato == avvisi.StatoSconosciuta:
 		fmt.Println("GovPay does not know this notice")
-	case a.Stato.Pagabile():
+	case a.Stato.Payable():
 		fmt.Println("to pay:", a.Importo, "€ by", a.DataScadenza, "-", a.Descrizione)
 	default:
 		fmt.Println("cannot be paid:", a.Stato)

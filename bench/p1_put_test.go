@@ -40,9 +40,9 @@ func putPendenza() pendenze.Pendenza {
 		DataValidita: putDataValidita,
 		DataScadenza: putDataScadenza,
 		Voci: []pendenze.Voce{
-			pendenze.VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", "SEGRETERIA"),
-			pendenze.VoceIBAN("2", govpay.Euro(10), "Diritti e segreteria", "IT02L1234500000999990000001", pendenze.ContabilitaAltro, "CodiceContabilita"),
-			pendenze.VoceBollo("3", govpay.Euro(16), "Marca da bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RO"),
+			pendenze.VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"}),
+			pendenze.VoceAccredito("2", govpay.Euro(10), "Diritti e segreteria", pendenze.Accredito{IBANAccredito: "IT02L1234500000999990000001", TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "CodiceContabilita"}),
+			pendenze.VoceBollo("3", govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RO"}),
 		},
 	}
 }

@@ -76,8 +76,8 @@ func startPendenza() pendenze.Pendenza {
 			Anagrafica: "Mario Rossi", Email: "mario.rossi@example.it"},
 		Importo: govpay.Centesimi(2599),
 		Voci: []pendenze.Voce{
-			pendenze.VoceEntrata("1", govpay.Centesimi(999), "Diritti di segreteria", "SEGRETERIA"),
-			pendenze.VoceBollo("2", govpay.Euro(16), "Marca da bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RM"),
+			pendenze.VoceEntrata("1", govpay.Centesimi(999), "Diritti di segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"}),
+			pendenze.VoceBollo("2", govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RM"}),
 		},
 	}
 }

@@ -17,10 +17,10 @@ const (
 	OpListPendenze        Operation = "pendenze.ListPendenze"        // GET /pendenze
 	OpGetPendenzaByAvviso Operation = "pendenze.GetPendenzaByAvviso" // GET /pendenze/byAvviso/{idDominio}/{numeroAvviso}
 	OpGetAvviso           Operation = "pendenze.GetAvviso"           // GET /avvisi/{idDominio}/{numeroAvviso}
-	OpListRpp             Operation = "pendenze.ListRpp"             // GET /rpp
-	OpGetRpp              Operation = "pendenze.GetRpp"              // GET /rpp/{idDominio}/{iuv}/{ccp}
-	OpGetRpt              Operation = "pendenze.GetRpt"              // GET /rpp/{idDominio}/{iuv}/{ccp}/rpt
-	OpGetRt               Operation = "pendenze.GetRt"               // GET /rpp/{idDominio}/{iuv}/{ccp}/rt
+	OpListRPP             Operation = "pendenze.ListRpp"             // GET /rpp
+	OpGetRPP              Operation = "pendenze.GetRpp"              // GET /rpp/{idDominio}/{iuv}/{ccp}
+	OpGetRPT              Operation = "pendenze.GetRpt"              // GET /rpp/{idDominio}/{iuv}/{ccp}/rpt
+	OpGetRT               Operation = "pendenze.GetRt"               // GET /rpp/{idDominio}/{iuv}/{ccp}/rt
 )
 
 // API Pagamento v2 operations.

@@ -22,10 +22,10 @@ func (s *Server) routes() *router {
 	rt.handle("GET", pend+"/pendenze", OpListPendenze, kindGovPay, func(c *call) { s.handleListPendenze(c, apiPendenze) })
 	rt.handle("GET", pend+"/pendenze/byAvviso/{idDominio}/{numeroAvviso}", OpGetPendenzaByAvviso, kindGovPay, s.handleGetPendenzaByAvviso)
 	rt.handle("GET", pend+"/avvisi/{idDominio}/{numeroAvviso}", OpGetAvviso, kindGovPay, s.handleGetAvviso)
-	rt.handle("GET", pend+"/rpp", OpListRpp, kindGovPay, s.handleListRpp)
-	rt.handle("GET", pend+"/rpp/{idDominio}/{iuv}/{ccp}", OpGetRpp, kindGovPay, s.handleGetRpp)
-	rt.handle("GET", pend+"/rpp/{idDominio}/{iuv}/{ccp}/rpt", OpGetRpt, kindGovPay, s.handleGetRpt)
-	rt.handle("GET", pend+"/rpp/{idDominio}/{iuv}/{ccp}/rt", OpGetRt, kindGovPay, s.handleGetRt)
+	rt.handle("GET", pend+"/rpp", OpListRPP, kindGovPay, s.handleListRpp)
+	rt.handle("GET", pend+"/rpp/{idDominio}/{iuv}/{ccp}", OpGetRPP, kindGovPay, s.handleGetRpp)
+	rt.handle("GET", pend+"/rpp/{idDominio}/{iuv}/{ccp}/rpt", OpGetRPT, kindGovPay, s.handleGetRpt)
+	rt.handle("GET", pend+"/rpp/{idDominio}/{iuv}/{ccp}/rt", OpGetRT, kindGovPay, s.handleGetRt)
 
 	pag := "/govpay/frontend/api/pagamento/rs/{auth}/v2"
 	rt.handle("POST", pag+"/pagamenti", OpStartPagamento, kindGovPay, s.handleStartPagamento)

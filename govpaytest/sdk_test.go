@@ -35,7 +35,7 @@ func TestSDKPendenze(t *testing.T) {
 		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: govpaytest.DemoCodiceFiscale, Anagrafica: "Mario Rossi"},
 		Importo:          govpay.Centesimi(1650),
 		Voci: []pendenze.Voce{{IDVocePendenza: "1", Importo: govpay.Centesimi(1650), Descrizione: "Diritti",
-			Kind: pendenze.EntrataRiferita{CodEntrata: "SEGRETERIA"}}},
+			Kind: pendenze.Entrata{CodEntrata: "SEGRETERIA"}}},
 	}
 	car, err := c.Put(ctx, "A2A-GEST", "P1", p)
 	require.NoError(t, err)
@@ -49,10 +49,10 @@ func TestSDKPendenze(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, govpay.Centesimi(1650), d.Importo)
 
-	require.NoError(t, c.Annulla(ctx, "A2A-GEST", "P1", "errore di caricamento"))
+	require.NoError(t, c.Cancel(ctx, "A2A-GEST", "P1", "errore di caricamento"))
 	snap, _ := s.Pendenza("A2A-GEST", "P1")
 	assert.Equal(t, "ANNULLATA", snap.Stato)
-	require.NoError(t, c.Riattiva(ctx, "A2A-GEST", "P1", "ripristino"))
+	require.NoError(t, c.Reactivate(ctx, "A2A-GEST", "P1", "ripristino"))
 
 	n := 0
 	for sint, err := range c.List(ctx, pendenze.ListOptions{}) {
@@ -163,7 +163,7 @@ func TestSDKPaymentModes(t *testing.T) {
 					ReturnOK: "https://portale.example/ok?esito=OK", ReturnCancel: "https://portale.example/ok?esito=CANCEL",
 					ReturnError: "https://portale.example/ok?esito=ERROR", ReturnWaiting: "https://portale.example/attesa",
 					CompanyName: "Comune Dimostrativo",
-					Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
+					Completer: pagamenti.NoticeCompleterFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 						for _, p := range s.Pendenze() {
 							if p.NumeroAvviso == n.NoticeNumber {
 								n.Amount, n.Description = p.Importo, p.Causale

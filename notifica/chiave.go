@@ -16,7 +16,7 @@ const (
 	KindRicevuta    = "ricevuta"    // API Ente v2
 )
 
-// Chiave returns the idempotency key of a v1 notification:
+// Key returns the idempotency key of a v1 notification:
 //
 //	attivazione/{idDominio}/{iuv}/{id}
 //	pagamento/{idDominio}/{iuv}/{id}
@@ -26,7 +26,7 @@ const (
 // When none is present id is "sha256:" and the digest of the compacted
 // rt (or rpt), so that identical redeliveries still share a key. Each
 // segment is path-escaped: the key is unambiguous.
-func (p *Pagamento) Chiave() string {
+func (p *Pagamento) Key() string {
 	if p.Attivazione() {
 		id := ccpRPT(p.RPT)
 		if id == "" {

@@ -13,7 +13,7 @@ import (
 // did not see (a timeout, a restart) and an operator can resend one.
 //
 // The handler calls Begin with the notification's idempotency key (see
-// [Pagamento.Chiave], [ricevute.Ricevuta.Chiave]) after authenticating, checking
+// [Pagamento.Key], [ricevute.Ricevuta.Key]) after authenticating, checking
 // and decoding the request, and before calling the Receiver: nothing that
 // can refuse the request runs between Begin and the Receiver. Begin must:
 //

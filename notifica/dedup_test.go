@@ -167,7 +167,7 @@ func TestDedupKeysSeparateNotifications(t *testing.T) {
 	assert.Len(t, rec.ric, 2)
 	assert.Len(t, rec.att, 1)
 	assert.Len(t, rec.pag, 1)
-	assert.Equal(t, "pagamento/01234567890/01000000000012345/r-77", rec.pag[0].Chiave())
+	assert.Equal(t, "pagamento/01234567890/01000000000012345/r-77", rec.pag[0].Key())
 	// A malformed duplicate is refused even though the key was processed.
 	res := do(h, "PUT", pathRicevuta, []byte(`{"iuv":`))
 	assert.Equal(t, 400, res.Code)

@@ -43,8 +43,8 @@
 // GovPay sent them (the old RPT/RT of "SANP 1" or the SANP 2 paymentPA and
 // receipt): [Pagamento.DatiRT] and [Pagamento.DatiRPT] (v1) and the same
 // methods of ricevute.Ricevuta (v2) read the fields common to both (receipt id,
-// outcome, amount paid, payment date, PSP…), with [ricevute.LeggiRT] and
-// [ricevute.LeggiRPT].
+// outcome, amount paid, payment date, PSP…), with [ricevute.ParseRT] and
+// [ricevute.ParseRPT].
 //
 // The timestamps data and dataPagamento of a v2 receipt arrive in UTC
 // without an offset (GovPay 3.9.1 formats them with Jackson's default zone)
@@ -86,7 +86,7 @@
 // ricevuta/{idDominio}/{iuv}/{idRicevuta} (v2),
 // pagamento/{idDominio}/{iuv}/{receiptId or ccp} and
 // attivazione/{idDominio}/{iuv}/{ccp or idSession} (v1); see
-// [ricevute.Ricevuta.Chiave] and [Pagamento.Chiave]. With
+// [ricevute.Ricevuta.Key] and [Pagamento.Key]. With
 // [WithDeduplicator], a notification whose key was already processed
 // answers 201 without calling the Receiver, and concurrent deliveries of
 // the same key wait for the one in progress: if it succeeds they answer

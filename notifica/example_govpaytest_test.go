@@ -120,7 +120,7 @@ func ExampleNewHandler_govpaytest() {
 		IDTipoPendenza: "SEGRETERIA", IDDominio: govpaytest.DemoDominio, Causale: "Diritti di segreteria - pratica 17",
 		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: govpaytest.DemoCodiceFiscale, Anagrafica: "Mario Rossi"},
 		Importo:          importo, NumeroAvviso: nav.String(),
-		Voci: []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Diritti di segreteria", "SEGRETERIA")},
+		Voci: []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Diritti di segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"})},
 	}); err != nil {
 		log.Fatal(err)
 	}

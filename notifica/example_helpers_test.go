@@ -18,8 +18,7 @@ func ExampleNonEseguita() {
 		Causale:          "Diritti di segreteria",
 		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I"},
 		Importo:          govpay.Euro(16),
-		Voci: []pendenze.Voce{pendenze.VoceIBAN("1", govpay.Euro(16), "Diritti", "IT60X0542811101000000123456",
-			pendenze.ContabilitaAltro, "SEGRETERIA")},
+		Voci:             []pendenze.Voce{pendenze.VoceAccredito("1", govpay.Euro(16), "Diritti", pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "SEGRETERIA"})},
 	}
 	v := notifica.NonEseguita("GESTIONALE", "PRATICA-17", p)
 	v2, _ := json.Marshal(v)

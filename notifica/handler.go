@@ -323,7 +323,7 @@ func (h *handler) servePagamento(w http.ResponseWriter, r *http.Request) {
 		h.badRequest(w, r, msg)
 		return
 	}
-	key := p.Chiave()
+	key := p.Key()
 	if p.Attivazione() {
 		h.deliver(w, r, KindAttivazione, key, func(ctx context.Context) error { return h.recv.Attivazione(ctx, p) })
 		return
@@ -422,7 +422,7 @@ func (h *handler) serveRicevuta(w http.ResponseWriter, r *http.Request) {
 			"path", idRicevuta, "body", ric.IDRicevuta)
 	}
 	ric.IDSession, ric.IDSessionePortale, ric.IDCarrello = idSession, idSessionePortale, idCarrello
-	h.deliver(w, r, KindRicevuta, ric.Chiave(), func(ctx context.Context) error { return h.recv.Ricevuta(ctx, ric) })
+	h.deliver(w, r, KindRicevuta, ric.Key(), func(ctx context.Context) error { return h.recv.Ricevuta(ctx, ric) })
 }
 
 // deliver runs the receiver call under the deduplicator's claim and

@@ -213,7 +213,7 @@ func TestIDRicevutaWithSlash(t *testing.T) {
 			require.Equal(t, 201, res.Code, res.Body.String())
 			require.Len(t, rec.ric, 1)
 			assert.Equal(t, tt.want, rec.ric[0].IDRicevuta)
-			assert.Equal(t, "ricevuta/01234567890/01000000000012345/"+strings.ReplaceAll(strings.ReplaceAll(tt.want, "/", "%2F"), " ", "%20"), rec.ric[0].Chiave())
+			assert.Equal(t, "ricevuta/01234567890/01000000000012345/"+strings.ReplaceAll(strings.ReplaceAll(tt.want, "/", "%2F"), " ", "%20"), rec.ric[0].Key())
 		})
 	}
 }
@@ -302,7 +302,7 @@ func TestNullsAndUnknownValues(t *testing.T) {
 	d, err := rec.pag[0].DatiRT()
 	require.NoError(t, err)
 	assert.Equal(t, ricevute.EsitoNonEseguito, d.Esito)
-	assert.False(t, d.Esito.Pagato())
+	assert.False(t, d.Esito.Paid())
 }
 
 // TestJSONRoundTrip: json.Marshal of the public types is the wire body.

@@ -49,12 +49,12 @@ type Pagamento struct {
 func (p *Pagamento) Attivazione() bool { return isNull(p.RT) }
 
 // DatiRT reads the common fields of the receipt p carries, in either shape
-// (see [ricevute.LeggiRT]). It fails for an activation.
-func (p *Pagamento) DatiRT() (ricevute.DatiRT, error) { return ricevute.LeggiRT(p.RT) }
+// (see [ricevute.ParseRT]). It fails for an activation.
+func (p *Pagamento) DatiRT() (ricevute.DatiRT, error) { return ricevute.ParseRT(p.RT) }
 
 // DatiRPT reads the common fields of the payment request p carries, in
-// either shape (see [ricevute.LeggiRPT]).
-func (p *Pagamento) DatiRPT() (ricevute.DatiRPT, error) { return ricevute.LeggiRPT(p.RPT) }
+// either shape (see [ricevute.ParseRPT]).
+func (p *Pagamento) DatiRPT() (ricevute.DatiRPT, error) { return ricevute.ParseRPT(p.RPT) }
 
 // Riscossione is an amount collected, as API Ente v1 reports it.
 type Riscossione struct {

@@ -128,7 +128,7 @@ type countingAt struct {
 
 func (r countingAt) Ricevuta(ctx context.Context, n *ricevute.Ricevuta) error {
 	r.c.calls.Add(1)
-	key := n.Chiave()
+	key := n.Key()
 	if r.c.behave != nil {
 		if err := r.c.behave(ctx, r.replica, key); err != nil {
 			return err
@@ -571,7 +571,7 @@ func TestSQLReplicasBehindTheFake(t *testing.T) {
 			IDTipoPendenza: "SEGRETERIA", IDDominio: govpaytest.DemoDominio, Causale: "Diritti di segreteria " + id,
 			SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: govpaytest.DemoCodiceFiscale, Anagrafica: "Mario Rossi"},
 			Importo:          importo, NumeroAvviso: nav.String(),
-			Voci: []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Diritti di segreteria", "SEGRETERIA")},
+			Voci: []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Diritti di segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"})},
 		})
 		require.NoError(t, err)
 		avvio, err := pc.Start(ctx, pagamenti.NewCart().AddRiferimento("GESTIONALE", id), pagamenti.StartOptions{

@@ -542,7 +542,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			t.Error("DatiRT of an activation did not fail")
 		}
 		rpt, err = p.DatiRPT()
-		chiave, wantPfx = p.Chiave(), "attivazione/"+idDominio+"/"+iuv+"/"
+		chiave, wantPfx = p.Key(), "attivazione/"+idDominio+"/"+iuv+"/"
 	case notifica.KindPagamento:
 		if len(rec.pag) != 1 || len(rec.att)+len(rec.ric) != 0 {
 			t.Fatalf("calls: att %d pag %d ric %d, want one Pagamento", len(rec.att), len(rec.pag), len(rec.ric))
@@ -565,7 +565,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			t.Fatalf("DatiRT: %v", err)
 		}
 		rpt, err = p.DatiRPT()
-		chiave, wantPfx = p.Chiave(), "pagamento/"+idDominio+"/"+iuv+"/"
+		chiave, wantPfx = p.Key(), "pagamento/"+idDominio+"/"+iuv+"/"
 	case notifica.KindRicevuta:
 		if len(rec.ric) != 1 || len(rec.att)+len(rec.pag) != 0 {
 			t.Fatalf("calls: att %d pag %d ric %d, want one Ricevuta", len(rec.att), len(rec.pag), len(rec.ric))
@@ -595,7 +595,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 			t.Fatalf("DatiRT: %v", err)
 		}
 		rpt, err = r.DatiRPT()
-		chiave, wantPfx = r.Chiave(), "ricevuta/"+idDominio+"/"+iuv+"/840596274"
+		chiave, wantPfx = r.Key(), "ricevuta/"+idDominio+"/"+iuv+"/840596274"
 	}
 	if err != nil {
 		t.Fatalf("DatiRPT: %v", err)
@@ -607,7 +607,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 		t.Errorf("DatiRPT of an old RPT: dominio %q ccp %q", rpt.IDDominio, rpt.CCP)
 	}
 	if !strings.HasPrefix(chiave, wantPfx) {
-		t.Errorf("Chiave() = %q, want prefix %q", chiave, wantPfx)
+		t.Errorf("Key() = %q, want prefix %q", chiave, wantPfx)
 	}
 	if exp.kind == notifica.KindAttivazione {
 		return
@@ -640,7 +640,7 @@ func checkUpstream(t *testing.T, rec *recorder, exp expectation, mode fillMode, 
 	if fmt.Sprint(risc) != fmt.Sprint(exp.riscossioni) || sumRisc != exp.importoRisc {
 		t.Errorf("riscossioni %v total %v, want %v total %v", risc, sumRisc, exp.riscossioni, exp.importoRisc)
 	}
-	if exp.kind == notifica.KindPagamento && exp.esito == ricevute.EsitoEseguito && !dati.Esito.Pagato() {
-		t.Error("Esito.Pagato() false for a paid receipt")
+	if exp.kind == notifica.KindPagamento && exp.esito == ricevute.EsitoEseguito && !dati.Esito.Paid() {
+		t.Error("Esito.Paid() false for a paid receipt")
 	}
 }

@@ -36,9 +36,8 @@ func tari() pendenze.Pendenza {
 		DataScadenza:     govpay.NewDate(2024, 12, 31),
 		DatiAllegati:     json.RawMessage(`{"pratica": 17}`),
 		Voci: []pendenze.Voce{
-			pendenze.VoceIBAN("TARI", govpay.Centesimi(23450), "Importo TARI", "IT60X0542811101000000123456",
-				pendenze.ContabilitaCapitolo, "0101100IM"),
-			pendenze.VoceBollo("BOLLO", govpay.Euro(16), "Imposta di bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RM"),
+			pendenze.VoceAccredito("TARI", govpay.Centesimi(23450), "Importo TARI", pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: pendenze.ContabilitaCapitolo, CodiceContabilita: "0101100IM"}),
+			pendenze.VoceBollo("BOLLO", govpay.Euro(16), "Imposta di bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RM"}),
 		},
 	}
 }
@@ -194,13 +193,13 @@ func TestVerificaConversion(t *testing.T) {
 		p := tari()
 		p.Voci = p.Voci[:1]
 		p.Importo = p.Voci[0].Importo
-		p.Voci[0].Kind = pendenze.Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: tipo, CodiceContabilita: "X1"}
+		p.Voci[0].Kind = pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: tipo, CodiceContabilita: "X1"}
 		b, err := json.Marshal(notifica.NonEseguita("A", "P", p))
 		require.NoError(t, err)
 		assert.Contains(t, string(b), `"codiceTassonomicoPagoPA":"`+digit+`/X1"`)
 	}
 	p2 := tari()
-	p2.Voci[0].Kind = pendenze.Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: "INVENTATA", CodiceContabilita: "X1"}
+	p2.Voci[0].Kind = pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: "INVENTATA", CodiceContabilita: "X1"}
 	_, err = json.Marshal(notifica.NonEseguita("A", "P", p2))
 	assert.ErrorContains(t, err, "INVENTATA")
 }
@@ -351,7 +350,7 @@ func TestVerificaConformance(t *testing.T) {
 	single.Voci = single.Voci[:1]
 	single.Importo = single.Voci[0].Importo
 	riferita := tari()
-	riferita.Voci = []pendenze.Voce{pendenze.VoceEntrata("1", govpay.Centesimi(25050), "TARI", "TARI-2024")}
+	riferita.Voci = []pendenze.Voce{pendenze.VoceEntrata("1", govpay.Centesimi(25050), "TARI", pendenze.Entrata{CodEntrata: "TARI-2024"})}
 	for name, answer := range map[string]*notifica.PendenzaVerificata{
 		"iban and bollo": notifica.NonEseguita("A2A-1", "P-17", tari()),
 		"single iban":    notifica.NonEseguita("A2A-1", "P-17", single),

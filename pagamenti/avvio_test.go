@@ -233,7 +233,7 @@ func TestStartFillsAvvio(t *testing.T) {
 		cart := pagamenti.NewCart().AddAvviso(dominio, nav3).AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
 		opts := pagamenti.CheckoutStartOptions{ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError, ReturnWaiting: returnWaiting,
 			CompanyName: comune, IDCart: "cart-1",
-			Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
+			Completer: pagamenti.NoticeCompleterFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 				if n.Amount == 0 {
 					n.Amount = govpay.Centesimi(29)
 				}

@@ -37,8 +37,8 @@ func testPendenza() pendenze.Pendenza {
 		Importo:          govpay.Centesimi(11599),
 		TassonomiaAvviso: pendenze.TassonomiaServiziComune,
 		Voci: []pendenze.Voce{
-			pendenze.VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", "SEGRETERIA"),
-			pendenze.VoceBollo("2", govpay.Euro(16), "Marca da bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RO"),
+			pendenze.VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"}),
+			pendenze.VoceBollo("2", govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RO"}),
 		},
 	}
 }
@@ -253,7 +253,7 @@ func fiveItems(t *testing.T) *Cart {
 
 func TestCartBolloPointerKinds(t *testing.T) {
 	p := testPendenza()
-	p.Voci[0].Kind = &pendenze.EntrataRiferita{CodEntrata: "SEGRETERIA"}
+	p.Voci[0].Kind = &pendenze.Entrata{CodEntrata: "SEGRETERIA"}
 	p.Voci[1].Kind = &pendenze.Bollo{HashDocumento: "h", ProvinciaResidenza: "RM"} // empty tipoBollo
 	c := NewCart().AddPendenza("A", "P", p)
 	require.NoError(t, c.Validate())
@@ -275,11 +275,11 @@ func TestCartVoceKinds(t *testing.T) {
 	p.Importo = govpay.Euro(30)
 	p.Voci = []pendenze.Voce{
 		{IDVocePendenza: "1", Importo: govpay.Euro(10), Descrizione: "IBAN", IDDominio: testDominio,
-			Kind: &pendenze.Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457",
+			Kind: &pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457",
 				TipoContabilita: pendenze.ContabilitaSIOPE, CodiceContabilita: "9/0101"}},
 		{IDVocePendenza: "2", Importo: govpay.Euro(10), Descrizione: "Entrata", DescrizioneCausaleRPT: "Causale",
 			Metadata:     &pendenze.Metadata{MapEntries: []pendenze.MapEntry{{Key: "k", Value: "v"}}},
-			DatiAllegati: json.RawMessage(`{"x":1}`), Kind: pendenze.EntrataRiferita{CodEntrata: "E1"}},
+			DatiAllegati: json.RawMessage(`{"x":1}`), Kind: pendenze.Entrata{CodEntrata: "E1"}},
 		{IDVocePendenza: "3", Importo: govpay.Euro(10), Descrizione: "Bollo",
 			Kind: pendenze.Bollo{TipoBollo: ricevute.BolloImpostaDiBollo, HashDocumento: "h", ProvinciaResidenza: "RM"}},
 	}

@@ -91,7 +91,7 @@ type voceWire struct {
 	ProvinciaResidenza    string                   `json:"provinciaResidenza,omitempty"`
 }
 
-var errVoceKind = errors.New("voce without a kind (Entrata, EntrataRiferita or Bollo)")
+var errVoceKind = errors.New("voce without a kind (Accredito, Entrata or Bollo)")
 
 // pendenzaWire converts a validated pendenza into the JSON of a NuovaPendenza
 // of API Pagamento v2.
@@ -141,16 +141,16 @@ func voceToWire(v *pendenze.Voce) (voceWire, error) {
 		IDDominio:             v.IDDominio,
 	}
 	switch k := v.Kind.(type) {
-	case pendenze.Entrata:
+	case pendenze.Accredito:
 		setEntrata(&w, &k)
-	case *pendenze.Entrata:
+	case *pendenze.Accredito:
 		if k == nil {
 			return w, errVoceKind
 		}
 		setEntrata(&w, k)
-	case pendenze.EntrataRiferita:
+	case pendenze.Entrata:
 		w.CodEntrata = k.CodEntrata
-	case *pendenze.EntrataRiferita:
+	case *pendenze.Entrata:
 		if k == nil {
 			return w, errVoceKind
 		}
@@ -168,7 +168,7 @@ func voceToWire(v *pendenze.Voce) (voceWire, error) {
 	return w, nil
 }
 
-func setEntrata(w *voceWire, k *pendenze.Entrata) {
+func setEntrata(w *voceWire, k *pendenze.Accredito) {
 	w.IBANAccredito, w.IBANAppoggio = k.IBANAccredito, k.IBANAppoggio
 	w.TipoContabilita, w.CodiceContabilita = k.TipoContabilita, k.CodiceContabilita
 }

@@ -177,13 +177,13 @@ type CheckoutStartOptions struct {
 	// does not name it (companyName, at most 140 characters); the Resolver
 	// may set it per notice instead.
 	CompanyName string
-	// Resolver, when set, completes the notice of every cart item after the
-	// SDK filled what the item carries (see [NoticeResolver]); it is how an
+	// Completer, when set, completes the notice of every cart item after the
+	// SDK filled what the item carries (see [NoticeCompleter]); it is how an
 	// avviso reference gets its amount and description.
-	Resolver NoticeResolver
+	Completer NoticeCompleter
 }
 
-// NoticeResolver completes the pagoPA Checkout notice of one cart item:
+// NoticeCompleter completes the pagoPA Checkout notice of one cart item:
 // notice holds what the SDK took from the item (and CheckoutStartOptions.
 // CompanyName) and the resolver may fill or change any field, typically
 // reading the amount and the causale of the avviso from GovPay (avvisi
@@ -194,15 +194,15 @@ type CheckoutStartOptions struct {
 // An error stops Start before anything is sent: a *govpay.ValidationError
 // is merged into Start's own (its fields prefixed with
 // paymentNotices[i]), any other error is returned wrapped.
-type NoticeResolver interface {
-	ResolveNotice(ctx context.Context, item Item, notice *PaymentNotice) error
+type NoticeCompleter interface {
+	CompleteNotice(ctx context.Context, item Item, notice *PaymentNotice) error
 }
 
-// NoticeResolverFunc adapts a function to [NoticeResolver].
-type NoticeResolverFunc func(ctx context.Context, item Item, notice *PaymentNotice) error
+// NoticeCompleterFunc adapts a function to [NoticeCompleter].
+type NoticeCompleterFunc func(ctx context.Context, item Item, notice *PaymentNotice) error
 
-// ResolveNotice calls f.
-func (f NoticeResolverFunc) ResolveNotice(ctx context.Context, item Item, notice *PaymentNotice) error {
+// CompleteNotice calls f.
+func (f NoticeCompleterFunc) CompleteNotice(ctx context.Context, item Item, notice *PaymentNotice) error {
 	return f(ctx, item, notice)
 }
 

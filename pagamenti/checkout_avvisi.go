@@ -7,7 +7,7 @@ import (
 	"github.com/govpaygo/govpay/internal/verr"
 )
 
-// AvvisiResolver returns a [NoticeResolver] that reads the notice of every
+// AvvisiCompleter returns a [NoticeCompleter] that reads the notice of every
 // cart item from GovPay (avvisi.Client.Get, GET
 // /avvisi/{idDominio}/{numeroAvviso}): the amount due now (which replaces
 // the amount the item carries, such as the one printed in a QR code) and,
@@ -19,8 +19,8 @@ import (
 //
 // CheckoutStartOptions.CompanyName still names the creditor: GovPay's notice does
 // not carry it.
-func AvvisiResolver(c *avvisi.Client) NoticeResolver {
-	return NoticeResolverFunc(func(ctx context.Context, _ Item, n *PaymentNotice) error {
+func AvvisiCompleter(c *avvisi.Client) NoticeCompleter {
+	return NoticeCompleterFunc(func(ctx context.Context, _ Item, n *PaymentNotice) error {
 		if n.NoticeNumber == "" || n.FiscalCode == "" {
 			return nil
 		}
@@ -28,7 +28,7 @@ func AvvisiResolver(c *avvisi.Client) NoticeResolver {
 		if err != nil {
 			return err
 		}
-		if !a.Stato.Pagabile() {
+		if !a.Stato.Payable() {
 			v := verr.New("notice")
 			v.Addf("noticeNumber", "GovPay reports the notice as %s: it cannot be paid", a.Stato)
 			return v.Err()

@@ -20,7 +20,7 @@ import (
 // creditor, amount, creditor's name and description. A full pendenza
 // carries its numeroAvviso (when assigned), idDominio, importo and causale;
 // an avviso reference carries idDominio and numeroAvviso (and the amount of
-// a QR code); CheckoutStartOptions.CompanyName and CheckoutStartOptions.Resolver
+// a QR code); CheckoutStartOptions.CompanyName and CheckoutOptions.Completer
 // supply the rest. Invalid input is refused before anything is sent with a
 // *govpay.ValidationError listing every violation (cart paths such as
 // "pendenze[1].numeroAvviso", Checkout paths such as
@@ -72,8 +72,8 @@ func (c *Checkout) Prepare(ctx context.Context, cart *Cart, opts CheckoutStartOp
 	notices := make([]PaymentNotice, len(items))
 	for i, it := range items {
 		notices[i] = noticeOf(it, opts.CompanyName)
-		if opts.Resolver != nil {
-			err := opts.Resolver.ResolveNotice(ctx, it, &notices[i])
+		if opts.Completer != nil {
+			err := opts.Completer.CompleteNotice(ctx, it, &notices[i])
 			var ve *govpay.ValidationError
 			switch {
 			case err == nil:

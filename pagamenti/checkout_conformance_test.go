@@ -99,7 +99,7 @@ func TestCheckoutConformance(t *testing.T) {
 			AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
 	}
 	one := func(t *testing.T) *pagamenti.Cart { return pagamenti.NewCart().AddAvviso(dominio, nav3) }
-	resolver := func(t *testing.T) pagamenti.NoticeResolver {
+	resolver := func(t *testing.T) pagamenti.NoticeCompleter {
 		return amounts{nav3: mustImporto(t, "0.29"), navB: mustImporto(t, "2.30"), navC: mustImporto(t, "1000.00"), nav0: mustImporto(t, "0.01")}
 	}
 	for _, version := range []int{1, 2} {
@@ -121,7 +121,7 @@ func TestCheckoutConformance(t *testing.T) {
 			t.Run(map[int]string{1: "v1/", 2: "v2/"}[version]+tt.name, func(t *testing.T) {
 				rec, c := newCheckoutServer(t, version)
 				o := pagamenti.CheckoutStartOptions{ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError,
-					CompanyName: comune, Resolver: resolver(t)}
+					CompanyName: comune, Completer: resolver(t)}
 				if version == 2 {
 					o.ReturnWaiting = returnWaiting
 				}

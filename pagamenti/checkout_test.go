@@ -112,7 +112,7 @@ func checkoutConfig(t *testing.T, opts ...govpay.Option) *govpay.Config {
 // GovPay's GET /avvisi.
 type amounts map[string]govpay.Importo
 
-func (a amounts) ResolveNotice(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+func (a amounts) CompleteNotice(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
 	if it.Kind == pagamenti.ItemAvviso {
 		n.Amount = a[it.NumeroAvviso.String()]
 		n.Description = "Avviso " + it.NumeroAvviso.Formatted()
@@ -136,7 +136,7 @@ func fullPendenza(t *testing.T, numeroAvviso, importo string) pendenze.Pendenza 
 		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "BNCLRA80A41H501X", Anagrafica: "Laura Bianchi"},
 		Importo:          imp,
 		NumeroAvviso:     numeroAvviso,
-		Voci:             []pendenze.Voce{pendenze.VoceEntrata("1", imp, "Pasti", "MENSA")},
+		Voci:             []pendenze.Voce{pendenze.VoceEntrata("1", imp, "Pasti", pendenze.Entrata{CodEntrata: "MENSA"})},
 	}
 }
 
@@ -151,7 +151,7 @@ func baseOptions(t *testing.T) pagamenti.CheckoutStartOptions {
 	return pagamenti.CheckoutStartOptions{
 		ReturnOK: returnOK, ReturnCancel: returnCancel, ReturnError: returnError,
 		CompanyName: comune,
-		Resolver:    amounts{nav3: mustImporto(t, "0.29"), navB: mustImporto(t, "2.30")},
+		Completer:   amounts{nav3: mustImporto(t, "0.29"), navB: mustImporto(t, "2.30")},
 	}
 }
 
@@ -216,7 +216,7 @@ func TestCheckoutCents(t *testing.T) {
 		t.Run(tt.euro, func(t *testing.T) {
 			rec, c := newCheckoutServer(t, 1)
 			opts := baseOptions(t)
-			opts.Resolver = amounts{nav3: mustImporto(t, tt.euro)}
+			opts.Completer = amounts{nav3: mustImporto(t, tt.euro)}
 			_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav3), opts)
 			require.NoError(t, err)
 			n := rec.lastBody(t)["paymentNotices"].([]any)[0].(map[string]any)
@@ -512,7 +512,7 @@ func TestCheckoutValidation(t *testing.T) {
 		{"idCart too long for Avvio.IDCart", 1, threeItemCart, func(o *pagamenti.CheckoutStartOptions) { o.IDCart = strings.Repeat("c", pagamenti.MaxAvvioID+1) }, []string{"idCart"}},
 		{"no amount, no company", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso(dominio, nav3)
-		}, func(o *pagamenti.CheckoutStartOptions) { o.Resolver = nil; o.CompanyName = "" }, []string{"paymentNotices[0].amount", "paymentNotices[0].companyName", "paymentNotices[0].description"}},
+		}, func(o *pagamenti.CheckoutStartOptions) { o.Completer = nil; o.CompanyName = "" }, []string{"paymentNotices[0].amount", "paymentNotices[0].companyName", "paymentNotices[0].description"}},
 		{"reference without avviso", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddRiferimento("PORTALE", "P-1").AddSpontaneo(dominio, "DONAZIONE", map[string]int{"euro": 5})
 		}, nil, []string{"paymentNotices[0].noticeNumber", "paymentNotices[0].fiscalCode", "paymentNotices[0].amount", "paymentNotices[0].description",
@@ -528,7 +528,7 @@ func TestCheckoutValidation(t *testing.T) {
 		{"resolver writes nonsense", 1, func(t *testing.T) *pagamenti.Cart {
 			return pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB).AddAvviso(dominio, navC)
 		}, func(o *pagamenti.CheckoutStartOptions) {
-			o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+			o.Completer = pagamenti.NoticeCompleterFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
 				n.Amount, n.Description = 100, "ok"
 				switch it.NumeroAvviso.String() {
 				case nav3:
@@ -567,7 +567,7 @@ func TestCheckoutResolver(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		var kinds []pagamenti.ItemKind
 		o := baseOptions(t)
-		o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+		o.Completer = pagamenti.NoticeCompleterFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
 			kinds = append(kinds, it.Kind)
 			if it.Kind == pagamenti.ItemRiferimento {
 				// e.g. from GovPay: GET /pendenze/{idA2A}/{idPendenza}
@@ -588,7 +588,7 @@ func TestCheckoutResolver(t *testing.T) {
 	t.Run("validation error merged", func(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
-		o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+		o.Completer = pagamenti.NoticeCompleterFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
 			return &govpay.ValidationError{Violations: []govpay.Violation{{Field: "amount", Rule: "the avviso is already paid"}}}
 		})
 		_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB), o)
@@ -599,7 +599,7 @@ func TestCheckoutResolver(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		boom := errors.New("govpay down")
 		o := baseOptions(t)
-		o.Resolver = pagamenti.NoticeResolverFunc(func(context.Context, pagamenti.Item, *pagamenti.PaymentNotice) error { return boom })
+		o.Completer = pagamenti.NoticeCompleterFunc(func(context.Context, pagamenti.Item, *pagamenti.PaymentNotice) error { return boom })
 		_, err := c.Start(context.Background(), threeItemCart(t), o)
 		require.ErrorIs(t, err, boom)
 		assert.Contains(t, err.Error(), "cart item 0")
@@ -608,7 +608,7 @@ func TestCheckoutResolver(t *testing.T) {
 	t.Run("duplicate notices", func(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
-		o.Resolver = pagamenti.NoticeResolverFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+		o.Completer = pagamenti.NoticeCompleterFunc(func(_ context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
 			n.NoticeNumber, n.FiscalCode, n.Amount, n.Description = nav3, dominio, 100, "x"
 			return nil
 		})
@@ -685,7 +685,7 @@ func TestNewCheckout(t *testing.T) {
 	assert.Equal(t, int32(2), rec.posts.Load())
 }
 
-func TestAvvisiResolver(t *testing.T) {
+func TestAvvisiCompleter(t *testing.T) {
 	mux := http.NewServeMux()
 	var gets atomic.Int32
 	mux.HandleFunc("GET /avvisi/{dominio}/{nav}", func(w http.ResponseWriter, r *http.Request) {
@@ -712,7 +712,7 @@ func TestAvvisiResolver(t *testing.T) {
 	t.Run("fills amount and description", func(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
-		o.Resolver = pagamenti.AvvisiResolver(ac)
+		o.Completer = pagamenti.AvvisiCompleter(ac)
 		// The QR code says 1.00 €: GovPay's amount due (2.30 €) wins.
 		cart := pagamenti.NewCart().AddQRCode("PAGOPA|002|"+nav3+"|"+dominio+"|100").
 			AddPendenza("PORTALE", "P-42", fullPendenza(t, pendenzaNav, "19.99"))
@@ -727,7 +727,7 @@ func TestAvvisiResolver(t *testing.T) {
 	t.Run("not payable", func(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
-		o.Resolver = pagamenti.AvvisiResolver(ac)
+		o.Completer = pagamenti.AvvisiCompleter(ac)
 		_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav3).AddAvviso(dominio, navB).AddAvviso(dominio, navC), o)
 		fields := violations(t, err)
 		assert.Contains(t, fields, "paymentNotices[1].noticeNumber")
@@ -740,7 +740,7 @@ func TestAvvisiResolver(t *testing.T) {
 	t.Run("GovPay failure", func(t *testing.T) {
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
-		o.Resolver = pagamenti.AvvisiResolver(ac)
+		o.Completer = pagamenti.AvvisiCompleter(ac)
 		_, err := c.Start(context.Background(), pagamenti.NewCart().AddAvviso(dominio, nav0), o)
 		require.ErrorIs(t, err, govpay.ErrServer)
 		assert.Zero(t, rec.posts.Load())
@@ -749,7 +749,7 @@ func TestAvvisiResolver(t *testing.T) {
 		before := gets.Load()
 		rec, c := newCheckoutServer(t, 1)
 		o := baseOptions(t)
-		o.Resolver = pagamenti.AvvisiResolver(ac)
+		o.Completer = pagamenti.AvvisiCompleter(ac)
 		_, err := c.Start(context.Background(), pagamenti.NewCart().AddRiferimento("A", "B"), o)
 		assert.Contains(t, violations(t, err), "paymentNotices[0].noticeNumber")
 		assert.Equal(t, before, gets.Load())

@@ -242,7 +242,7 @@ func confSpontaneo(idPendenza string, importo govpay.Importo, voci ...pendenze.V
 }
 
 func confBollo(id string) pendenze.Voce {
-	return pendenze.VoceBollo(id, govpay.Euro(16), "Marca da bollo", confHash, "RO")
+	return pendenze.VoceBollo(id, govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: confHash, ProvinciaResidenza: "RO"})
 }
 
 func TestConformanceStart(t *testing.T) {
@@ -252,7 +252,7 @@ func TestConformanceStart(t *testing.T) {
 	nav := validNAV(t, 123456)
 
 	segreteria := func(importo govpay.Importo) pendenze.Voce {
-		return pendenze.VoceEntrata("1", importo, "Diritti e segreteria", "SEGRETERIA")
+		return pendenze.VoceEntrata("1", importo, "Diritti e segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"})
 	}
 	carrelloPendenza := confSpontaneo("P-2", govpay.Centesimi(11599), segreteria(govpay.Centesimi(9999)), confBollo("2"))
 	carrelloPendenza.SoggettoPagatore = confPagatore(true)
@@ -271,7 +271,7 @@ func TestConformanceStart(t *testing.T) {
 		{"pagamento-post_riferimento_avviso.json", NewCart().AddAvviso(testDominio, nav)},
 		{"pagamento-post_spontaneo.json", NewCart().AddPendenza("A2A-DEMO", "P-1", confSpontaneo("P-1", govpay.Centesimi(12599),
 			segreteria(govpay.Centesimi(9999)),
-			pendenze.VoceIBAN("2", govpay.Euro(10), "Diritti e segreteria", confIBAN, pendenze.ContabilitaAltro, "CodiceContabilita"),
+			pendenze.VoceAccredito("2", govpay.Euro(10), "Diritti e segreteria", pendenze.Accredito{IBANAccredito: confIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "CodiceContabilita"}),
 			confBollo("3")))},
 		{"pagamento-post_spontaneo_entratariferita.json", NewCart().AddPendenza("A2A-DEMO", "P-1",
 			confSpontaneo("P-1", govpay.Centesimi(10999), segreteria(govpay.Centesimi(10999))))},

@@ -163,7 +163,7 @@ func (r *Resolver) Resolve(ctx context.Context, ret Return, avvio Avvio) (*Outco
 
 // ResolveNotices is Resolve for the checkout modes when the portal kept the
 // notices it paid (CheckoutRequest.PaymentNotices from Checkout.Prepare,
-// for instance, after a NoticeResolver filled them): the receipts of each
+// for instance, after a NoticeCompleter filled them): the receipts of each
 // notice decide, as in Resolve.
 func (r *Resolver) ResolveNotices(ctx context.Context, ret Return, notices []PaymentNotice) (*Outcome, error) {
 	if ctx == nil {
@@ -324,7 +324,7 @@ func (r *Resolver) lookupNotice(ctx context.Context, it Item, t *ItemOutcome) er
 	if r.pagamenti == nil {
 		return fmt.Errorf("%w: cart item %d names its pendenza by idA2A/idPendenza; its notice is read with a *pagamenti.Client (GET /pendenze)", ErrResolverClient, t.Index)
 	}
-	for d, err := range r.pagamenti.Posizione(ctx, "", PosizioneOptions{IDA2A: it.IDA2A, IDPendenza: it.IDPendenza}) {
+	for d, err := range r.pagamenti.ListPosizione(ctx, "", PosizioneOptions{IDA2A: it.IDA2A, IDPendenza: it.IDPendenza}) {
 		if err != nil {
 			return err
 		}

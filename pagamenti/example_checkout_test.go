@@ -107,7 +107,7 @@ func Example_portalCheckout() {
 	opts := pagamenti.CheckoutStartOptions{
 		ReturnOK: back + "OK", ReturnCancel: back + "CANCEL", ReturnError: back + "ERROR", ReturnWaiting: back + "DIFFERITO",
 		CompanyName: "Comune di Esempio",
-		Resolver:    pagamenti.AvvisiResolver(notices), // amounts and descriptions from GovPay
+		Completer:   pagamenti.AvvisiCompleter(notices), // amounts and descriptions from GovPay
 	}
 	req, err := checkout.Prepare(ctx, cart, opts)
 	if err != nil {

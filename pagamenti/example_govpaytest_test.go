@@ -24,7 +24,7 @@ import (
 func examplePosizione(ctx context.Context, c *pagamenti.Client) map[string]pagamenti.Debito {
 	debts := map[string]pagamenti.Debito{}
 	var lines []string
-	for d, err := range c.Posizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{Stato: pagamenti.PendenzaNonEseguita}) {
+	for d, err := range c.ListPosizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{Stato: pagamenti.PendenzaNonEseguita}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -219,20 +219,20 @@ func Example_portalCheckoutGovpaytest() {
 	}
 	_, err = wrong.Start(ctx, pagamenti.NewCart().AddQRCode("PAGOPA|002|"+govpaytest.DemoNumeroAvvisoCartaceo+"|"+govpaytest.DemoDominio+"|10100"),
 		pagamenti.CheckoutStartOptions{ReturnOK: "https://portale.comune.example/ok", ReturnCancel: "https://portale.comune.example/ko",
-			ReturnError: "https://portale.comune.example/ko", CompanyName: "Comune Dimostrativo", Resolver: pagamenti.AvvisiResolver(notices)})
+			ReturnError: "https://portale.comune.example/ko", CompanyName: "Comune Dimostrativo", Completer: pagamenti.AvvisiCompleter(notices)})
 	fmt.Println("wrong subscription key:", errors.Is(err, govpay.ErrUnauthorized))
 
 	back := "https://portale.comune.example/pagopa/ritorno?esito="
 	opts := pagamenti.CheckoutStartOptions{
 		ReturnOK: back + "OK", ReturnCancel: back + "CANCEL", ReturnError: back + "ERROR",
 		CompanyName: "Comune Dimostrativo",
-		Resolver:    pagamenti.AvvisiResolver(notices),
+		Completer:   pagamenti.AvvisiCompleter(notices),
 	}
 	for _, choice := range []govpaytest.Choice{govpaytest.ChoiceAnnulla, govpaytest.ChoicePaga} {
 		// Every item of a Checkout cart is a notice: the school meals by
 		// the notice number of the debt position, and the paper notice.
 		debts := map[string]pagamenti.Debito{}
-		for d, err := range c.Posizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{}) {
+		for d, err := range c.ListPosizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{}) {
 			if err != nil {
 				log.Fatal(err)
 			}

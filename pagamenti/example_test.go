@@ -75,8 +75,7 @@ func Example_portalLegacy() {
 		IDTipoPendenza: "CERTIFICATO", IDDominio: "01234567890", Causale: "Certificato anagrafico",
 		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I", Anagrafica: "Mario Rossi"},
 		Importo:          govpay.Euro(16),
-		Voci: []pendenze.Voce{pendenze.VoceBollo("1", govpay.Euro(16), "Marca da bollo",
-			"a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RM")},
+		Voci:             []pendenze.Voce{pendenze.VoceBollo("1", govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RM"})},
 	}
 	cart := pagamenti.NewCart().
 		AddRiferimento("GESTIONALE", "TARI-2026-001").

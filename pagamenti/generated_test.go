@@ -123,7 +123,7 @@ func TestGeneratedListUnderDeepBasePath(t *testing.T) {
 	}) {
 		require.NoError(t, err)
 	}
-	for _, err := range c.Posizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{
+	for _, err := range c.ListPosizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{
 		IDDominio: testDominio, Stato: PendenzaNonEseguita, IDA2A: "A2A 1", MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2,
 	}) {
 		require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestGeneratedGetEscapesPathValues(t *testing.T) {
 	})
 	p, err = c.GetByIDSession(context.Background(), "s/1?2")
 	require.NoError(t, err)
-	assert.Equal(t, "s/1?2", p.IDSessionePsp)
+	assert.Equal(t, "s/1?2", p.IDSessionePSP)
 	assert.Equal(t, []string{"GET " + pgBasePath + "pagamenti/byIdSession/s%2F1%3F2"}, rec.all())
 
 	for _, dot := range []string{".", ".."} {

@@ -53,10 +53,10 @@ type Pagamento struct {
 	Importo govpay.Importo `json:"importo"`
 	// IDSessionePortale is the portal's id of the attempt.
 	IDSessionePortale string `json:"idSessionePortale,omitempty"`
-	// IDSessionePsp is pagoPA's session id (the idSession of the return).
-	IDSessionePsp string `json:"idSessionePsp,omitempty"`
-	// PspRedirectURL is where the payer was sent.
-	PspRedirectURL string `json:"pspRedirectUrl,omitempty"`
+	// IDSessionePSP is pagoPA's session id (the idSession of the return).
+	IDSessionePSP string `json:"idSessionePsp,omitempty"`
+	// PSPRedirectURL is where the payer was sent.
+	PSPRedirectURL string `json:"pspRedirectUrl,omitempty"`
 	// DataRichiestaPagamento is when the payment was requested (a
 	// timestamp, although GovPay's spec declares a date).
 	DataRichiestaPagamento govpay.DateTime `json:"dataRichiestaPagamento,omitzero"`
@@ -70,8 +70,8 @@ type Pagamento struct {
 	SoggettoVersante        *govpay.Soggetto       `json:"soggettoVersante,omitempty"`
 	AutenticazioneSoggetto  AutenticazioneSoggetto `json:"autenticazioneSoggetto,omitempty"`
 	Lingua                  Lingua                 `json:"lingua,omitempty"`
-	// Rpp are the pagoPA transactions of the payment.
-	Rpp []Rpp `json:"rpp,omitempty"`
+	// RPP are the pagoPA transactions of the payment.
+	RPP []Rpp `json:"rpp,omitempty"`
 	// Pendenze are the debts of the payment.
 	Pendenze []Debito `json:"pendenze,omitempty"`
 }
@@ -84,8 +84,8 @@ type Sintesi struct {
 	Stato                   StatoPagamento         `json:"stato"`
 	Importo                 govpay.Importo         `json:"importo"`
 	IDSessionePortale       string                 `json:"idSessionePortale,omitempty"`
-	IDSessionePsp           string                 `json:"idSessionePsp,omitempty"`
-	PspRedirectURL          string                 `json:"pspRedirectUrl,omitempty"`
+	IDSessionePSP           string                 `json:"idSessionePsp,omitempty"`
+	PSPRedirectURL          string                 `json:"pspRedirectUrl,omitempty"`
 	DataRichiestaPagamento  govpay.DateTime        `json:"dataRichiestaPagamento,omitzero"`
 	URLRitorno              string                 `json:"urlRitorno,omitempty"`
 	ContoAddebito           *Conto                 `json:"contoAddebito,omitempty"`
@@ -97,8 +97,8 @@ type Sintesi struct {
 	// PendenzeURL links the debts of the payment
 	// ("/pendenze?idPagamento=…").
 	PendenzeURL string `json:"pendenze,omitempty"`
-	// RppURL links the transactions of the payment ("/rpp?idPagamento=…").
-	RppURL string `json:"rpp,omitempty"`
+	// RPPURL links the transactions of the payment ("/rpp?idPagamento=…").
+	RPPURL string `json:"rpp,omitempty"`
 }
 
 // Rpp is one pagoPA transaction of a payment: the request (RPT) and the
@@ -270,7 +270,7 @@ func (c *Client) GetByIDSession(ctx context.Context, idSession string) (*Pagamen
 	// (api-pagamento v2 PagamentiController.java:226).
 	resp, err := c.api.GetPagamentoByIDSession(transport.WithCall(ctx, transport.Request{Operation: op}), idSession)
 	return readPagamento(op, resp, err, func(p *Pagamento) string {
-		if p.IDSessionePsp != idSession {
+		if p.IDSessionePSP != idSession {
 			return "idSessionePsp"
 		}
 		return ""
@@ -418,7 +418,7 @@ func (o *ListOptions) check(s *Sintesi) string {
 	switch {
 	case o.IDSessionePortale != "" && s.IDSessionePortale != o.IDSessionePortale:
 		return "idSessionePortale"
-	case o.IDSessione != "" && s.IDSessionePsp != o.IDSessione:
+	case o.IDSessione != "" && s.IDSessionePSP != o.IDSessione:
 		return "idSessionePsp"
 	case o.IDCarrello != "" && s.ID != o.IDCarrello:
 		return "id"

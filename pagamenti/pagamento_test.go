@@ -49,18 +49,18 @@ func TestGet(t *testing.T) {
 	assert.True(t, p.Stato.Terminal())
 	assert.Equal(t, govpay.Centesimi(11599), p.Importo)
 	assert.Equal(t, "portale-0001", p.IDSessionePortale)
-	assert.Equal(t, "7f905970cfe94ee5a9a781fe14e7437e", p.IDSessionePsp)
+	assert.Equal(t, "7f905970cfe94ee5a9a781fe14e7437e", p.IDSessionePSP)
 	want := time.Date(2026, 3, 30, 14, 35, 16, 123e6, govpay.Rome())
 	assert.True(t, p.DataRichiestaPagamento.Time().Equal(want), "dataRichiestaPagamento is a timestamp: %v", p.DataRichiestaPagamento)
 	require.NotNil(t, p.SoggettoVersante)
 	assert.Equal(t, "Luigi Verdi", p.SoggettoVersante.Anagrafica)
 	assert.Equal(t, AutenticazioneNonApplicabile, p.AutenticazioneSoggetto)
-	require.Len(t, p.Rpp, 1)
-	assert.Equal(t, "RT_ACCETTATA_PA", p.Rpp[0].Stato)
-	assert.True(t, p.Rpp[0].HasRT())
-	assert.JSONEq(t, `{"versioneOggetto":"6.2.0","datiVersamento":{"importoTotaleDaVersare":"115.99"}}`, string(p.Rpp[0].RPT))
-	require.NotNil(t, p.Rpp[0].Pendenza)
-	assert.Equal(t, "PEND-0001", p.Rpp[0].Pendenza.IDPendenza)
+	require.Len(t, p.RPP, 1)
+	assert.Equal(t, "RT_ACCETTATA_PA", p.RPP[0].Stato)
+	assert.True(t, p.RPP[0].HasRT())
+	assert.JSONEq(t, `{"versioneOggetto":"6.2.0","datiVersamento":{"importoTotaleDaVersare":"115.99"}}`, string(p.RPP[0].RPT))
+	require.NotNil(t, p.RPP[0].Pendenza)
+	assert.Equal(t, "PEND-0001", p.RPP[0].Pendenza.IDPendenza)
 	require.Len(t, p.Pendenze, 1)
 	d := p.Pendenze[0]
 	assert.Equal(t, PendenzaEseguita, d.Stato)
@@ -148,7 +148,7 @@ func TestReadFailures(t *testing.T) {
 		}},
 		"Posizione": {"GET /pendenze", func(ctx context.Context, c *Client) error {
 			return first(func(yield func(int, error) bool) {
-				for _, err := range c.Posizione(ctx, "RSSMRA30A01H501I", PosizioneOptions{}) {
+				for _, err := range c.ListPosizione(ctx, "RSSMRA30A01H501I", PosizioneOptions{}) {
 					if !yield(0, err) {
 						return
 					}
@@ -309,7 +309,7 @@ func TestPosizione(t *testing.T) {
 	}))
 	c := s.client(t)
 	var got []Debito
-	for d, err := range c.Posizione(context.Background(), "rssmra30a01h501i", PosizioneOptions{IDDominio: testDominio,
+	for d, err := range c.ListPosizione(context.Background(), "rssmra30a01h501i", PosizioneOptions{IDDominio: testDominio,
 		Stato: PendenzaNonEseguita, RisultatiPerPagina: 2, IDA2A: "A2A", IDPagamento: "pay", Ordinamento: "+dataCaricamento"}) {
 		require.NoError(t, err)
 		got = append(got, d)
@@ -325,7 +325,7 @@ func TestPosizione(t *testing.T) {
 	// Every filter is sent (the answer here is an empty page).
 	s3 := newPGServer(t)
 	s3.mux.HandleFunc("GET /pendenze", pagedHandler(t, 0, "risultati", nil))
-	for _, err := range s3.client(t).Posizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{IDDominio: testDominio,
+	for _, err := range s3.client(t).ListPosizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{IDDominio: testDominio,
 		Stato: PendenzaNonEseguita, MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2, IUV: "iuv", IDA2A: "A2A",
 		IDPendenza: "P", IDPagamento: "pay", Direzione: "D", Divisione: "V", Ordinamento: "+dataCaricamento"}) {
 		require.NoError(t, err)
@@ -344,14 +344,14 @@ func TestPosizione(t *testing.T) {
 		pgJSON(w, http.StatusOK, map[string]any{"numPagine": 1, "pagina": 1, "risultatiPerPagina": 25, "items": []map[string]any{{"idA2A": "A", "idPendenza": "X", "stato": "ESEGUITA"}}})
 	})
 	n := 0
-	for d, err := range s2.client(t).Posizione(context.Background(), "", PosizioneOptions{}) {
+	for d, err := range s2.client(t).ListPosizione(context.Background(), "", PosizioneOptions{}) {
 		require.NoError(t, err)
 		assert.Equal(t, "X", d.IDPendenza)
 		n++
 	}
 	assert.Equal(t, 1, n)
 
-	for _, err := range c.Posizione(context.Background(), string(make([]byte, 40)), PosizioneOptions{IDDominio: "1", RisultatiPerPagina: -1}) {
+	for _, err := range c.ListPosizione(context.Background(), string(make([]byte, 40)), PosizioneOptions{IDDominio: "1", RisultatiPerPagina: -1}) {
 		assert.Equal(t, []string{"idDebitore", "idDominio", "risultatiPerPagina"}, fields(violations(t, err)))
 	}
 }
@@ -468,7 +468,7 @@ func TestListsNeverTrustTheFilter(t *testing.T) {
 		}))
 		n := 0
 		var err error
-		for _, e := range s.client(t).Posizione(context.Background(), "rssmra30a01h501i", posizione) {
+		for _, e := range s.client(t).ListPosizione(context.Background(), "rssmra30a01h501i", posizione) {
 			if err = e; e != nil {
 				break
 			}
@@ -494,7 +494,7 @@ func TestListsNeverTrustTheFilter(t *testing.T) {
 		return debito("", nil)
 	}))
 	n := 0
-	for _, err := range s.client(t).Posizione(context.Background(), "rssmra30a01h501i", posizione) {
+	for _, err := range s.client(t).ListPosizione(context.Background(), "rssmra30a01h501i", posizione) {
 		require.NoError(t, err)
 		n++
 	}
@@ -566,5 +566,5 @@ func TestGetChecksIdentity(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	p, err = c.GetByIDSession(context.Background(), "psp-1")
 	require.NoError(t, err)
-	assert.Equal(t, "psp-1", p.IDSessionePsp)
+	assert.Equal(t, "psp-1", p.IDSessionePSP)
 }

@@ -36,7 +36,7 @@ type PosizioneOptions struct {
 	RisultatiPerPagina int
 }
 
-// Posizione iterates over the debt position of the debtor idDebitore
+// ListPosizione iterates over the debt position of the debtor idDebitore
 // (codice fiscale or partita IVA): the debts GovPay holds for them
 // (GET /pendenze, operation findPendenze, the list under "risultati"). An
 // empty idDebitore lists every debt the credentials may see (with SPID
@@ -47,7 +47,7 @@ type PosizioneOptions struct {
 // skipped. GovPay 3.9.1 does not read IDA2A, IDPendenza and IUV: its answer
 // holds every debt of the other filters, and the debts they exclude are
 // left out by the SDK (still paging through all of them).
-func (c *Client) Posizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[Debito, error] {
+func (c *Client) ListPosizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[Debito, error] {
 	const op = "pagamenti.Posizione"
 	p, err := o.params(idDebitore)
 	return walk(ctx, c.tc, op, o.RisultatiPerPagina, err, func(ctx context.Context, pagina, per int32) (*http.Response, error) {

@@ -773,15 +773,15 @@ func (c *Client) reconcile(ctx context.Context, cart *Cart, opts *StartOptions, 
 		Mode:       ModeLegacy,
 		ID:         found.ID,
 		Location:   "/pagamenti/" + url.PathEscape(found.ID),
-		IDSession:  found.IDSessionePsp,
+		IDSession:  found.IDSessionePSP,
 		Reconciled: true,
 		Stato:      found.Stato,
 	}
-	if found.PspRedirectURL != "" {
-		if reason := safeRedirect(found.PspRedirectURL, c.tc.Config().AllowInsecureRedirect); reason != "" {
-			return nil, &RedirectError{Avvio: a, URL: excerpt(found.PspRedirectURL), Reason: reason}
+	if found.PSPRedirectURL != "" {
+		if reason := safeRedirect(found.PSPRedirectURL, c.tc.Config().AllowInsecureRedirect); reason != "" {
+			return nil, &RedirectError{Avvio: a, URL: excerpt(found.PSPRedirectURL), Reason: reason}
 		}
-		a.Redirect = found.PspRedirectURL
+		a.Redirect = found.PSPRedirectURL
 	}
 	return a, nil
 }

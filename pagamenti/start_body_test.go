@@ -52,7 +52,7 @@ func bodyCases(t testing.TB) []struct {
 	rich.Voci = rich.Voci[:1] // a numeroAvviso with a marca da bollo among several voci is refused (VER_031)
 	rich.Importo = rich.Voci[0].Importo
 	iban := testPendenza()
-	iban.Voci[0] = pendenze.VoceIBAN("1", govpay.Centesimi(9999), "Diritti", "IT60X0542811101000000123456", pendenze.TipoContabilita("SIOPE"), "COD")
+	iban.Voci[0] = pendenze.VoceAccredito("1", govpay.Centesimi(9999), "Diritti", pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: pendenze.TipoContabilita("SIOPE"), CodiceContabilita: "COD"})
 
 	versante := govpay.Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "01234567890", Anagrafica: "Ditta <Rossi> & C."}
 	full := StartOptions{

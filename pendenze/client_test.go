@@ -238,7 +238,7 @@ func TestGet(t *testing.T) {
 	assert.Equal(t, "Comune", d.Dominio.RagioneSociale)
 	require.Len(t, d.Voci, 1)
 	assert.Equal(t, StatoVoceNonEseguito, d.Voci[0].Stato)
-	assert.Equal(t, EntrataRiferita{CodEntrata: "SEGRETERIA"}, d.Voci[0].Kind)
+	assert.Equal(t, Entrata{CodEntrata: "SEGRETERIA"}, d.Voci[0].Kind)
 	assert.JSONEq(t, `{"b":2}`, string(d.RPP[0].RT))
 
 	d, err = h.client.GetByAvviso(context.Background(), "01234567890", "301000000000001861")
@@ -335,8 +335,8 @@ func TestAnnullaRiattiva(t *testing.T) {
 		bodies = append(bodies, string(b))
 		writeJSON(w, http.StatusOK, dettaglioJSON)
 	})
-	require.NoError(t, h.client.Annulla(context.Background(), "A2A-1", "P-1", "emessa per errore"))
-	require.NoError(t, h.client.Riattiva(context.Background(), "A2A-1", "P-1", ""))
+	require.NoError(t, h.client.Cancel(context.Background(), "A2A-1", "P-1", "emessa per errore"))
+	require.NoError(t, h.client.Reactivate(context.Background(), "A2A-1", "P-1", ""))
 	require.Len(t, bodies, 2)
 	assert.JSONEq(t, `[{"op":"REPLACE","path":"/stato","value":"ANNULLATA"},{"op":"REPLACE","path":"/descrizioneStato","value":"emessa per errore"}]`, bodies[0])
 	assert.JSONEq(t, `[{"op":"REPLACE","path":"/stato","value":"NON_ESEGUITA"}]`, bodies[1])
@@ -344,7 +344,7 @@ func TestAnnullaRiattiva(t *testing.T) {
 	h.mux.HandleFunc("/pendenze/A2A-1/P-2", func(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, http.StatusInternalServerError, "OPERAZIONE", "PRT_005", "pendenza pagata")
 	})
-	assert.ErrorIs(t, h.client.Annulla(context.Background(), "A2A-1", "P-2", ""), govpay.ErrOperazione)
+	assert.ErrorIs(t, h.client.Cancel(context.Background(), "A2A-1", "P-2", ""), govpay.ErrOperazione)
 }
 
 func TestRT(t *testing.T) {
@@ -456,8 +456,8 @@ func TestEveryMethodFailurePaths(t *testing.T) {
 			_, err := c.Patch(ctx, "A2A-1", "P-1", ReplaceAck(true))
 			return err
 		},
-		"Annulla":  func(ctx context.Context, c *Client) error { return c.Annulla(ctx, "A2A-1", "P-1", "x") },
-		"Riattiva": func(ctx context.Context, c *Client) error { return c.Riattiva(ctx, "A2A-1", "P-1", "") },
+		"Cancel":     func(ctx context.Context, c *Client) error { return c.Cancel(ctx, "A2A-1", "P-1", "x") },
+		"Reactivate": func(ctx context.Context, c *Client) error { return c.Reactivate(ctx, "A2A-1", "P-1", "") },
 		"RT": func(ctx context.Context, c *Client) error {
 			_, err := c.RT(ctx, "01234567890", "01000000000001861", "n/a", FormatoXML)
 			return err

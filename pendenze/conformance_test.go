@@ -291,23 +291,23 @@ func conformanceShapes() []struct {
 		}
 		for i := range n {
 			id := string(rune('1' + i))
-			p.Voci = append(p.Voci, VoceIBAN(id, govpay.Centesimi(importi[i]), "Importo "+id, confIBAN, ContabilitaAltro, "TEST"))
+			p.Voci = append(p.Voci, VoceAccredito(id, govpay.Centesimi(importi[i]), "Importo "+id, Accredito{IBANAccredito: confIBAN, TipoContabilita: ContabilitaAltro, CodiceContabilita: "TEST"}))
 		}
 		return p
 	}
 
 	bollo := confBase("BOLLOT", govpay.Euro(16))
-	bollo.Voci = []Voce{VoceBollo("1", govpay.Euro(16), "Marca da bollo", confHash, "RO")}
+	bollo.Voci = []Voce{VoceBollo("1", govpay.Euro(16), "Marca da bollo", Bollo{HashDocumento: confHash, ProvinciaResidenza: "RO"})}
 
 	definito := confBase("SEGRETERIA", govpay.Euro(10))
-	definito.Voci = []Voce{VoceIBAN("1", govpay.Euro(10), "Diritti e segreteria", confIBAN, ContabilitaAltro, "CodiceContabilita")}
+	definito.Voci = []Voce{VoceAccredito("1", govpay.Euro(10), "Diritti e segreteria", Accredito{IBANAccredito: confIBAN, TipoContabilita: ContabilitaAltro, CodiceContabilita: "CodiceContabilita"})}
 
 	riferimento := confBase("SEGRETERIA", govpay.Centesimi(10099))
 	riferimento.Tassonomia = "Servizi erogati dal comune"
-	riferimento.Voci = []Voce{VoceEntrata("1", govpay.Centesimi(10099), "Diritti e segreteria", "SEGRETERIA")}
+	riferimento.Voci = []Voce{VoceEntrata("1", govpay.Centesimi(10099), "Diritti e segreteria", Entrata{CodEntrata: "SEGRETERIA"})}
 
 	contabilita := confBase("SEGRETERIA", govpay.Centesimi(10099))
-	contabilita.Voci = []Voce{VoceEntrata("1", govpay.Centesimi(10099), "Diritti e segreteria", "SEGRETERIA")}
+	contabilita.Voci = []Voce{VoceEntrata("1", govpay.Centesimi(10099), "Diritti e segreteria", Entrata{CodEntrata: "SEGRETERIA"})}
 	contabilita.Voci[0].Contabilita = &Contabilita{Quote: []QuotaContabilita{
 		{Capitolo: "capitolo1", AnnoEsercizio: 2020, Importo: govpay.Centesimi(99)},
 		{Capitolo: "capitolo2", AnnoEsercizio: 2020, Importo: govpay.Euro(100)},
@@ -315,23 +315,23 @@ func conformanceShapes() []struct {
 
 	multiBollo := confBase("SEGRETERIA", govpay.Centesimi(12599))
 	multiBollo.Voci = []Voce{
-		VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", "SEGRETERIA"),
-		VoceIBAN("2", govpay.Euro(10), "Diritti e segreteria", confIBAN, ContabilitaAltro, "CodiceContabilita"),
-		VoceBollo("3", govpay.Euro(16), "Marca da bollo", confHash, "RO"),
+		VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", Entrata{CodEntrata: "SEGRETERIA"}),
+		VoceAccredito("2", govpay.Euro(10), "Diritti e segreteria", Accredito{IBANAccredito: confIBAN, TipoContabilita: ContabilitaAltro, CodiceContabilita: "CodiceContabilita"}),
+		VoceBollo("3", govpay.Euro(16), "Marca da bollo", Bollo{HashDocumento: confHash, ProvinciaResidenza: "RO"}),
 	}
 
 	metadata := confBase("SEGRETERIA", govpay.Euro(10))
-	metadata.Voci = []Voce{VoceEntrata("1", govpay.Euro(10), "Diritti e segreteria", "SEGRETERIA")}
+	metadata.Voci = []Voce{VoceEntrata("1", govpay.Euro(10), "Diritti e segreteria", Entrata{CodEntrata: "SEGRETERIA"})}
 	metadata.Voci[0].Metadata = &Metadata{MapEntries: []MapEntry{{Key: "pratica", Value: "2026/42"}, {Key: "ufficio", Value: "anagrafe"}}}
 	metadata.Voci[0].DescrizioneCausaleRPT = "Diritti pratica 2026/42"
 	metadata.Voci[0].DatiAllegati = json.RawMessage(`{"sportello":3}`)
 
 	rata := confBase("SEGRETERIA", govpay.Euro(50))
-	rata.Voci = []Voce{VoceEntrata("1", govpay.Euro(50), "TARI rata 2", "SEGRETERIA")}
+	rata.Voci = []Voce{VoceEntrata("1", govpay.Euro(50), "TARI rata 2", Entrata{CodEntrata: "SEGRETERIA"})}
 	rata.Documento = &Documento{Identificativo: "TARI-2026-42", Descrizione: "TARI 2026", Rata: 2}
 
 	soglia := confBase("SEGRETERIA", govpay.Euro(70))
-	soglia.Voci = []Voce{VoceEntrata("1", govpay.Euro(70), "Sanzione ridotta", "SEGRETERIA")}
+	soglia.Voci = []Voce{VoceEntrata("1", govpay.Euro(70), "Sanzione ridotta", Entrata{CodEntrata: "SEGRETERIA"})}
 	soglia.Documento = &Documento{Identificativo: "CDS-42", Descrizione: "Verbale CdS 42", Soglia: &Soglia{Tipo: SogliaEntro, Giorni: 5}}
 
 	tutto := confBase("SEGRETERIA", govpay.Centesimi(2600))
@@ -351,9 +351,9 @@ func conformanceShapes() []struct {
 	}
 	tutto.Allegati = []Allegato{{Nome: "avviso.txt", Tipo: "text/plain", Descrizione: "nota", Contenuto: []byte("ciao")}}
 	tutto.Voci = []Voce{
-		VoceEntrata("1", govpay.Euro(10), "Quota fissa", "SEGRETERIA"),
+		VoceEntrata("1", govpay.Euro(10), "Quota fissa", Entrata{CodEntrata: "SEGRETERIA"}),
 		{IDVocePendenza: "2", Importo: govpay.Euro(16), Descrizione: "Quota variabile", IDDominio: "80015010723",
-			Kind: Entrata{IBANAccredito: confIBAN, IBANAppoggio: "IT60X0542811101000000123456", TipoContabilita: ContabilitaSIOPE, CodiceContabilita: "1234"}},
+			Kind: Accredito{IBANAccredito: confIBAN, IBANAppoggio: "IT60X0542811101000000123456", TipoContabilita: ContabilitaSIOPE, CodiceContabilita: "1234"}},
 	}
 	tutto.SoggettoPagatore = govpay.Soggetto{Tipo: govpay.SoggettoGiuridico, Identificativo: "80015010723", Anagrafica: "Ditta Srl",
 		Indirizzo: "Via Roma", Civico: "1", CAP: "00100", Localita: "Roma", Provincia: "RM", Nazione: "IT", Email: "info@ditta.it"}

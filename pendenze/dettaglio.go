@@ -151,11 +151,11 @@ func (d *VoceDettaglio) UnmarshalJSON(b []byte) error {
 	var k VoceKind
 	switch {
 	case w.CodEntrata != "":
-		k = EntrataRiferita{CodEntrata: w.CodEntrata}
+		k = Entrata{CodEntrata: w.CodEntrata}
 	case w.TipoBollo != "" || w.HashDocumento != "":
 		k = Bollo{TipoBollo: w.TipoBollo, HashDocumento: w.HashDocumento, ProvinciaResidenza: w.ProvinciaResidenza}
 	case w.IBANAccredito != "":
-		k = Entrata{IBANAccredito: w.IBANAccredito, IBANAppoggio: w.IBANAppoggio,
+		k = Accredito{IBANAccredito: w.IBANAccredito, IBANAppoggio: w.IBANAppoggio,
 			TipoContabilita: w.TipoContabilita, CodiceContabilita: w.CodiceContabilita}
 	}
 	d.Voce.fromWire(&w.voceWire, k)

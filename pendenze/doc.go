@@ -12,7 +12,7 @@
 //		Causale:          "TARI 2026",
 //		SoggettoPagatore: govpay.Soggetto{Tipo: govpay.SoggettoFisico, Identificativo: "RSSMRA30A01H501I"},
 //		Importo:          govpay.Euro(120),
-//		Voci:             []pendenze.Voce{pendenze.VoceEntrata("1", govpay.Euro(120), "TARI 2026", "TARI")},
+//		Voci:             []pendenze.Voce{pendenze.VoceEntrata("1", govpay.Euro(120), "TARI 2026", pendenze.Entrata{CodEntrata: "TARI"})},
 //	})
 //	fmt.Println(car.Created, car.NumeroAvviso.Formatted())
 //
@@ -24,11 +24,11 @@
 // JSON. Amounts are [govpay.Importo] (exact cents), dates [govpay.Date].
 // The ids idA2A and idPendenza are not part of it: they travel in the path.
 //
-// Each [Voce] is of exactly one kind, held in Voce.Kind: [Entrata] (paid to
-// an IBAN), [EntrataRiferita] (paid to an entrata configured in GovPay, by
+// Each [Voce] is of exactly one kind, held in Voce.Kind: [Accredito] (paid to
+// an IBAN), [Entrata] (paid to an entrata configured in GovPay, by
 // codEntrata) or [Bollo] (a marca da bollo telematica). The kinds cannot be
 // mixed: the interface is sealed, and the JSON encoding writes only the
-// kind's own fields. [VoceIBAN], [VoceEntrata] and [VoceBollo] build the
+// kind's own fields. [VoceAccredito], [VoceEntrata] and [VoceBollo] build the
 // common cases.
 //
 // What GovPay answers has its own types: [Caricata] (the result of a Put),
@@ -39,7 +39,7 @@
 //
 // The receipt model is in package ricevute: ricevute.Ricevuta is a pagoPA
 // receipt as GovPay describes it (the same schema in API Ente v2 and API
-// Ragioneria v3), ricevute.LeggiRT and ricevute.LeggiRPT read the fields
+// Ragioneria v3), ricevute.ParseRT and ricevute.ParseRPT read the fields
 // common to every shape of the rt and rpt GovPay converts to JSON (those of
 // an [RPP] included), and ricevute.Client reads receipts from API
 // Ragioneria v3. The creditor ([Testata].Dominio), its office and the kind
@@ -125,7 +125,7 @@
 // GovPay and share it. Every method takes a context.Context first and
 // stores it nowhere. Put, Get and the lists are retried per the client's
 // govpay.RetryPolicy after connection errors, 429, 502, 503 and 504 (Put
-// is an upsert, so repeating it is safe); Patch, Annulla and Riattiva are
+// is an upsert, so repeating it is safe); Patch, Cancel and Reactivate are
 // never retried. The default HTTP transport keeps 64 idle connections per
 // host, enough for LoadOptions.Concurrency up to 64; with a custom
 // http.Client (govpay.WithHTTPClient) raise MaxIdleConnsPerHost to the

@@ -24,7 +24,7 @@ func refezione(cf, anagrafica string, importo govpay.Importo) pendenze.Pendenza 
 			Tipo: govpay.SoggettoFisico, Identificativo: cf, Anagrafica: anagrafica,
 		},
 		Importo: importo,
-		Voci:    []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Pasti di aprile", "REFEZIONE")},
+		Voci:    []pendenze.Voce{pendenze.VoceEntrata("1", importo, "Pasti di aprile", pendenze.Entrata{CodEntrata: "REFEZIONE"})},
 	}
 }
 
@@ -78,14 +78,14 @@ func ExampleClient_Put_govpaytest() {
 		fmt.Println(" -", s)
 	}
 
-	if err := c.Annulla(ctx, "GESTIONALE", "MENSA-2026-04-2", "iscrizione ritirata"); err != nil {
+	if err := c.Cancel(ctx, "GESTIONALE", "MENSA-2026-04-2", "iscrizione ritirata"); err != nil {
 		log.Fatal(err)
 	}
 	d, err = c.Get(ctx, "GESTIONALE", "MENSA-2026-04-2")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("after Annulla:", d.Stato)
+	fmt.Println("after Cancel:", d.Stato)
 
 	_, err = c.Get(ctx, "GESTIONALE", "MENSA-2026-04-9")
 	fmt.Println("unknown pendenza is ErrNotFound:", errors.Is(err, govpay.ErrNotFound))
@@ -96,7 +96,7 @@ func ExampleClient_Put_govpaytest() {
 	// debts of RSSMRA80A01H501U: 2
 	//  - MENSA-2026-04-1 NON_ESEGUITA 39.60
 	//  - MENSA-2026-04-2 NON_ESEGUITA 21.40
-	// after Annulla: ANNULLATA
+	// after Cancel: ANNULLATA
 	// unknown pendenza is ErrNotFound: true
 }
 
@@ -122,7 +122,7 @@ func ExampleClient_Load_govpaytest() {
 		case 1:
 			p.Causale = "" // refused by the client's validation, never sent
 		case 3:
-			p.Voci = []pendenze.Voce{pendenze.VoceEntrata("1", p.Importo, "Trasporto", "TRASPORTO")} // unknown to the creditor
+			p.Voci = []pendenze.Voce{pendenze.VoceEntrata("1", p.Importo, "Trasporto", pendenze.Entrata{CodEntrata: "TRASPORTO"})} // unknown to the creditor
 		}
 		items = append(items, pendenze.Item{IDA2A: "GESTIONALE", IDPendenza: fmt.Sprintf("MENSA-%02d", i+1), Pendenza: p})
 	}

@@ -75,7 +75,7 @@ func tari(importo govpay.Importo) pendenze.Pendenza {
 		Importo:      importo,
 		DataScadenza: govpay.NewDate(2026, 12, 31),
 		Voci: []pendenze.Voce{
-			pendenze.VoceEntrata("1", importo, "Tassa rifiuti 2026", "TARI"),
+			pendenze.VoceEntrata("1", importo, "Tassa rifiuti 2026", pendenze.Entrata{CodEntrata: "TARI"}),
 		},
 	}
 }

@@ -101,9 +101,9 @@ func validPendenza() Pendenza {
 		DataValidita: govpay.NewDate(2900, 12, 31),
 		DataScadenza: govpay.NewDate(2999, 12, 31),
 		Voci: []Voce{
-			VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", "SEGRETERIA"),
-			VoceIBAN("2", govpay.Euro(10), "Diritti e segreteria", "IT02L1234500000999990000001", ContabilitaAltro, "CodiceContabilita"),
-			VoceBollo("3", govpay.Euro(16), "Marca da bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RO"),
+			VoceEntrata("1", govpay.Centesimi(9999), "Diritti e segreteria", Entrata{CodEntrata: "SEGRETERIA"}),
+			VoceAccredito("2", govpay.Euro(10), "Diritti e segreteria", Accredito{IBANAccredito: "IT02L1234500000999990000001", TipoContabilita: ContabilitaAltro, CodiceContabilita: "CodiceContabilita"}),
+			VoceBollo("3", govpay.Euro(16), "Marca da bollo", Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RO"}),
 		},
 	}
 }
@@ -112,7 +112,7 @@ func validPendenza() Pendenza {
 func strictPendenza() Pendenza {
 	p := validPendenza()
 	p.IDDominio = "80015010723"
-	p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "9/0101"}
+	p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "9/0101"}
 	return p
 }
 

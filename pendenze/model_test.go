@@ -83,16 +83,16 @@ func TestVoceKinds(t *testing.T) {
 		voce Voce
 		want string
 	}{
-		{"iban", VoceIBAN("1", govpay.Euro(1), "d", "IT60X0542811101000000123456", ContabilitaSIOPE, "123"),
+		{"iban", VoceAccredito("1", govpay.Euro(1), "d", Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaSIOPE, CodiceContabilita: "123"}),
 			`{"idVocePendenza":"1","importo":1.00,"descrizione":"d","ibanAccredito":"IT60X0542811101000000123456","tipoContabilita":"SIOPE","codiceContabilita":"123"}`},
 		{"iban pointer with appoggio", Voce{IDVocePendenza: "1", Importo: govpay.Euro(1), Descrizione: "d",
-			Kind: &Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}},
+			Kind: &Accredito{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "x"}},
 			`{"idVocePendenza":"1","importo":1.00,"descrizione":"d","ibanAccredito":"IT60X0542811101000000123456","ibanAppoggio":"IT60X0542811101000000123457","tipoContabilita":"ALTRO","codiceContabilita":"x"}`},
-		{"codEntrata", VoceEntrata("1", govpay.Euro(1), "d", "SEGRETERIA"),
+		{"codEntrata", VoceEntrata("1", govpay.Euro(1), "d", Entrata{CodEntrata: "SEGRETERIA"}),
 			`{"idVocePendenza":"1","importo":1.00,"descrizione":"d","codEntrata":"SEGRETERIA"}`},
 		{"bollo default tipo", Voce{IDVocePendenza: "1", Importo: govpay.Euro(16), Descrizione: "d", Kind: Bollo{HashDocumento: "h", ProvinciaResidenza: "RM"}},
 			`{"idVocePendenza":"1","importo":16.00,"descrizione":"d","tipoBollo":"01","hashDocumento":"h","provinciaResidenza":"RM"}`},
-		{"multi-beneficiary", Voce{IDVocePendenza: "1", Importo: govpay.Euro(1), Descrizione: "d", IDDominio: "80015010723", Kind: EntrataRiferita{CodEntrata: "X"}},
+		{"multi-beneficiary", Voce{IDVocePendenza: "1", Importo: govpay.Euro(1), Descrizione: "d", IDDominio: "80015010723", Kind: Entrata{CodEntrata: "X"}},
 			`{"idVocePendenza":"1","importo":1.00,"descrizione":"d","codEntrata":"X","idDominio":"80015010723"}`},
 	}
 	for _, tt := range tests {
@@ -155,7 +155,7 @@ func TestUnmarshalUpstreamShapes(t *testing.T) {
 	var p Pendenza
 	require.NoError(t, json.Unmarshal([]byte(in), &p))
 	require.Len(t, p.Voci, 1)
-	assert.Equal(t, EntrataRiferita{CodEntrata: "SEGRETERIA"}, p.Voci[0].Kind)
+	assert.Equal(t, Entrata{CodEntrata: "SEGRETERIA"}, p.Voci[0].Kind)
 	assert.Equal(t, govpay.Centesimi(10099), p.Importo)
 	require.NotNil(t, p.Voci[0].Contabilita)
 	assert.Equal(t, govpay.Centesimi(99), p.Voci[0].Contabilita.Quote[0].Importo)
@@ -167,7 +167,7 @@ func TestVoceDettaglioLenient(t *testing.T) {
 		"tipoContabilita":"ALTRO","codiceContabilita":"x","indice":1,"stato":"Non eseguito","dominio":{"idDominio":"01234567890","ragioneSociale":"Ente"}}`
 	var d VoceDettaglio
 	require.NoError(t, json.Unmarshal([]byte(in), &d))
-	assert.Equal(t, EntrataRiferita{CodEntrata: "SEGRETERIA"}, d.Kind)
+	assert.Equal(t, Entrata{CodEntrata: "SEGRETERIA"}, d.Kind)
 	assert.Equal(t, StatoVoceNonEseguito, d.Stato)
 	assert.Equal(t, 1, d.Indice)
 	assert.Equal(t, "Ente", d.Dominio.RagioneSociale)

@@ -125,17 +125,17 @@ func (c *Client) Patch(ctx context.Context, idA2A, idPendenza string, ops ...Pat
 	return &d, nil
 }
 
-// Annulla cancels the pendenza idA2A/idPendenza (state ANNULLATA), with
+// Cancel cancels the pendenza idA2A/idPendenza (state ANNULLATA), with
 // motivo as the state's description when not empty. It is a Patch: never
 // retried.
-func (c *Client) Annulla(ctx context.Context, idA2A, idPendenza, motivo string) error {
+func (c *Client) Cancel(ctx context.Context, idA2A, idPendenza, motivo string) error {
 	return c.setStato(ctx, idA2A, idPendenza, StatoAnnullata, motivo)
 }
 
-// Riattiva reactivates a cancelled pendenza (state NON_ESEGUITA), with
+// Reactivate reactivates a cancelled pendenza (state NON_ESEGUITA), with
 // motivo as the state's description when not empty. It is a Patch: never
 // retried.
-func (c *Client) Riattiva(ctx context.Context, idA2A, idPendenza, motivo string) error {
+func (c *Client) Reactivate(ctx context.Context, idA2A, idPendenza, motivo string) error {
 	return c.setStato(ctx, idA2A, idPendenza, StatoNonEseguita, motivo)
 }
 

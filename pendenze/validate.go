@@ -337,7 +337,7 @@ func (voce *Voce) validate(v *verr.Builder, idx int, strict bool) {
 	checkJSON(v, f("datiAllegati"), voce.DatiAllegati)
 
 	switch k := kindOf(voce.Kind).(type) {
-	case Entrata:
+	case Accredito:
 		// :517-530; ValidatoreIdentificativi.java:124-130, PATTERN_IBAN_ACCREDITO
 		// (CostantiValidazione.java:30).
 		checkIBAN(v, f("ibanAccredito"), k.IBANAccredito, true, strict)
@@ -353,7 +353,7 @@ func (voce *Voce) validate(v *verr.Builder, idx int, strict bool) {
 		// :522, ValidatoreUtils.validaCodiceContabilita (ValidatoreUtils.java:
 		// 140-146), PATTERN_COD_CONTABILITA (CostantiValidazione.java:45).
 		checkCodiceContabilita(v, f("codiceContabilita"), k.CodiceContabilita)
-	case EntrataRiferita:
+	case Entrata:
 		// :482-483, PATTERN_ID_ENTRATA (CostantiValidazione.java:38).
 		if !reIDTipo.MatchString(k.CodEntrata) {
 			if k.CodEntrata == "" {
@@ -378,7 +378,7 @@ func (voce *Voce) validate(v *verr.Builder, idx int, strict bool) {
 		}
 	default:
 		// :532-534.
-		v.Add(f("kind").String(), "required: exactly one of ibanAccredito (Entrata), codEntrata (EntrataRiferita), tipoBollo (Bollo)")
+		v.Add(f("kind").String(), "required: exactly one of ibanAccredito (Accredito), codEntrata (Entrata), tipoBollo (Bollo)")
 	}
 
 	// :475, Contabilita.java:125-129, QuotaContabilita.java:281-296.

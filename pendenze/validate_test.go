@@ -108,7 +108,7 @@ func TestStrictFailsDemoData(t *testing.T) {
 		"foreign id":         {func(p *Pendenza) { p.SoggettoPagatore.Identificativo = "DE123456789" }, "soggettoPagatore.identificativo"},
 		"voce idDominio":     {func(p *Pendenza) { p.Voci[0].IDDominio = "01234567890" }, "voci[0].idDominio"},
 		"iban appoggio checksum": {func(p *Pendenza) {
-			p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
+			p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT60X0542811101000000123457", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 		}, "voci[1].ibanAppoggio"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -182,10 +182,10 @@ var invalidCases = []struct {
 	{"numeroAvviso check digits", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "301000000000001862" }, "numeroAvviso"},
 	{"numeroAvviso aux digit", "", "", func(p *Pendenza) { withoutBollo(p); p.NumeroAvviso = "901000000000001861" }, "numeroAvviso"},
 	{"codiceContabilita 2 characters", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "XX"}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "XX"}
 	}, "voci[1].codiceContabilita"},
 	{"codiceContabilita with a space", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "XXX X"}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "XXX X"}
 	}, "voci[1].codiceContabilita"},
 	{"tassonomia too long", "", "", func(p *Pendenza) { p.Tassonomia = strings.Repeat("t", 36) }, "tassonomia"},
 	{"tassonomiaAvviso unknown", "", "", func(p *Pendenza) { p.TassonomiaAvviso = "Altro" }, "tassonomiaAvviso"},
@@ -217,7 +217,7 @@ var invalidCases = []struct {
 	{"six voci", "", "", func(p *Pendenza) {
 		p.Voci = nil
 		for _, id := range []string{"1", "2", "3", "4", "5", "6"} {
-			p.Voci = append(p.Voci, VoceEntrata(id, govpay.Euro(1), "d", "X"))
+			p.Voci = append(p.Voci, VoceEntrata(id, govpay.Euro(1), "d", Entrata{CodEntrata: "X"}))
 		}
 		p.Importo = govpay.Euro(6)
 	}, "voci"},
@@ -233,28 +233,28 @@ var invalidCases = []struct {
 	{"voce idDominio", "", "", func(p *Pendenza) { p.Voci[0].IDDominio = "123" }, "voci[0].idDominio"},
 	{"voce datiAllegati not JSON", "", "", func(p *Pendenza) { p.Voci[0].DatiAllegati = json.RawMessage(`text`) }, "voci[0].datiAllegati"},
 	{"ibanAccredito missing", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
+		p.Voci[1].Kind = Accredito{TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAccredito"},
 	{"ibanAccredito format", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "1T60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "1T60X0542811101000000123456", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAccredito"},
 	{"ibanAccredito too long", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60" + strings.Repeat("1", 31), TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "IT60" + strings.Repeat("1", 31), TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAccredito"},
 	{"ibanAppoggio format", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = &Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT6", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
+		p.Voci[1].Kind = &Accredito{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT6", TipoContabilita: ContabilitaAltro, CodiceContabilita: "xyz"}
 	}, "voci[1].ibanAppoggio"},
 	{"tipoContabilita missing", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", CodiceContabilita: "x"}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", CodiceContabilita: "x"}
 	}, "voci[1].tipoContabilita"},
 	{"tipoContabilita unknown", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: "BILANCIO", CodiceContabilita: "x"}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: "BILANCIO", CodiceContabilita: "x"}
 	}, "voci[1].tipoContabilita"},
 	{"codiceContabilita missing", "", "", func(p *Pendenza) {
-		p.Voci[1].Kind = Entrata{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro}
+		p.Voci[1].Kind = Accredito{IBANAccredito: "IT60X0542811101000000123456", TipoContabilita: ContabilitaAltro}
 	}, "voci[1].codiceContabilita"},
-	{"codEntrata missing", "", "", func(p *Pendenza) { p.Voci[0].Kind = EntrataRiferita{} }, "voci[0].codEntrata"},
-	{"codEntrata pattern", "", "", func(p *Pendenza) { p.Voci[0].Kind = EntrataRiferita{CodEntrata: "SEGR ETERIA"} }, "voci[0].codEntrata"},
+	{"codEntrata missing", "", "", func(p *Pendenza) { p.Voci[0].Kind = Entrata{} }, "voci[0].codEntrata"},
+	{"codEntrata pattern", "", "", func(p *Pendenza) { p.Voci[0].Kind = Entrata{CodEntrata: "SEGR ETERIA"} }, "voci[0].codEntrata"},
 	{"tipoBollo", "", "", func(p *Pendenza) {
 		p.Voci[2].Kind = Bollo{TipoBollo: "Imposta di bollo", HashDocumento: "h", ProvinciaResidenza: "RO"}
 	}, "voci[2].tipoBollo"},
@@ -373,15 +373,15 @@ func TestTextViolations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `"TARI \ufffd"`, string(b))
 
-	require.NoError(t, Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\x00b", Kind: EntrataRiferita{CodEntrata: "X"}}.Validate(),
+	require.NoError(t, Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\x00b", Kind: Entrata{CodEntrata: "X"}}.Validate(),
 		"GovPay accepts a NUL in a descrizione")
-	err = Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\xffb", Kind: EntrataRiferita{CodEntrata: "X"}}.Validate()
+	err = Voce{IDVocePendenza: "1", Importo: 1, Descrizione: "a\xffb", Kind: Entrata{CodEntrata: "X"}}.Validate()
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("descrizione"), "%v", ve.Violations)
 }
 
 func TestVoceValidateAlone(t *testing.T) {
-	require.NoError(t, VoceEntrata("1", govpay.Euro(1), "d", "X").Validate())
+	require.NoError(t, VoceEntrata("1", govpay.Euro(1), "d", Entrata{CodEntrata: "X"}).Validate())
 	err := Voce{Importo: -1}.Validate()
 	var ve *govpay.ValidationError
 	require.ErrorAs(t, err, &ve)

@@ -14,20 +14,20 @@ import (
 // Voce is one item of a pendenza (GovPay's NuovaVocePendenza). Every voce
 // is of exactly one kind, held in Kind:
 //
-//   - [Entrata]: the amount goes to an IBAN (ibanAccredito, tipoContabilita,
+//   - [Accredito]: the amount goes to an IBAN (ibanAccredito, tipoContabilita,
 //     codiceContabilita);
-//   - [EntrataRiferita]: the amount goes to an entrata configured in GovPay
+//   - [Entrata]: the amount goes to an entrata configured in GovPay
 //     (codEntrata);
 //   - [Bollo]: a marca da bollo telematica (hashDocumento,
 //     provinciaResidenza).
 //
 // The three kinds cannot be mixed: Kind holds one of them, and the JSON
 // encoding writes only that kind's fields next to the common ones (flat, as
-// GovPay expects). Build a voce with [VoceIBAN], [VoceEntrata] or
+// GovPay expects). Build a voce with [VoceAccredito], [VoceEntrata] or
 // [VoceBollo], or with a literal:
 //
 //	pendenze.Voce{IDVocePendenza: "1", Importo: govpay.Euro(10), Descrizione: "Diritti",
-//		Kind: pendenze.Entrata{IBANAccredito: "IT60X0542811101000000123456",
+//		Kind: pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456",
 //			TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}}
 //
 // Marshalling a Voce whose Kind is nil fails; unmarshalling JSON that
@@ -53,19 +53,19 @@ type Voce struct {
 	// IDDominio is the beneficiary of this voce when it differs from the
 	// pendenza's (multi-beneficiary pendenze); 11 digits.
 	IDDominio string
-	// Kind is what the voce pays: Entrata, EntrataRiferita or Bollo
+	// Kind is what the voce pays: Accredito, Entrata or Bollo
 	// (values or pointers).
 	Kind VoceKind
 }
 
-// VoceKind is the kind of a Voce: [Entrata], [EntrataRiferita] or [Bollo].
+// VoceKind is the kind of a Voce: [Accredito], [Entrata] or [Bollo].
 // It is sealed: no other type implements it.
 type VoceKind interface {
 	voceKind() string
 }
 
-// Entrata is a voce paid to an IBAN.
-type Entrata struct {
+// Accredito is a voce paid to an IBAN.
+type Accredito struct {
 	// IBANAccredito is the IBAN credited.
 	IBANAccredito string
 	// IBANAppoggio is an optional support IBAN (postal accounts).
@@ -77,9 +77,9 @@ type Entrata struct {
 	CodiceContabilita string
 }
 
-// EntrataRiferita is a voce paid to an entrata configured in GovPay's
+// Entrata is a voce paid to an entrata configured in GovPay's
 // registry, which knows the IBAN and the accounting.
-type EntrataRiferita struct {
+type Entrata struct {
 	// CodEntrata is the code of the entrata (^[a-zA-Z0-9\-_.]{1,35}$).
 	CodEntrata string
 }
@@ -96,9 +96,9 @@ type Bollo struct {
 	ProvinciaResidenza string
 }
 
-func (Entrata) voceKind() string         { return "entrata" }
-func (EntrataRiferita) voceKind() string { return "codEntrata" }
-func (Bollo) voceKind() string           { return "bollo" }
+func (Accredito) voceKind() string { return "entrata" }
+func (Entrata) voceKind() string   { return "codEntrata" }
+func (Bollo) voceKind() string     { return "bollo" }
 
 // TipoContabilita says how a budget chapter is coded.
 type TipoContabilita string
@@ -150,23 +150,25 @@ type MapEntry struct {
 	Value string `json:"value"`
 }
 
-// VoceIBAN returns a voce paid to iban, with its accounting coding.
-func VoceIBAN(id string, importo govpay.Importo, descrizione, iban string, tipo TipoContabilita, codice string) Voce {
-	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione,
-		Kind: Entrata{IBANAccredito: iban, TipoContabilita: tipo, CodiceContabilita: codice}}
+// VoceAccredito returns a voce of kind [Accredito]: importo paid to the
+// IBAN a.IBANAccredito, with its accounting coding.
+func VoceAccredito(id string, importo govpay.Importo, descrizione string, a Accredito) Voce {
+	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione, Kind: a}
 }
 
-// VoceEntrata returns a voce paid to the entrata codEntrata configured in
-// GovPay.
-func VoceEntrata(id string, importo govpay.Importo, descrizione, codEntrata string) Voce {
-	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione,
-		Kind: EntrataRiferita{CodEntrata: codEntrata}}
+// VoceEntrata returns a voce of kind [Entrata]: importo paid to the entrata
+// e.CodEntrata configured in GovPay.
+func VoceEntrata(id string, importo govpay.Importo, descrizione string, e Entrata) Voce {
+	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione, Kind: e}
 }
 
-// VoceBollo returns a marca da bollo telematica voce.
-func VoceBollo(id string, importo govpay.Importo, descrizione, hashDocumento, provinciaResidenza string) Voce {
-	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione,
-		Kind: Bollo{TipoBollo: ricevute.BolloImpostaDiBollo, HashDocumento: hashDocumento, ProvinciaResidenza: provinciaResidenza}}
+// VoceBollo returns a voce of kind [Bollo], a marca da bollo telematica; an
+// empty b.TipoBollo is set to [ricevute.BolloImpostaDiBollo].
+func VoceBollo(id string, importo govpay.Importo, descrizione string, b Bollo) Voce {
+	if b.TipoBollo == "" {
+		b.TipoBollo = ricevute.BolloImpostaDiBollo
+	}
+	return Voce{IDVocePendenza: id, Importo: importo, Descrizione: descrizione, Kind: b}
 }
 
 // voceWire is the flat wire form of a voce.
@@ -190,16 +192,16 @@ type voceWire struct {
 }
 
 // errNoKind is returned when a voce has no kind.
-var errNoKind = errors.New("voce has no kind: set Kind to Entrata, EntrataRiferita or Bollo")
+var errNoKind = errors.New("voce has no kind: set Kind to Accredito, Entrata or Bollo")
 
 // kindOf returns the voce's kind as a value (pointers dereferenced), or nil.
 func kindOf(k VoceKind) VoceKind {
 	switch k := k.(type) {
-	case *Entrata:
+	case *Accredito:
 		if k != nil {
 			return *k
 		}
-	case *EntrataRiferita:
+	case *Entrata:
 		if k != nil {
 			return *k
 		}
@@ -207,7 +209,7 @@ func kindOf(k VoceKind) VoceKind {
 		if k != nil {
 			return *k
 		}
-	case Entrata, EntrataRiferita, Bollo:
+	case Accredito, Entrata, Bollo:
 		return k
 	}
 	return nil
@@ -225,10 +227,10 @@ func (v *Voce) wire() (voceWire, error) {
 		IDDominio:             v.IDDominio,
 	}
 	switch k := kindOf(v.Kind).(type) {
-	case Entrata:
+	case Accredito:
 		w.IBANAccredito, w.IBANAppoggio = k.IBANAccredito, k.IBANAppoggio
 		w.TipoContabilita, w.CodiceContabilita = k.TipoContabilita, k.CodiceContabilita
-	case EntrataRiferita:
+	case Entrata:
 		w.CodEntrata = k.CodEntrata
 	case Bollo:
 		w.TipoBollo = k.TipoBollo
@@ -303,8 +305,8 @@ func (w *voceWire) kind() (VoceKind, error) {
 		set    bool
 		fields string
 	}{
-		{entrata, "Entrata (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita)"},
-		{riferita, "EntrataRiferita (codEntrata)"},
+		{entrata, "Accredito (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita)"},
+		{riferita, "Entrata (codEntrata)"},
 		{bollo, "Bollo (tipoBollo, hashDocumento, provinciaResidenza)"},
 	} {
 		if k.set {
@@ -314,15 +316,15 @@ func (w *voceWire) kind() (VoceKind, error) {
 	switch {
 	case len(mixed) == 0:
 		return nil, &govpay.ValidationError{What: voceWhat, Violations: []govpay.Violation{{Field: "kind",
-			Rule: "required: exactly one of ibanAccredito (Entrata), codEntrata (EntrataRiferita), tipoBollo (Bollo)"}}}
+			Rule: "required: exactly one of ibanAccredito (Accredito), codEntrata (Entrata), tipoBollo (Bollo)"}}}
 	case len(mixed) > 1:
 		return nil, &govpay.ValidationError{What: voceWhat, Violations: []govpay.Violation{{Field: "kind",
 			Rule: "must be exactly one kind, not the fields of " + strings.Join(mixed, " and ") + " together"}}}
 	case entrata:
-		return Entrata{IBANAccredito: w.IBANAccredito, IBANAppoggio: w.IBANAppoggio,
+		return Accredito{IBANAccredito: w.IBANAccredito, IBANAppoggio: w.IBANAppoggio,
 			TipoContabilita: w.TipoContabilita, CodiceContabilita: w.CodiceContabilita}, nil
 	case riferita:
-		return EntrataRiferita{CodEntrata: w.CodEntrata}, nil
+		return Entrata{CodEntrata: w.CodEntrata}, nil
 	default:
 		return Bollo{TipoBollo: w.TipoBollo, HashDocumento: w.HashDocumento, ProvinciaResidenza: w.ProvinciaResidenza}, nil
 	}

@@ -14,10 +14,10 @@ func TestVoceUnmarshalKindErrorIsTyped(t *testing.T) {
 	for name, tt := range map[string]struct {
 		in, rule string
 	}{
-		"none":             {`{"idVocePendenza":"1","importo":1,"descrizione":"d"}`, "required: exactly one of ibanAccredito (Entrata), codEntrata (EntrataRiferita), tipoBollo (Bollo)"},
-		"iban+codEntrata":  {`{"idVocePendenza":"1","importo":1,"descrizione":"d","codEntrata":"X","ibanAccredito":"IT60X0542811101000000123456"}`, "must be exactly one kind, not the fields of Entrata (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita) and EntrataRiferita (codEntrata) together"},
-		"bollo+codEntrata": {`{"idVocePendenza":"1","importo":1,"descrizione":"d","codEntrata":"X","tipoBollo":"01"}`, "must be exactly one kind, not the fields of EntrataRiferita (codEntrata) and Bollo (tipoBollo, hashDocumento, provinciaResidenza) together"},
-		"all three":        {`{"codEntrata":"X","provinciaResidenza":"RO","codiceContabilita":"c"}`, "not the fields of Entrata (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita) and EntrataRiferita (codEntrata) and Bollo"},
+		"none":             {`{"idVocePendenza":"1","importo":1,"descrizione":"d"}`, "required: exactly one of ibanAccredito (Accredito), codEntrata (Entrata), tipoBollo (Bollo)"},
+		"iban+codEntrata":  {`{"idVocePendenza":"1","importo":1,"descrizione":"d","codEntrata":"X","ibanAccredito":"IT60X0542811101000000123456"}`, "must be exactly one kind, not the fields of Accredito (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita) and Entrata (codEntrata) together"},
+		"bollo+codEntrata": {`{"idVocePendenza":"1","importo":1,"descrizione":"d","codEntrata":"X","tipoBollo":"01"}`, "must be exactly one kind, not the fields of Entrata (codEntrata) and Bollo (tipoBollo, hashDocumento, provinciaResidenza) together"},
+		"all three":        {`{"codEntrata":"X","provinciaResidenza":"RO","codiceContabilita":"c"}`, "not the fields of Accredito (ibanAccredito, ibanAppoggio, tipoContabilita, codiceContabilita) and Entrata (codEntrata) and Bollo"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var v Voce
@@ -100,7 +100,7 @@ func TestPendenzaUnmarshalSemantics(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"voci":[null,{"idVocePendenza":"9","importo":1,"descrizione":"d","codEntrata":"X"}]}`), &p))
 	require.Len(t, p.Voci, 2)
 	assert.Nil(t, p.Voci[0].Kind)
-	assert.Equal(t, EntrataRiferita{CodEntrata: "X"}, p.Voci[1].Kind)
+	assert.Equal(t, Entrata{CodEntrata: "X"}, p.Voci[1].Kind)
 
 	// Round trip of a valid pendenza through the new decoder.
 	b, err := json.Marshal(validPendenza())

@@ -263,7 +263,7 @@ func TestRicevuteGet(t *testing.T) {
 	assert.Equal(t, time.Date(2024, 5, 6, 0, 0, 0, 0, govpay.Rome()), r.Data.Time())
 	assert.True(t, r.DataPagamento.Time().Equal(time.Date(2024, 5, 6, 7, 15, 0, 0, time.UTC)))
 	assert.Empty(t, r.IDPagamento)
-	assert.Equal(t, "sess-9", r.IDSessionePsp)
+	assert.Equal(t, "sess-9", r.IDSessionePSP)
 	require.NotZero(t, r.IstitutoAttestante)
 	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
 	require.NotZero(t, r.Versante)

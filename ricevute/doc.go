@@ -12,7 +12,7 @@
 // voce ([VocePagata], [RiscossioneVoce]) and the original pagoPA messages
 // ([Messaggio]: the request RPT and the receipt RT, as XML and as GovPay's
 // JSON). [Ricevuta.Paid] tells whether it proves a full payment and
-// [Ricevuta.Chiave] is its idempotency key.
+// [Ricevuta.Key] is its idempotency key.
 //
 // The schemas a receipt shares with API Pendenze v2 are defined here too and
 // used by package pendenze: the creditor ([Dominio]), its office
@@ -28,7 +28,7 @@
 //
 // The rpt and rt GovPay forwards come in two shapes: those of the old
 // pagoPA model (RPT/RT) and those of the current one (paymentPA/receipt).
-// [LeggiRT] and [LeggiRPT] read the fields every shape has ([DatiRT]:
+// [ParseRT] and [ParseRPT] read the fields every shape has ([DatiRT]:
 // outcome, exact amount paid and fees, payment date, PSP, single payments;
 // [DatiRPT]) from either: the rt and rpt of a Ricevuta ([Ricevuta.DatiRT],
 // [Ricevuta.DatiRPT]), of an API Pendenze v2 rpp and of an API Ente v1

@@ -38,7 +38,7 @@ func Example_govpaytest() {
 	}
 	avvio, err := checkout.Start(ctx, pagamenti.NewCart().AddAvviso(govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo),
 		pagamenti.CheckoutStartOptions{ReturnOK: "https://portale.comune.example/ok", ReturnCancel: "https://portale.comune.example/ko",
-			ReturnError: "https://portale.comune.example/ko", CompanyName: "Comune Dimostrativo", Resolver: pagamenti.AvvisiResolver(avvisi.New(cfg))})
+			ReturnError: "https://portale.comune.example/ko", CompanyName: "Comune Dimostrativo", Completer: pagamenti.AvvisiCompleter(avvisi.New(cfg))})
 	if err != nil {
 		log.Fatal(err)
 	}

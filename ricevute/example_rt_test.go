@@ -8,9 +8,9 @@ import (
 	"github.com/govpaygo/govpay/ricevute"
 )
 
-// LeggiRT reads the fields every receipt has, in both shapes GovPay
+// ParseRT reads the fields every receipt has, in both shapes GovPay
 // forwards.
-func ExampleLeggiRT() {
+func ExampleParseRT() {
 	sanp2 := json.RawMessage(`{"receiptId":"b7e3a0c6","outcome":"OK","creditorReferenceId":"01000000000012345",
 		"paymentAmount":"100.99","fee":"1.00","idPSP":"ABI03069","PSPCompanyName":"Banca Esempio",
 		"paymentDateTime":"2024-05-17T10:20:30"}`)
@@ -19,7 +19,7 @@ func ExampleLeggiRT() {
 		"CodiceContestoPagamento":"n/a","datiSingoloPagamento":[{"singoloImportoPagato":"100.99",
 		"dataEsitoSingoloPagamento":"2024-05-17","commissioniApplicatePSP":"1.00"}]}}`)
 	for _, raw := range []json.RawMessage{sanp2, rt} {
-		d, err := ricevute.LeggiRT(raw)
+		d, err := ricevute.ParseRT(raw)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -48,15 +48,15 @@ type Ricevuta struct {
 	// Importo is the amount of the payment transaction.
 	Importo govpay.Importo `json:"importo"`
 	// Esito is the outcome; a receipt that proves a payment says
-	// [EsitoEseguito] (see [Ricevuta.Paid] and [Esito.Pagato]).
+	// [EsitoEseguito] (see [Ricevuta.Paid] and [Esito.Paid]).
 	Esito Esito `json:"esito,omitempty"`
 	// Stato is the receipt's state in GovPay (RT_ACCETTATA_PA…), sent by
 	// some versions although the published schema does not define it.
 	Stato string `json:"stato,omitempty"`
 	// IDPagamento is GovPay's id of the payment session, when the payment
-	// was started through GovPay; IDSessionePsp is pagoPA's.
+	// was started through GovPay; IDSessionePSP is pagoPA's.
 	IDPagamento   string `json:"idPagamento,omitempty"`
-	IDSessionePsp string `json:"idSessionePsp,omitempty"`
+	IDSessionePSP string `json:"idSessionePsp,omitempty"`
 	// IstitutoAttestante is the PSP that handled the payment and issued the
 	// receipt.
 	IstitutoAttestante IstitutoAttestante `json:"istitutoAttestante,omitzero"`
@@ -78,24 +78,24 @@ type Ricevuta struct {
 }
 
 // Paid reports whether r proves a full payment (Esito is [EsitoEseguito]).
-// A nil receipt proves nothing. Unlike [Esito.Pagato], a partial payment
+// A nil receipt proves nothing. Unlike [Esito.Paid], a partial payment
 // (ESEGUITO_PARZIALE) is not enough.
 func (r *Ricevuta) Paid() bool { return r != nil && r.Esito == EsitoEseguito }
 
-// DatiRT reads the common fields of the receipt in r.RT (see [LeggiRT]).
-func (r *Ricevuta) DatiRT() (DatiRT, error) { return LeggiRT(r.RT.JSON) }
+// DatiRT reads the common fields of the receipt in r.RT (see [ParseRT]).
+func (r *Ricevuta) DatiRT() (DatiRT, error) { return ParseRT(r.RT.JSON) }
 
-// DatiRPT reads the common fields of the request in r.RPT (see [LeggiRPT]).
-func (r *Ricevuta) DatiRPT() (DatiRPT, error) { return LeggiRPT(r.RPT.JSON) }
+// DatiRPT reads the common fields of the request in r.RPT (see [ParseRPT]).
+func (r *Ricevuta) DatiRPT() (DatiRPT, error) { return ParseRPT(r.RPT.JSON) }
 
-// Chiave returns the idempotency key of the receipt:
+// Key returns the idempotency key of the receipt:
 //
 //	ricevuta/{idDominio}/{iuv}/{idRicevuta}
 //
 // with each segment path-escaped, so that the key is unambiguous. It is the
 // key under which package notifica deduplicates API Ente v2 receipts
 // (notifica.KindRicevuta is its first segment).
-func (r *Ricevuta) Chiave() string {
+func (r *Ricevuta) Key() string {
 	const kind = "ricevuta"
 	idDominio, iuv, id := url.PathEscape(r.Dominio.IDDominio), url.PathEscape(r.IUV), url.PathEscape(r.IDRicevuta)
 	var b strings.Builder
@@ -262,9 +262,9 @@ const (
 	EsitoDecorrenzaParziale Esito = "DECORRENZA_PARZIALE"
 )
 
-// Pagato reports whether e means that money was collected, fully or in part
+// Paid reports whether e means that money was collected, fully or in part
 // (ESEGUITO or ESEGUITO_PARZIALE). [Ricevuta.Paid] asks for a full payment.
-func (e Esito) Pagato() bool { return e == EsitoEseguito || e == EsitoEseguitoParziale }
+func (e Esito) Paid() bool { return e == EsitoEseguito || e == EsitoEseguitoParziale }
 
 // ModelloPagamento says who started a payment. Values other than the
 // constants are kept as received.

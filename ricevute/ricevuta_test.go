@@ -63,7 +63,7 @@ func TestRicevutaJSON(t *testing.T) {
 	assert.Equal(t, govpay.Centesimi(11999), r.Importo)
 	assert.Equal(t, ricevute.EsitoEseguito, r.Esito)
 	assert.Equal(t, "RT_ACCETTATA_PA", r.Stato)
-	assert.Equal(t, "sess-9", r.IDSessionePsp)
+	assert.Equal(t, "sess-9", r.IDSessionePSP)
 	assert.Equal(t, "PSPTEST", r.IstitutoAttestante.IDPSP)
 	assert.Equal(t, "Laura Bianchi", r.Versante.Anagrafica)
 	assert.Equal(t, ricevute.ModelloIniziativaEnte, r.Modello)
@@ -142,7 +142,7 @@ func TestRicevutaPaid(t *testing.T) {
 	} {
 		r := &ricevute.Ricevuta{Esito: tc.esito}
 		assert.Equal(t, tc.paid, r.Paid(), "Paid, esito %q", tc.esito)
-		assert.Equal(t, tc.pagato, tc.esito.Pagato(), "Pagato, esito %q", tc.esito)
+		assert.Equal(t, tc.pagato, tc.esito.Paid(), "Paid, esito %q", tc.esito)
 	}
 	var none *ricevute.Ricevuta
 	assert.False(t, none.Paid())
@@ -158,12 +158,12 @@ func TestRicevutaChiave(t *testing.T) {
 		{"", "ricevuta/01234567890/01000000000012345/"},
 	} {
 		r := ricevute.Ricevuta{Dominio: ricevute.Dominio{IDDominio: "01234567890"}, IUV: "01000000000012345", IDRicevuta: tc.idRicevuta}
-		assert.Equal(t, tc.want, r.Chiave())
+		assert.Equal(t, tc.want, r.Key())
 	}
 	// Segments are escaped: a slash in one cannot forge another key.
 	a := ricevute.Ricevuta{Dominio: ricevute.Dominio{IDDominio: "1"}, IUV: "2/3", IDRicevuta: "4"}
 	b := ricevute.Ricevuta{Dominio: ricevute.Dominio{IDDominio: "1"}, IUV: "2", IDRicevuta: "3/4"}
-	assert.NotEqual(t, a.Chiave(), b.Chiave())
+	assert.NotEqual(t, a.Key(), b.Key())
 }
 
 func TestMessaggio(t *testing.T) {
@@ -200,13 +200,13 @@ func TestTipoBolloImpostaDiBollo(t *testing.T) {
 	assert.False(t, ricevute.TipoBollo("02").ImpostaDiBollo())
 }
 
-func TestLeggiRT(t *testing.T) {
+func TestParseRT(t *testing.T) {
 	receipt := `{"receiptId":"r-77","noticeNumber":"301234567890123416","fiscalCode":"01234567890","outcome":"OK",
 		"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","fee":1.00,"idPSP":"PSP1","PSPCompanyName":"Banca",
 		"idChannel":"PSP1_01","paymentDateTime":"2024-05-17T10:20:30","standIn":true,
 		"transferList":{"transfer":[{"idTransfer":1,"transferAmount":84.99,"fiscalCodePA":"01234567890","IBAN":"IT60X0542811101000000123456",
 		"remittanceInformation":"Diritti","transferCategory":"9/0101100IM/"},{"idTransfer":2,"transferAmount":16,"fiscalCodePA":"01234567890"}]}}`
-	d, err := ricevute.LeggiRT(json.RawMessage(receipt))
+	d, err := ricevute.ParseRT(json.RawMessage(receipt))
 	require.NoError(t, err)
 	assert.Equal(t, ricevute.FormatoReceipt, d.Formato)
 	assert.Equal(t, ricevute.EsitoEseguito, d.Esito)
@@ -223,28 +223,28 @@ func TestLeggiRT(t *testing.T) {
 		"CodiceContestoPagamento":"840596274","datiSingoloPagamento":[
 		{"singoloImportoPagato":"30.00","dataEsitoSingoloPagamento":"2024-05-16","commissioniApplicatePSP":"0.50"},
 		{"singoloImportoPagato":"20.00","dataEsitoSingoloPagamento":"2024-05-17+02:00","commissioniApplicatePSP":"0.25"}]}}`
-	d, err = ricevute.LeggiRT(json.RawMessage(rt1))
+	d, err = ricevute.ParseRT(json.RawMessage(rt1))
 	require.NoError(t, err)
 	assert.Equal(t, ricevute.FormatoRT1, d.Formato)
 	assert.Equal(t, ricevute.EsitoEseguitoParziale, d.Esito)
-	assert.True(t, d.Esito.Pagato())
+	assert.True(t, d.Esito.Paid())
 	assert.Equal(t, "840596274", d.IDRicevuta)
 	assert.Equal(t, "ABI03069", d.IDPSP)
 	assert.Equal(t, govpay.Centesimi(75), d.Commissioni)
 	assert.Equal(t, "2024-05-17T00:00:00", d.DataPagamento.String(), "the latest day, an offset-only form read as its day")
 
 	for name, raw := range map[string]string{"absent": "", "null": "null", "unknown shape": `{"x":1}`} {
-		_, err := ricevute.LeggiRT(json.RawMessage(raw))
+		_, err := ricevute.ParseRT(json.RawMessage(raw))
 		assert.ErrorIs(t, err, ricevute.ErrFormato, name)
 	}
-	_, err = ricevute.LeggiRT(json.RawMessage(`{"receiptId":"r","paymentAmount":1.001}`))
+	_, err = ricevute.ParseRT(json.RawMessage(`{"receiptId":"r","paymentAmount":1.001}`))
 	assert.ErrorIs(t, err, govpay.ErrImporto)
 	assert.False(t, errors.Is(err, ricevute.ErrFormato))
 	assert.True(t, strings.HasPrefix(err.Error(), "ricevute: reading the receipt"), err.Error())
 }
 
-func TestLeggiRPT(t *testing.T) {
-	d, err := ricevute.LeggiRPT(json.RawMessage(`{"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","dueDate":"2024-12-31",
+func TestParseRPT(t *testing.T) {
+	d, err := ricevute.ParseRPT(json.RawMessage(`{"creditorReferenceId":"01234567890123416","paymentAmount":"100.99","dueDate":"2024-12-31",
 		"transferList":{"transfer":[{"fiscalCodePA":"01234567890"}]}}`))
 	require.NoError(t, err)
 	assert.Equal(t, ricevute.FormatoPaymentPA, d.Formato)
@@ -252,16 +252,16 @@ func TestLeggiRPT(t *testing.T) {
 	assert.Equal(t, govpay.Centesimi(10099), d.Importo)
 	assert.Equal(t, govpay.NewDate(2024, 12, 31), d.DataScadenza)
 
-	d, err = ricevute.LeggiRPT(json.RawMessage(`{"dominio":{"identificativoDominio":"01234567890"},
+	d, err = ricevute.ParseRPT(json.RawMessage(`{"dominio":{"identificativoDominio":"01234567890"},
 		"datiVersamento":{"importoTotaleDaVersare":"10.00","identificativoUnivocoVersamento":"RF23","codiceContestoPagamento":"ccp-1"}}`))
 	require.NoError(t, err)
 	assert.Equal(t, ricevute.FormatoRPT1, d.Formato)
 	assert.Equal(t, "ccp-1", d.CCP)
 	assert.Equal(t, "RF23", d.IUV)
 
-	_, err = ricevute.LeggiRPT(nil)
+	_, err = ricevute.ParseRPT(nil)
 	assert.ErrorIs(t, err, ricevute.ErrFormato)
-	_, err = ricevute.LeggiRPT(json.RawMessage(`{"datiVersamento":1}`))
+	_, err = ricevute.ParseRPT(json.RawMessage(`{"datiVersamento":1}`))
 	assert.Error(t, err)
 	assert.False(t, errors.Is(err, ricevute.ErrFormato))
 }
@@ -281,13 +281,13 @@ func TestRicevutaDati(t *testing.T) {
 	assert.Equal(t, ricevute.FormatoPaymentPA, rpt.Formato)
 }
 
-// FuzzLeggiRT reads arbitrary JSON as a receipt and a request: never a
+// FuzzParseRT reads arbitrary JSON as a receipt and a request: never a
 // panic, and a success never reports an invalid amount.
-func FuzzLeggiRT(f *testing.F) {
+func FuzzParseRT(f *testing.F) {
 	f.Add([]byte(`{"receiptId":"r","outcome":"OK","paymentAmount":"1.00","fee":"0.50","transferList":{"transfer":[{"idTransfer":1,"transferAmount":1}]}}`))
 	f.Add([]byte(`{"datiPagamento":{"codiceEsitoPagamento":"0","importoTotalePagato":"2.00","datiSingoloPagamento":[{"singoloImportoPagato":"2.00","dataEsitoSingoloPagamento":"2024-01-02+01:00"}]}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if d, err := ricevute.LeggiRT(raw); err == nil {
+		if d, err := ricevute.ParseRT(raw); err == nil {
 			if d.ImportoPagato.Valid() != nil || d.Commissioni < 0 {
 				t.Fatalf("invalid amounts %v %v", d.ImportoPagato, d.Commissioni)
 			}
@@ -297,7 +297,7 @@ func FuzzLeggiRT(f *testing.F) {
 				}
 			}
 		}
-		if d, err := ricevute.LeggiRPT(raw); err == nil && d.Importo.Valid() != nil {
+		if d, err := ricevute.ParseRPT(raw); err == nil && d.Importo.Valid() != nil {
 			t.Fatalf("invalid amount %v", d.Importo)
 		}
 	})

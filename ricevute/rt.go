@@ -9,8 +9,8 @@ import (
 	"github.com/govpaygo/govpay"
 )
 
-// ErrFormato is matched (with errors.Is) by the errors of [LeggiRT] and
-// [LeggiRPT] for JSON that is neither of the shapes they know.
+// ErrFormato is matched (with errors.Is) by the errors of [ParseRT] and
+// [ParseRPT] for JSON that is neither of the shapes they know.
 var ErrFormato = errors.New("ricevute: unknown pagoPA message shape")
 
 // FormatoRT is the shape of a pagoPA receipt (not to be confused with
@@ -142,11 +142,11 @@ var codiciEsito = map[string]Esito{
 	"4": EsitoDecorrenzaParziale,
 }
 
-// LeggiRT reads the common fields of a pagoPA receipt as GovPay converts it
+// ParseRT reads the common fields of a pagoPA receipt as GovPay converts it
 // to JSON (the rt of an API Ente v1 notification, the rt.json of a
 // [Ricevuta] from API Ente v2 or API Ragioneria v3), in either shape.
 // Amounts are exact; an amount with more than two decimals is an error.
-func LeggiRT(raw json.RawMessage) (DatiRT, error) {
+func ParseRT(raw json.RawMessage) (DatiRT, error) {
 	if isNull(raw) {
 		return DatiRT{}, fmt.Errorf("%w: no receipt (rt is null)", ErrFormato)
 	}
@@ -289,10 +289,10 @@ type rptWire struct {
 	} `json:"datiVersamento"`
 }
 
-// LeggiRPT reads the common fields of a payment request as GovPay converts
+// ParseRPT reads the common fields of a payment request as GovPay converts
 // it to JSON (the rpt of an API Ente v1 notification, the rpt.json of a
 // [Ricevuta] from API Ente v2 or API Ragioneria v3), in either shape.
-func LeggiRPT(raw json.RawMessage) (DatiRPT, error) {
+func ParseRPT(raw json.RawMessage) (DatiRPT, error) {
 	if isNull(raw) {
 		return DatiRPT{}, fmt.Errorf("%w: no request (rpt is null)", ErrFormato)
 	}

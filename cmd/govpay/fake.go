@@ -39,8 +39,8 @@ type fakeOptions struct {
 // fakeOperations are the operations a --fault may name.
 var fakeOperations = []govpaytest.Operation{
 	govpaytest.OpPutPendenza, govpaytest.OpGetPendenza, govpaytest.OpPatchPendenza, govpaytest.OpListPendenze,
-	govpaytest.OpGetPendenzaByAvviso, govpaytest.OpGetAvviso, govpaytest.OpListRpp, govpaytest.OpGetRpp,
-	govpaytest.OpGetRpt, govpaytest.OpGetRt,
+	govpaytest.OpGetPendenzaByAvviso, govpaytest.OpGetAvviso, govpaytest.OpListRPP, govpaytest.OpGetRPP,
+	govpaytest.OpGetRPT, govpaytest.OpGetRT,
 	govpaytest.OpStartPagamento, govpaytest.OpGetPagamento, govpaytest.OpGetPagamentoByIDSession,
 	govpaytest.OpListPagamenti, govpaytest.OpPosizione, govpaytest.OpPagamentoGetPendenza, govpaytest.OpPagamentoGetAvviso,
 	govpaytest.OpListRicevute, govpaytest.OpGetRicevuta,

@@ -34,7 +34,7 @@ func (a *app) pagamentoCommand() *cobra.Command {
 				"importo", euro(p.Importo),
 				"nome", p.Nome,
 				"idSessionePortale", p.IDSessionePortale,
-				"idSessionePsp", p.IDSessionePsp,
+				"idSessionePsp", p.IDSessionePSP,
 				"richiesto", dateTimeString(p.DataRichiestaPagamento))
 			if len(p.Pendenze) > 0 {
 				fmt.Fprintln(a.stdout)

@@ -114,7 +114,7 @@ func (a *app) pendenzaCommand() *cobra.Command {
 	var motivo string
 	cancel := a.online("cancel IDA2A IDPENDENZA", "Cancel a pendenza (state ANNULLATA)",
 		cobra.ExactArgs(2), func(ctx context.Context, cfg *govpay.Config, argv []string) error {
-			if err := pendenze.New(cfg).Annulla(ctx, argv[0], argv[1], motivo); err != nil {
+			if err := pendenze.New(cfg).Cancel(ctx, argv[0], argv[1], motivo); err != nil {
 				return err
 			}
 			if a.jsonOut {

@@ -180,9 +180,9 @@ func (s *csvSource) row(rec []string) (it pendenze.Item, field, msg string) {
 	case codEntrata != "" && iban != "":
 		return it, "cod_entrata", "cod_entrata and iban are both set: choose one"
 	case codEntrata != "":
-		p.Voci = []pendenze.Voce{pendenze.VoceEntrata("1", p.Importo, descr, codEntrata)}
+		p.Voci = []pendenze.Voce{pendenze.VoceEntrata("1", p.Importo, descr, pendenze.Entrata{CodEntrata: codEntrata})}
 	case iban != "":
-		p.Voci = []pendenze.Voce{pendenze.VoceIBAN("1", p.Importo, descr, iban, pendenze.ContabilitaAltro, get("codice_contabilita"))}
+		p.Voci = []pendenze.Voce{pendenze.VoceAccredito("1", p.Importo, descr, pendenze.Accredito{IBANAccredito: iban, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: get("codice_contabilita")})}
 	default:
 		return it, "cod_entrata", "one of cod_entrata and iban is required"
 	}

@@ -1027,7 +1027,7 @@ func contractPendenza() pendenze.Pendenza {
 			{
 				IDVocePendenza: "TEFA-1", Importo: govpay.Euro(20), Descrizione: "Tributo provinciale",
 				IDDominio: contractDominio2,
-				Kind:      pendenze.EntrataRiferita{CodEntrata: "TEFA"},
+				Kind:      pendenze.Entrata{CodEntrata: "TEFA"},
 			},
 			{
 				IDVocePendenza: "BOLLO-1", Importo: govpay.Euro(16), Descrizione: "Marca da bollo",
@@ -1050,7 +1050,7 @@ func contractVoceIBAN() pendenze.Voce {
 		},
 		Metadata:     &pendenze.Metadata{MapEntries: []pendenze.MapEntry{{Key: "anno", Value: "2026"}}},
 		DatiAllegati: json.RawMessage(`{"riga":1}`),
-		Kind: pendenze.Entrata{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT02L1234500000999990000001",
+		Kind: pendenze.Accredito{IBANAccredito: "IT60X0542811101000000123456", IBANAppoggio: "IT02L1234500000999990000001",
 			TipoContabilita: pendenze.ContabilitaSIOPE, CodiceContabilita: "1234"},
 	}
 }
@@ -1130,10 +1130,10 @@ func TestContractPendenzePatch(t *testing.T) {
 	if _, err := cl.Patch(ctx, "GESTIONALE", "TARI-2026-42", ops...); err != nil {
 		t.Fatal(err)
 	}
-	if err := cl.Annulla(ctx, "GESTIONALE", "TARI-2026-42", "Errore di calcolo"); err != nil {
+	if err := cl.Cancel(ctx, "GESTIONALE", "TARI-2026-42", "Errore di calcolo"); err != nil {
 		t.Fatal(err)
 	}
-	if err := cl.Riattiva(ctx, "GESTIONALE", "TARI-2026-42", "Ricalcolata"); err != nil {
+	if err := cl.Reactivate(ctx, "GESTIONALE", "TARI-2026-42", "Ricalcolata"); err != nil {
 		t.Fatal(err)
 	}
 	cov := newCoverage()
@@ -1299,7 +1299,7 @@ func contractCheckoutOptions(version int) pagamenti.CheckoutStartOptions {
 		AllCCP:       true,
 		Version:      version,
 		CompanyName:  "Comune di Esempio",
-		Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
+		Completer: pagamenti.NoticeCompleterFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 			if n.Amount == 0 {
 				n.Amount = govpay.Centesimi(2550)
 			}

@@ -252,7 +252,7 @@ func TestNoResendOnReusedConnection(t *testing.T) {
 
 		warm()
 		e.fake.InjectFault(govpaytest.OpPatchPendenza, govpaytest.Fault{Kind: kind}, 0)
-		err = c.pendenze.Annulla(ctx, idA2A, l.id, "prova")
+		err = c.pendenze.Cancel(ctx, idA2A, l.id, "prova")
 		require.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
 		assert.Equal(t, 1, e.fake.Count(govpaytest.OpPatchPendenza), "fault %d: PATCH", kind)
 

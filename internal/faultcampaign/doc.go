@@ -5,7 +5,7 @@
 // # What is tested
 //
 // Every operation of avvisi.Client, pendenze.Client, pagamenti.Client,
-// pagamenti.Checkout (with and without pagamenti.AvvisiResolver),
+// pagamenti.Checkout (with and without pagamenti.AvvisiCompleter),
 // ricevute.Client and pagamenti.Resolver runs against a fresh in-memory
 // GovPay (govpaytest) for every fault: connections dropped before or after
 // the request is read or served, 429 with Retry-After in seconds and as an

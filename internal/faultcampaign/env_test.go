@@ -167,7 +167,7 @@ func pendenza(causale string, importo int64) pendenze.Pendenza {
 		},
 		Importo:      imp,
 		DataScadenza: govpay.NewDate(2030, 12, 31),
-		Voci:         []pendenze.Voce{pendenze.VoceEntrata("1", imp, causale, "SEGRETERIA")},
+		Voci:         []pendenze.Voce{pendenze.VoceEntrata("1", imp, causale, pendenze.Entrata{CodEntrata: "SEGRETERIA"})},
 	}
 }
 

@@ -178,11 +178,11 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.Annulla", op: govpaytest.OpPatchPendenza, method: http.MethodPatch, path: "/pendenze/", once: true,
+	{name: "pendenze.Cancel", op: govpaytest.OpPatchPendenza, method: http.MethodPatch, path: "/pendenze/", once: true,
 		prepare: func(ctx context.Context, e *env) runFunc {
 			l := e.addPendenza("P1")
 			return func(ctx context.Context, c *clientSet) error {
-				if err := c.pendenze.Annulla(ctx, idA2A, l.id, "emessa per errore"); err != nil {
+				if err := c.pendenze.Cancel(ctx, idA2A, l.id, "emessa per errore"); err != nil {
 					return err
 				}
 				if s, _ := e.fake.Pendenza(idA2A, l.id); s.Stato != string(pendenze.StatoAnnullata) {
@@ -191,14 +191,14 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.Riattiva", op: govpaytest.OpPatchPendenza, method: http.MethodPatch, path: "/pendenze/", once: true,
+	{name: "pendenze.Reactivate", op: govpaytest.OpPatchPendenza, method: http.MethodPatch, path: "/pendenze/", once: true,
 		prepare: func(ctx context.Context, e *env) runFunc {
 			l := e.addPendenza("P1")
-			if err := e.setup.pendenze.Annulla(ctx, idA2A, l.id, "sospesa"); err != nil {
-				e.t.Fatalf("setup Annulla: %v", err)
+			if err := e.setup.pendenze.Cancel(ctx, idA2A, l.id, "sospesa"); err != nil {
+				e.t.Fatalf("setup Cancel: %v", err)
 			}
 			return func(ctx context.Context, c *clientSet) error {
-				if err := c.pendenze.Riattiva(ctx, idA2A, l.id, "riattivata"); err != nil {
+				if err := c.pendenze.Reactivate(ctx, idA2A, l.id, "riattivata"); err != nil {
 					return err
 				}
 				if s, _ := e.fake.Pendenza(idA2A, l.id); s.Stato != string(pendenze.StatoNonEseguita) {
@@ -207,7 +207,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.ListRPP", list: true, foreign: "pendenza.idPendenza", op: govpaytest.OpListRpp, method: http.MethodGet, path: "/rpp",
+	{name: "pendenze.ListRPP", list: true, foreign: "pendenza.idPendenza", op: govpaytest.OpListRPP, method: http.MethodGet, path: "/rpp",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -221,7 +221,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.RT/json", op: govpaytest.OpGetRt, method: http.MethodGet, path: "/rt",
+	{name: "pendenze.RT/json", op: govpaytest.OpGetRT, method: http.MethodGet, path: "/rt",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -235,7 +235,7 @@ var operations = []operation{
 				return nil
 			}
 		}},
-	{name: "pendenze.RT/pdf", op: govpaytest.OpGetRt, method: http.MethodGet, path: "/rt",
+	{name: "pendenze.RT/pdf", op: govpaytest.OpGetRT, method: http.MethodGet, path: "/rt",
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
@@ -319,7 +319,7 @@ var operations = []operation{
 		prepare: func(ctx context.Context, e *env) runFunc {
 			l := e.addPendenza("P1")
 			return func(ctx context.Context, c *clientSet) error {
-				got, err := firstErr(c.pagamenti.Posizione(ctx, debitore, pagamenti.PosizioneOptions{}))
+				got, err := firstErr(c.pagamenti.ListPosizione(ctx, debitore, pagamenti.PosizioneOptions{}))
 				if err != nil {
 					return err
 				}
@@ -353,9 +353,9 @@ var operations = []operation{
 				// is posted once; the ledger counts the post only when
 				// the resolver let it go.
 				o := checkoutOptions(2)
-				avv := pagamenti.AvvisiResolver(c.avvisi)
-				o.Resolver = pagamenti.NoticeResolverFunc(func(ctx context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
-					err := avv.ResolveNotice(ctx, it, n)
+				avv := pagamenti.AvvisiCompleter(c.avvisi)
+				o.Completer = pagamenti.NoticeCompleterFunc(func(ctx context.Context, it pagamenti.Item, n *pagamenti.PaymentNotice) error {
+					err := avv.CompleteNotice(ctx, it, n)
 					if err == nil && ctx.Err() == nil {
 						e.ledger.called()
 					}
@@ -376,7 +376,7 @@ var operations = []operation{
 			l := e.addPendenza("P1")
 			return func(ctx context.Context, c *clientSet) error {
 				o := checkoutOptions(2)
-				o.Resolver = pagamenti.AvvisiResolver(c.avvisi)
+				o.Completer = pagamenti.AvvisiCompleter(c.avvisi)
 				r, err := c.checkout2.Prepare(ctx, pagamenti.NewCart().AddAvviso(idDominio, l.numeroAvviso), o)
 				if err != nil {
 					return err

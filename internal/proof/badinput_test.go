@@ -106,9 +106,9 @@ func pendenza(change func(p *pendenze.Pendenza)) pendenze.Pendenza {
 		},
 		Importo: govpay.Centesimi(12599),
 		Voci: []pendenze.Voce{
-			pendenze.VoceEntrata("1", govpay.Centesimi(9999), "Diritti di segreteria", "SEGRETERIA"),
-			pendenze.VoceIBAN("2", govpay.Euro(10), "Diritti di istruttoria", okIBAN, pendenze.ContabilitaAltro, "9/0101"),
-			pendenze.VoceBollo("3", govpay.Euro(16), "Marca da bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RO"),
+			pendenze.VoceEntrata("1", govpay.Centesimi(9999), "Diritti di segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"}),
+			pendenze.VoceAccredito("2", govpay.Euro(10), "Diritti di istruttoria", pendenze.Accredito{IBANAccredito: okIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}),
+			pendenze.VoceBollo("3", govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RO"}),
 		},
 	}
 	if change != nil {
@@ -261,7 +261,7 @@ func badInputs() []badInput {
 		{area: "pendenza", name: "no voci", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci = nil })), field: "voci"},
 		{area: "pendenza", name: "six voci", call: put(pendenza(func(p *pendenze.Pendenza) {
 			for i := range 3 {
-				p.Voci = append(p.Voci, pendenze.VoceEntrata(string(rune('4'+i)), 0, "Extra", "SEGRETERIA"))
+				p.Voci = append(p.Voci, pendenze.VoceEntrata(string(rune('4'+i)), 0, "Extra", pendenze.Entrata{CodEntrata: "SEGRETERIA"}))
 			}
 		})), field: "voci"},
 		{area: "pendenza", name: "importo differs from the sum of the voci", call: put(pendenza(func(p *pendenze.Pendenza) { p.Importo++ })), field: "importo"},
@@ -275,12 +275,12 @@ func badInputs() []badInput {
 		{area: "pendenza", name: "soggetto nazione lowercase", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Nazione = "it" })), field: "soggettoPagatore.nazione"},
 		{area: "pendenza", name: "soggetto e-mail without @", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Email = "mario.rossi" })), field: "soggettoPagatore.email"},
 		{area: "pendenza", name: "voce IBAN malformed", call: put(pendenza(func(p *pendenze.Pendenza) {
-			p.Voci[1].Kind = pendenze.Entrata{IBANAccredito: "IT60 X054", TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}
+			p.Voci[1].Kind = pendenze.Accredito{IBANAccredito: "IT60 X054", TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}
 		})), field: "voci[1].ibanAccredito"},
 		{area: "pendenza", name: "voce tipoContabilita unknown", call: put(pendenza(func(p *pendenze.Pendenza) {
-			p.Voci[1].Kind = pendenze.Entrata{IBANAccredito: okIBAN, TipoContabilita: "BILANCIO", CodiceContabilita: "9/0101"}
+			p.Voci[1].Kind = pendenze.Accredito{IBANAccredito: okIBAN, TipoContabilita: "BILANCIO", CodiceContabilita: "9/0101"}
 		})), field: "voci[1].tipoContabilita"},
-		{area: "pendenza", name: "voce codEntrata with a slash", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].Kind = pendenze.EntrataRiferita{CodEntrata: "SEG/1"} })), field: "voci[0].codEntrata"},
+		{area: "pendenza", name: "voce codEntrata with a slash", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].Kind = pendenze.Entrata{CodEntrata: "SEG/1"} })), field: "voci[0].codEntrata"},
 		{area: "pendenza", name: "bollo provincia lowercase", call: put(pendenza(func(p *pendenze.Pendenza) {
 			p.Voci[2].Kind = pendenze.Bollo{HashDocumento: "abc", ProvinciaResidenza: "ro"}
 		})), field: "voci[2].provinciaResidenza"},
@@ -304,7 +304,7 @@ func badInputs() []badInput {
 			p.Documento = &pendenze.Documento{Identificativo: "D1", Descrizione: "Rate", Soglia: &pendenze.Soglia{Tipo: pendenze.SogliaEntro, Giorni: 1}}
 		})), field: "documento.soglia.giorni"},
 		{area: "pendenza", name: "voce codiceContabilita of 2 characters", call: put(pendenza(func(p *pendenze.Pendenza) {
-			p.Voci[1].Kind = pendenze.Entrata{IBANAccredito: okIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "XX"}
+			p.Voci[1].Kind = pendenze.Accredito{IBANAccredito: okIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "XX"}
 		})), field: "voci[1].codiceContabilita"},
 		{area: "pendenza", name: "idVocePendenza with a space", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[1].IDVocePendenza = "voce 2" })), field: "voci[1].idVocePendenza"},
 		{area: "pendenza", name: "soggetto cellulare not in GovPay's form", call: put(pendenza(func(p *pendenze.Pendenza) { p.SoggettoPagatore.Cellulare = "+390000000000" })), field: "soggettoPagatore.cellulare"},
@@ -312,7 +312,7 @@ func badInputs() []badInput {
 		{area: "pendenza", name: "idTipoPendenza invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDTipoPendenza = "LIBERO\xc3" })), field: "idTipoPendenza"},
 		{area: "pendenza", name: "idUnitaOperativa invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDUnitaOperativa = "UO\xed\xa0\x80" })), field: "idUnitaOperativa"},
 		{area: "pendenza", name: "idVocePendenza invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].IDVocePendenza = "1\x80" })), field: "voci[0].idVocePendenza"},
-		{area: "pendenza", name: "codEntrata invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].Kind = pendenze.EntrataRiferita{CodEntrata: "SEGRETERIA\xfe"} })), field: "voci[0].codEntrata"},
+		{area: "pendenza", name: "codEntrata invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].Kind = pendenze.Entrata{CodEntrata: "SEGRETERIA\xfe"} })), field: "voci[0].codEntrata"},
 		{area: "pendenza", name: "voce idDominio invalid UTF-8", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].IDDominio = "\xff1234567890" })), field: "voci[0].idDominio"},
 		{area: "pendenza", name: "tassonomiaAvviso unknown", call: put(pendenza(func(p *pendenze.Pendenza) { p.TassonomiaAvviso = "Tasse varie" })), field: "tassonomiaAvviso"},
 		{area: "pendenza", name: "annoRiferimento of 2 digits", call: put(pendenza(func(p *pendenze.Pendenza) { p.AnnoRiferimento = 26 })), field: "annoRiferimento"},
@@ -362,8 +362,8 @@ func badInputs() []badInput {
 			_, err := e.pendenze.Get(ctx, "..", "P-1")
 			return err
 		}, field: "idA2A"},
-		{area: "ids", name: "Annulla idPendenza with a query", call: func(ctx context.Context, e *env) error {
-			return e.pendenze.Annulla(ctx, "PORTALE", "P-1?x=1", "errore")
+		{area: "ids", name: "Cancel idPendenza with a query", call: func(ctx context.Context, e *env) error {
+			return e.pendenze.Cancel(ctx, "PORTALE", "P-1?x=1", "errore")
 		}, field: "idPendenza"},
 		{area: "ids", name: "pendenza idDominio of 12 digits", call: put(pendenza(func(p *pendenze.Pendenza) { p.IDDominio = okDominio + "1" })), field: "idDominio"},
 		{area: "ids", name: "voce idDominio with a letter", call: put(pendenza(func(p *pendenze.Pendenza) { p.Voci[0].IDDominio = "0123456789A" })), field: "voci[0].idDominio"},
@@ -395,7 +395,7 @@ func badInputs() []badInput {
 			return firstErr(e.pendenze.List(ctx, pendenze.ListOptions{RisultatiPerPagina: 201}))
 		}, field: "risultatiPerPagina"},
 		{area: "ids", name: "Posizione idDominio of 10 digits", call: func(ctx context.Context, e *env) error {
-			return firstErr(e.pagamenti.Posizione(ctx, okCF, pagamenti.PosizioneOptions{IDDominio: "0123456789"}))
+			return firstErr(e.pagamenti.ListPosizione(ctx, okCF, pagamenti.PosizioneOptions{IDDominio: "0123456789"}))
 		}, field: "idDominio"},
 
 		// --- numero avviso ---
@@ -447,12 +447,12 @@ func badInputs() []badInput {
 		{area: "cf/piva", name: "strict Put: idDominio check digit", call: put(pendenza(nil), pendenze.WithStrictValidation()), field: "idDominio"},
 		{area: "iban", name: "strict Put: demo IBAN fails mod-97", call: put(pendenza(func(p *pendenze.Pendenza) {
 			p.IDDominio = okPIVA
-			p.Voci[1].Kind = pendenze.Entrata{IBANAccredito: demoIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}
+			p.Voci[1].Kind = pendenze.Accredito{IBANAccredito: demoIBAN, TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}
 		}), pendenze.WithStrictValidation()), field: "voci[1].ibanAccredito"},
 		{area: "iban", name: "strict Load: IBAN appoggio fails mod-97", call: func(ctx context.Context, e *env) error {
 			p := pendenza(func(p *pendenze.Pendenza) {
 				p.IDDominio = okPIVA
-				p.Voci[1].Kind = pendenze.Entrata{IBANAccredito: okIBAN, IBANAppoggio: "IT61X0542811101000000123456", TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}
+				p.Voci[1].Kind = pendenze.Accredito{IBANAccredito: okIBAN, IBANAppoggio: "IT61X0542811101000000123456", TipoContabilita: pendenze.ContabilitaAltro, CodiceContabilita: "9/0101"}
 			})
 			rep, err := e.pendenze.Load(ctx, func(yield func(pendenze.Item) bool) {
 				yield(pendenze.Item{IDA2A: "PORTALE", IDPendenza: "P-1", Pendenza: p})
@@ -488,7 +488,7 @@ func badInputs() []badInput {
 		{area: "start", name: "checkout returnOkUrl missing", call: func(ctx context.Context, e *env) error {
 			_, err := e.checkout.Start(ctx, pagamenti.NewCart().AddQRCode(okQR), pagamenti.CheckoutStartOptions{
 				ReturnCancel: okURL, ReturnError: okURL, ReturnWaiting: okURL, CompanyName: "Comune", Version: 2,
-				Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
+				Completer: pagamenti.NoticeCompleterFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 					n.Description = "TARI"
 					return nil
 				})})

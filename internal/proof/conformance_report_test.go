@@ -512,9 +512,9 @@ func conformancePendenze() []pendenze.Pendenza {
 			Importo: sum, DataValidita: govpay.NewDate(2026, 12, 31), DataScadenza: govpay.NewDate(2027, 12, 31),
 			AnnoRiferimento: 2026, Voci: voci}
 	}
-	iban := pendenze.VoceIBAN("1", govpay.Centesimi(10050), "Diritti", okIBAN, pendenze.ContabilitaCapitolo, "9/0101")
-	entrata := pendenze.VoceEntrata("2", govpay.Euro(5), "Segreteria", "SEGRETERIA")
-	bollo := pendenze.VoceBollo("3", govpay.Euro(16), "Marca da bollo", "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", "RM")
+	iban := pendenze.VoceAccredito("1", govpay.Centesimi(10050), "Diritti", pendenze.Accredito{IBANAccredito: okIBAN, TipoContabilita: pendenze.ContabilitaCapitolo, CodiceContabilita: "9/0101"})
+	entrata := pendenze.VoceEntrata("2", govpay.Euro(5), "Segreteria", pendenze.Entrata{CodEntrata: "SEGRETERIA"})
+	bollo := pendenze.VoceBollo("3", govpay.Euro(16), "Marca da bollo", pendenze.Bollo{HashDocumento: "a/CWqtFtCEyA/ymBySahGSaqKMiak5mlX3BoX0jupy8=", ProvinciaResidenza: "RM"})
 	conContabilita := iban
 	conContabilita.Contabilita = &pendenze.Contabilita{Quote: []pendenze.QuotaContabilita{
 		{Capitolo: "1400", AnnoEsercizio: 2026, Importo: govpay.Euro(100), Accertamento: "2026/1"},
@@ -569,12 +569,12 @@ func reportCases() []reportCase {
 			calls: func(ctx context.Context, c *reportClients) error {
 				return dettaglioOK(c.pendenze.Get(ctx, "A2A-CONF", "P-CONF"))
 			}, exclusions: []string{noRouter}},
-		{operation: "PATCH /pendenze/{idA2A}/{idPendenza}", sdk: "pendenze.Client.Patch, Annulla, Riattiva", spec: pend, base: pathPendenze,
+		{operation: "PATCH /pendenze/{idA2A}/{idPendenza}", sdk: "pendenze.Client.Patch, Cancel, Reactivate", spec: pend, base: pathPendenze,
 			calls: func(ctx context.Context, c *reportClients) error {
 				_, err := c.pendenze.Patch(ctx, "A2A-CONF", "P-CONF", pendenze.AddNota(pendenze.Nota{Tipo: "NOTA_UTENTE", Oggetto: "Nota", Testo: "Testo"}),
 					pendenze.ReplaceAck(true), pendenze.ReplaceDescrizioneStato("verificata"))
-				return errors.Join(err, c.pendenze.Annulla(ctx, "A2A-CONF", "P-CONF", "errore di caricamento"),
-					c.pendenze.Riattiva(ctx, "A2A-CONF", "P-CONF", ""))
+				return errors.Join(err, c.pendenze.Cancel(ctx, "A2A-CONF", "P-CONF", "errore di caricamento"),
+					c.pendenze.Reactivate(ctx, "A2A-CONF", "P-CONF", ""))
 			},
 			exclusions: []string{noRouter, "body sent as application/json (spec: application/json-patch+json); PatchOp.value untyped (GovPay takes strings and booleans)"}},
 		{operation: "GET /pendenze", sdk: "pendenze.Client.List", spec: pend, base: pathPendenze,
@@ -655,7 +655,7 @@ func reportCases() []reportCase {
 			}, exclusions: []string{noRouter, govpayTime, "query idSessione sent (GovPay reads it; the spec names idSessionePsp)"}},
 		{operation: "GET /pendenze (Pagamento v2)", sdk: "pagamenti.Client.Posizione", spec: pag, base: pathPagamento,
 			calls: func(ctx context.Context, c *reportClients) error {
-				return firstErr(c.pagamenti.Posizione(ctx, okCF, pagamenti.PosizioneOptions{IDDominio: okDominio,
+				return firstErr(c.pagamenti.ListPosizione(ctx, okCF, pagamenti.PosizioneOptions{IDDominio: okDominio,
 					Stato: pagamenti.StatoPendenza("NON_ESEGUITA"), RisultatiPerPagina: 20}))
 			}, exclusions: []string{noRouter}},
 		{operation: "GET /avvisi/{idDominio}/{numeroAvviso} (Pagamento v2)", sdk: "avvisi.Client.Get, PDF", spec: pag, base: pathPagamento,
@@ -692,7 +692,7 @@ func reportCases() []reportCase {
 func checkoutOptions(version int) pagamenti.CheckoutStartOptions {
 	o := pagamenti.CheckoutStartOptions{ReturnOK: okURL + "?esito=OK", ReturnCancel: okURL + "?esito=CANCEL", ReturnError: okURL + "?esito=ERROR",
 		EmailNotice: "mario.rossi@example.it", IDCart: "cart-1", Version: version, CompanyName: "Comune di Esempio",
-		Resolver: pagamenti.NoticeResolverFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
+		Completer: pagamenti.NoticeCompleterFunc(func(_ context.Context, _ pagamenti.Item, n *pagamenti.PaymentNotice) error {
 			n.Description = "Diritti di segreteria"
 			if n.Amount == 0 {
 				n.Amount = govpay.Euro(10)

@@ -148,7 +148,7 @@ var listAttacks = []listAttack{
 			writePage(w, 1, 1, per, 1, withField(listPendenza, "soggettoPagatore.identificativo", "VRDGPP80A01H501U"))
 		},
 		call: func(ctx context.Context, c listClients) (int, error) {
-			return drainSeq(c.pagamenti.Posizione(ctx, okCF, pagamenti.PosizioneOptions{}))
+			return drainSeq(c.pagamenti.ListPosizione(ctx, okCF, pagamenti.PosizioneOptions{}))
 		}, want: "soggettoPagatore.identificativo", maxPages: 1},
 	{family: "foreign item", property: "a receipt of another creditor never proves a payment", name: "ricevute.Find idDominio",
 		serve: func(w http.ResponseWriter, _, per int) {
@@ -192,7 +192,7 @@ var listAttacks = []listAttack{
 			writePage(w, per+1, 1, per, 1, repeatItem(listPendenza, per+1)...)
 		},
 		call: func(ctx context.Context, c listClients) (int, error) {
-			return drainSeq(c.pagamenti.Posizione(ctx, "", pagamenti.PosizioneOptions{RisultatiPerPagina: 5}))
+			return drainSeq(c.pagamenti.ListPosizione(ctx, "", pagamenti.PosizioneOptions{RisultatiPerPagina: 5}))
 		}, want: "more than the 5 items asked", maxPages: 1},
 	{family: "overfull page", property: "memory stays bounded by the page size asked", name: "ricevute.Find",
 		serve: func(w http.ResponseWriter, _, per int) {
@@ -238,7 +238,7 @@ var listAttacks = []listAttack{
 			writeListJSON(w, map[string]any{"risultati": []any{}, "padding": strings.Repeat("x", 1<<16)})
 		},
 		call: func(ctx context.Context, c listClients) (int, error) {
-			return drainSeq(c.pagamenti.Posizione(ctx, okCF, pagamenti.PosizioneOptions{}))
+			return drainSeq(c.pagamenti.ListPosizione(ctx, okCF, pagamenti.PosizioneOptions{}))
 		}, want: "not a GovPay list", maxPages: 1},
 
 	// A single read answered with another resource.

@@ -95,7 +95,7 @@ func (r *Registro) add(n Notifica) {
 // Attivazione records an API Ente v1 activation.
 func (r *Registro) Attivazione(_ context.Context, p *notifica.Pagamento) error {
 	r.add(Notifica{Tipo: TipoAttivazione, IDDominio: p.IDDominio, IUV: p.IUV, IDA2A: p.IDA2A, IDPendenza: p.IDPendenza,
-		Chiave: p.Chiave(), Pagamento: p})
+		Chiave: p.Key(), Pagamento: p})
 	return nil
 }
 
@@ -108,7 +108,7 @@ func (r *Registro) Pagamento(_ context.Context, p *notifica.Pagamento) error {
 	}
 	r.add(Notifica{Tipo: TipoPagamento, IDDominio: p.IDDominio, IUV: p.IUV, IDRicevuta: rt.IDRicevuta,
 		IDA2A: p.IDA2A, IDPendenza: p.IDPendenza, Importo: rt.ImportoPagato, Esito: string(rt.Esito),
-		Chiave: p.Chiave(), Pagamento: p})
+		Chiave: p.Key(), Pagamento: p})
 	return nil
 }
 
@@ -116,7 +116,7 @@ func (r *Registro) Pagamento(_ context.Context, p *notifica.Pagamento) error {
 func (r *Registro) Ricevuta(_ context.Context, rc *ricevute.Ricevuta) error {
 	r.add(Notifica{Tipo: TipoRicevuta, IDDominio: rc.Dominio.IDDominio, IUV: rc.IUV, IDRicevuta: rc.IDRicevuta,
 		IDA2A: rc.Pendenza.IDA2A, IDPendenza: rc.Pendenza.IDPendenza, Importo: rc.Importo, Esito: string(rc.Esito),
-		Chiave: rc.Chiave(), Ricevuta: rc})
+		Chiave: rc.Key(), Ricevuta: rc})
 	return nil
 }
 

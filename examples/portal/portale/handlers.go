@@ -66,7 +66,7 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 	d := a.page("Posizione debitoria", s)
 	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
 	defer cancel()
-	for deb, err := range a.pagamenti.Posizione(ctx, s.cf, pagamenti.PosizioneOptions{}) {
+	for deb, err := range a.pagamenti.ListPosizione(ctx, s.cf, pagamenti.PosizioneOptions{}) {
 		if err != nil {
 			a.logErr("posizione", err)
 			d.PosizioneErr, _ = explain(err)
@@ -130,7 +130,7 @@ func (a *App) addPendenza(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
 	defer cancel()
-	for deb, err := range a.pagamenti.Posizione(ctx, s.cf, pagamenti.PosizioneOptions{IDA2A: idA2A, IDPendenza: idPendenza}) {
+	for deb, err := range a.pagamenti.ListPosizione(ctx, s.cf, pagamenti.PosizioneOptions{IDA2A: idA2A, IDPendenza: idPendenza}) {
 		if err != nil {
 			a.logErr("posizione", err)
 			msg, det := explain(err)
@@ -196,7 +196,7 @@ func (a *App) addAvviso(w http.ResponseWriter, r *http.Request, s *session) {
 	case av.Stato == avvisi.StatoSconosciuta:
 		s.addFlash("errore", "L'ente non conosce l'avviso "+nav.Formatted()+".")
 		return
-	case !av.Stato.Pagabile():
+	case !av.Stato.Payable():
 		s.addFlash("errore", "L'avviso "+nav.Formatted()+" non è pagabile: "+statoAvviso(av.Stato)+".")
 		return
 	}
@@ -280,7 +280,7 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 	if a.cfg.Mode == ModeCheckout {
 		opts := pagamenti.CheckoutStartOptions{
 			ReturnOK: ret + "&esito=OK", ReturnCancel: ret + "&esito=CANCEL", ReturnError: ret + "&esito=ERROR",
-			IDCart: at.ID, CompanyName: a.cfg.Ente, Resolver: a.noticeResolver(at.Items),
+			IDCart: at.ID, CompanyName: a.cfg.Ente, Completer: a.noticeResolver(at.Items),
 		}
 		if strings.HasSuffix(strings.TrimRight(a.cfg.CheckoutURL, "/"), "/v2") {
 			opts.ReturnWaiting = ret + "&esito=DIFFERITO"
@@ -334,13 +334,13 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 
 // noticeResolver completes the Checkout notices with the current amount
 // and description GovPay holds for each notice.
-func (a *App) noticeResolver(items []cartItem) pagamenti.NoticeResolver {
-	return pagamenti.NoticeResolverFunc(func(ctx context.Context, item pagamenti.Item, n *pagamenti.PaymentNotice) error {
+func (a *App) noticeResolver(items []cartItem) pagamenti.NoticeCompleter {
+	return pagamenti.NoticeCompleterFunc(func(ctx context.Context, item pagamenti.Item, n *pagamenti.PaymentNotice) error {
 		av, err := a.avvisi.Get(ctx, n.FiscalCode, n.NoticeNumber)
 		if err != nil {
 			return err
 		}
-		if !av.Stato.Pagabile() {
+		if !av.Stato.Payable() {
 			return &govpay.ValidationError{What: "notice", Violations: []govpay.Violation{{Field: "noticeNumber",
 				Rule: "avviso " + formatAvviso(n.NoticeNumber) + " non pagabile: " + statoAvviso(av.Stato)}}}
 		}
