@@ -53,5 +53,9 @@ func optional[S ~string](s S) *S {
 	if s == "" {
 		return nil
 	}
-	return &s
+	// Not &s, which puts s on the heap on every call, empty or not: 6
+	// allocations less per Start (BenchmarkP1Start, 194 → 188).
+	p := new(S)
+	*p = s
+	return p
 }

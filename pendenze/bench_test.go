@@ -5,10 +5,8 @@ package pendenze
 //
 //	go test -run '^$' -bench . -benchmem ./pendenze/
 //
-// BenchmarkPut: one Put (validation, encoding, request, decoding) against a
-// loopback server, vs the same request written by hand (no validation):
-// sdk and baseline give allocs/op; paired alternates the two in one loop so
-// that both see the same machine load, and reports sdk/baseline (ns).
+// The single Put (P1) is BenchmarkP1Put in bench/, against both the raw
+// generated client and the hand-written baseline.
 //
 // BenchmarkLoad (P2): Load against a loopback server that adds 2 ms of
 // latency to every request. One SDK client and one raw http.Client serve
@@ -156,62 +154,6 @@ func benchServer(b *testing.B, latency time.Duration) (string, *atomic.Int64) {
 	}))
 	b.Cleanup(srv.Close)
 	return srv.URL + basePath, &hits
-}
-
-func BenchmarkPut(b *testing.B) {
-	base, _ := benchServer(b, 0)
-	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
-		c := New(testutil.Config(b, govpay.APIPendenze, base))
-		p := validPendenza()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			car, err := c.Put(ctx, "A2A-1", "P-1", p)
-			if err != nil || !car.Created {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		hc := baselineClient()
-		p := basePendenzaOf()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			_, created, err := baselinePut(ctx, hc, base, "A2A-1", "P-1", &p)
-			if err != nil || !created {
-				b.Fatal(err)
-			}
-		}
-	})
-	// paired alternates the two in one loop, so that both see the same
-	// machine load: its ratio is the robust comparison on a busy machine.
-	b.Run("paired", func(b *testing.B) {
-		c := New(testutil.Config(b, govpay.APIPendenze, base))
-		hc := baselineClient()
-		p, bp := validPendenza(), basePendenzaOf()
-		var sdk, raw time.Duration
-		for i := 0; b.Loop(); i++ {
-			for k := range 2 {
-				start := time.Now()
-				if (i+k)%2 == 0 {
-					if _, err := c.Put(ctx, "A2A-1", "P-1", p); err != nil {
-						b.Fatal(err)
-					}
-					sdk += time.Since(start)
-				} else {
-					if _, _, err := baselinePut(ctx, hc, base, "A2A-1", "P-1", &bp); err != nil {
-						b.Fatal(err)
-					}
-					raw += time.Since(start)
-				}
-			}
-		}
-		b.ReportMetric(float64(sdk.Nanoseconds())/float64(b.N), "sdk-ns/op")
-		b.ReportMetric(float64(raw.Nanoseconds())/float64(b.N), "baseline-ns/op")
-		b.ReportMetric(float64(sdk)/float64(raw), "sdk/baseline")
-	})
 }
 
 // heapSampler records the largest live heap (HeapInuse) seen while a load

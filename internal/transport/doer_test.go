@@ -202,3 +202,36 @@ func TestDoerHeadersAndBody(t *testing.T) {
 		t.Errorf("WithCall's header was modified: %v", callHeader)
 	}
 }
+
+// TestDoerBodyLengthAsRead: a request whose declared length differs from
+// its body is sent with the body as read, whole, as io.ReadAll would read
+// it (the Doer reads a body of declared length into one slice of that
+// size).
+func TestDoerBodyLengthAsRead(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got.Store(string(b))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	tc := newClient(t, srv.URL+basePath)
+	const body = `{"causale":"Pagamento dovuto n. 1"}`
+	for _, declared := range []int64{1, int64(len(body)) - 1, int64(len(body)), int64(len(body)) + 1, 4 * int64(len(body))} {
+		ctx := transport.WithCall(context.Background(), transport.Request{Operation: "pendenze.Put"})
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, tc.BaseURL()+"/pendenze/A2A/P1", io.MultiReader(strings.NewReader(body[:5]), strings.NewReader(body[5:])))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = declared
+		resp, err := tc.Doer().Do(req)
+		if err != nil {
+			t.Fatalf("declared %d: %v", declared, err)
+		}
+		resp.Body.Close()
+		if s, _ := got.Load().(string); s != body {
+			t.Errorf("declared %d: server got %q, want %q", declared, s, body)
+		}
+	}
+}
