@@ -9,6 +9,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/internal/verr"
+	"github.com/govpaygo/govpay/pendenze"
 	"github.com/govpaygo/govpay/ricevute"
 )
 
@@ -77,9 +78,9 @@ type ItemOutcome struct {
 	// Ricevute are all the receipts found for the notice, newest first
 	// (checkout modes).
 	Ricevute []ricevute.Ricevuta
-	// Debito is GovPay's view of the debt (legacy mode, when GovPay listed
+	// Pendenza is GovPay's view of the debt (legacy mode, when GovPay listed
 	// it in the payment).
-	Debito *Debito
+	Pendenza *pendenze.Sintesi
 }
 
 // Resolver answers whether a started payment was paid. It reads GovPay's
@@ -237,8 +238,8 @@ func (r *Resolver) legacy(ctx context.Context, ret Return, id, idSession string,
 			x.NumeroAvviso, x.IUV = it.NumeroAvviso.String(), it.NumeroAvviso.IUV()
 		}
 		if d := debitoOf(p, it); d != nil {
-			x.Debito = d
-			if x.IDDominio == "" && d.Dominio != nil {
+			x.Pendenza = d
+			if x.IDDominio == "" && d.Dominio.IDDominio != "" {
 				x.IDDominio = d.Dominio.IDDominio
 			}
 			if x.NumeroAvviso == "" {
@@ -258,27 +259,27 @@ func (r *Resolver) legacy(ctx context.Context, ret Return, id, idSession string,
 }
 
 // debitoOf finds the debt of a cart item among the payment's.
-func debitoOf(p *Pagamento, it Item) *Debito {
+func debitoOf(p *Pagamento, it Item) *pendenze.Sintesi {
 	for i := range p.Pendenze {
 		d := &p.Pendenze[i]
 		switch {
 		case it.IDA2A != "" && d.IDA2A == it.IDA2A && d.IDPendenza == it.IDPendenza:
 			return d
 		case !it.NumeroAvviso.IsZero() && d.NumeroAvviso == it.NumeroAvviso.String() &&
-			(d.Dominio == nil || d.Dominio.IDDominio == it.IDDominio):
+			(d.Dominio.IDDominio == "" || d.Dominio.IDDominio == it.IDDominio):
 			return d
 		}
 	}
 	return nil
 }
 
-func debitoState(s StatoPendenza) OutcomeState {
+func debitoState(s pendenze.StatoPendenza) OutcomeState {
 	switch s {
-	case PendenzaEseguita:
+	case pendenze.StatoEseguita:
 		return OutcomePaid
-	case PendenzaEseguitaParziale:
+	case pendenze.StatoEseguitaParziale:
 		return OutcomePartial
-	case PendenzaNonEseguita, PendenzaAnnullata, PendenzaScaduta:
+	case pendenze.StatoNonEseguita, pendenze.StatoAnnullata, pendenze.StatoScaduta:
 		return OutcomeNotPaid
 	}
 	return OutcomePending
@@ -331,7 +332,7 @@ func (r *Resolver) lookupNotice(ctx context.Context, it Item, t *ItemOutcome) er
 		if d.IDA2A != it.IDA2A || d.IDPendenza != it.IDPendenza {
 			continue
 		}
-		if d.Dominio != nil && t.IDDominio == "" {
+		if d.Dominio.IDDominio != "" && t.IDDominio == "" {
 			t.IDDominio = d.Dominio.IDDominio
 		}
 		if n, err := avvisi.ParseNumeroAvviso(d.NumeroAvviso); err == nil {

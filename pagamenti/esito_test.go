@@ -17,6 +17,7 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
 	"github.com/govpaygo/govpay/ricevute"
 )
 
@@ -398,7 +399,7 @@ func TestOpenEnumsDecode(t *testing.T) {
 		assert.Equal(t, pagamenti.AutenticazioneSoggetto("SPID2"), p.AutenticazioneSoggetto)
 		assert.Equal(t, pagamenti.Lingua("es"), p.Lingua)
 		require.Len(t, p.Pendenze, 1)
-		assert.Equal(t, pagamenti.StatoPendenza("NUOVA_PENDENZA"), p.Pendenze[0].Stato)
+		assert.Equal(t, pendenze.StatoPendenza("NUOVA_PENDENZA"), p.Pendenze[0].Stato)
 	})
 	t.Run("Sintesi", func(t *testing.T) {
 		var s pagamenti.Sintesi
@@ -406,10 +407,10 @@ func TestOpenEnumsDecode(t *testing.T) {
 		assert.Equal(t, pagamenti.StatoPagamento("NUOVO_STATO"), s.Stato)
 	})
 	t.Run("Debito", func(t *testing.T) {
-		var d pagamenti.Debito
+		var d pendenze.Sintesi
 		in := strings.Replace(debitoJSON("A", "B", "NUOVA_PENDENZA", nav3), `"tipo":"F"`, `"tipo":"Z"`, 1)
 		require.NoError(t, json.Unmarshal([]byte(in), &d))
-		assert.Equal(t, pagamenti.StatoPendenza("NUOVA_PENDENZA"), d.Stato)
+		assert.Equal(t, pendenze.StatoPendenza("NUOVA_PENDENZA"), d.Stato)
 		assert.EqualValues(t, "Z", d.SoggettoPagatore.Tipo, "a payer type this SDK does not know")
 	})
 	t.Run("Ricevuta", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/govpaytest"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
 	"github.com/govpaygo/govpay/ricevute"
 )
 
@@ -21,10 +22,10 @@ import (
 
 // examplePosizione prints the debts still to pay of the demo citizen, sorted,
 // and returns them by idPendenza.
-func examplePosizione(ctx context.Context, c *pagamenti.Client) map[string]pagamenti.Debito {
-	debts := map[string]pagamenti.Debito{}
+func examplePosizione(ctx context.Context, c *pagamenti.Client) map[string]pendenze.Sintesi {
+	debts := map[string]pendenze.Sintesi{}
 	var lines []string
-	for d, err := range c.ListPosizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{Stato: pagamenti.PendenzaNonEseguita}) {
+	for d, err := range c.ListPosizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{Stato: pendenze.StatoNonEseguita}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -46,8 +47,8 @@ func printOutcome(ctx context.Context, o *pagamenti.Outcome, receipts *ricevute.
 	fmt.Println("outcome:", o.Mode, o.State)
 	for _, it := range o.Items {
 		line := fmt.Sprintf(" - item %d (%s) %s", it.Index, it.Kind, it.State)
-		if it.Debito != nil {
-			line += fmt.Sprintf(": debt %s %s", it.Debito.Stato, it.Debito.Importo)
+		if it.Pendenza != nil {
+			line += fmt.Sprintf(": debt %s %s", it.Pendenza.Stato, it.Pendenza.Importo)
 		}
 		if it.Ricevuta != nil {
 			r, err := receipts.Get(ctx, it.IDDominio, it.IUV, it.Ricevuta.IDRicevuta)
@@ -231,7 +232,7 @@ func Example_portalCheckoutGovpaytest() {
 	for _, choice := range []govpaytest.Choice{govpaytest.ChoiceAnnulla, govpaytest.ChoicePaga} {
 		// Every item of a Checkout cart is a notice: the school meals by
 		// the notice number of the debt position, and the paper notice.
-		debts := map[string]pagamenti.Debito{}
+		debts := map[string]pendenze.Sintesi{}
 		for d, err := range c.ListPosizione(ctx, govpaytest.DemoCodiceFiscale, pagamenti.PosizioneOptions{}) {
 			if err != nil {
 				log.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/internal/testutil"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // The requests of Client go through the client generated from
@@ -124,7 +125,7 @@ func TestGeneratedListUnderDeepBasePath(t *testing.T) {
 		require.NoError(t, err)
 	}
 	for _, err := range c.ListPosizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{
-		IDDominio: testDominio, Stato: PendenzaNonEseguita, IDA2A: "A2A 1", MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2,
+		IDDominio: testDominio, Stato: pendenze.StatoNonEseguita, IDA2A: "A2A 1", MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2,
 	}) {
 		require.NoError(t, err)
 	}

@@ -2,7 +2,6 @@ package pagamenti
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"github.com/govpaygo/govpay/internal/paginate"
 	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/internal/verr"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // StatoPagamento is the state of a GovPay payment. The constants are the
@@ -70,10 +70,12 @@ type Pagamento struct {
 	SoggettoVersante        *govpay.Soggetto       `json:"soggettoVersante,omitempty"`
 	AutenticazioneSoggetto  AutenticazioneSoggetto `json:"autenticazioneSoggetto,omitempty"`
 	Lingua                  Lingua                 `json:"lingua,omitempty"`
-	// RPP are the pagoPA transactions of the payment.
-	RPP []Rpp `json:"rpp,omitempty"`
-	// Pendenze are the debts of the payment.
-	Pendenze []Debito `json:"pendenze,omitempty"`
+	// RPP are the pagoPA transactions of the payment (GovPay's RppIndex,
+	// the schema API Pendenze v2 uses too).
+	RPP []pendenze.RPP `json:"rpp,omitempty"`
+	// Pendenze are the debts of the payment (GovPay's PendenzaIndex, the
+	// schema API Pendenze v2 lists).
+	Pendenze []pendenze.Sintesi `json:"pendenze,omitempty"`
 }
 
 // Sintesi is a payment as GET /pagamenti lists it (GovPay's PagamentoIndex):
@@ -99,137 +101,6 @@ type Sintesi struct {
 	PendenzeURL string `json:"pendenze,omitempty"`
 	// RPPURL links the transactions of the payment ("/rpp?idPagamento=…").
 	RPPURL string `json:"rpp,omitempty"`
-}
-
-// Rpp is one pagoPA transaction of a payment: the request (RPT) and the
-// receipt (RT), kept as opaque JSON.
-type Rpp struct {
-	// Stato is the transaction's state on pagoPA ("RT_ACCETTATA_PA"…).
-	Stato string `json:"stato"`
-	// DettaglioStato is pagoPA's detail of the state.
-	DettaglioStato string `json:"dettaglioStato,omitempty"`
-	// Segnalazioni are GovPay's warnings about the transaction.
-	Segnalazioni []Segnalazione `json:"segnalazioni,omitempty"`
-	// RPT is the payment request sent to pagoPA.
-	RPT json.RawMessage `json:"rpt,omitempty"`
-	// RT is the receipt; null or absent while there is none.
-	RT json.RawMessage `json:"rt,omitempty"`
-	// Pendenza is the debt the transaction pays.
-	Pendenza *Debito `json:"pendenza,omitempty"`
-}
-
-// HasRT reports whether the transaction carries a receipt.
-func (r Rpp) HasRT() bool { return len(r.RT) > 0 && string(r.RT) != "null" }
-
-// Segnalazione is a warning GovPay attached to a debt or a transaction.
-type Segnalazione struct {
-	Data        govpay.DateTime `json:"data,omitzero"`
-	Codice      string          `json:"codice"`
-	Descrizione string          `json:"descrizione"`
-	Dettaglio   string          `json:"dettaglio,omitempty"`
-}
-
-// StatoPendenza is the state of a debt. The constants are the values GovPay
-// 3.9 uses; others are kept as received.
-type StatoPendenza string
-
-// The debt states.
-const (
-	PendenzaEseguita         StatoPendenza = "ESEGUITA"
-	PendenzaNonEseguita      StatoPendenza = "NON_ESEGUITA"
-	PendenzaEseguitaParziale StatoPendenza = "ESEGUITA_PARZIALE"
-	PendenzaAnnullata        StatoPendenza = "ANNULLATA"
-	PendenzaScaduta          StatoPendenza = "SCADUTA"
-	PendenzaAnomala          StatoPendenza = "ANOMALA"
-)
-
-// Debito is a pendenza as API Pagamento v2 shows it to a portal (GovPay's
-// PendenzaIndex): in a Pagamento, and in the payer's debt position
-// (Client.Posizione).
-type Debito struct {
-	IDA2A          string `json:"idA2A"`
-	IDPendenza     string `json:"idPendenza"`
-	IDTipoPendenza string `json:"idTipoPendenza,omitempty"`
-	// Dominio is the creditor.
-	Dominio *Dominio `json:"dominio,omitempty"`
-	// UnitaOperativa is the creditor's office, if any.
-	UnitaOperativa *UnitaOperativa `json:"unitaOperativa,omitempty"`
-	Stato          StatoPendenza   `json:"stato"`
-	Segnalazioni   []Segnalazione  `json:"segnalazioni,omitempty"`
-	// IUVAvviso is the IUV of the notice; IUVPagamento the IUV of the last
-	// successful payment.
-	IUVAvviso    string `json:"iuvAvviso,omitempty"`
-	IUVPagamento string `json:"iuvPagamento,omitempty"`
-	// DataPagamento is the day the debt was paid.
-	DataPagamento    govpay.Date     `json:"dataPagamento,omitzero"`
-	Causale          string          `json:"causale"`
-	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore"`
-	Importo          govpay.Importo  `json:"importo"`
-	// NumeroAvviso is the notice number (18 digits), if the debt has one.
-	NumeroAvviso      string          `json:"numeroAvviso,omitempty"`
-	DataCaricamento   govpay.Date     `json:"dataCaricamento,omitzero"`
-	DataValidita      govpay.Date     `json:"dataValidita,omitzero"`
-	DataScadenza      govpay.Date     `json:"dataScadenza,omitzero"`
-	AnnoRiferimento   int             `json:"annoRiferimento,omitempty"`
-	CartellaPagamento string          `json:"cartellaPagamento,omitempty"`
-	DatiAllegati      json.RawMessage `json:"datiAllegati,omitempty"`
-	Tassonomia        string          `json:"tassonomia,omitempty"`
-	TassonomiaAvviso  string          `json:"tassonomiaAvviso,omitempty"`
-	Direzione         string          `json:"direzione,omitempty"`
-	Divisione         string          `json:"divisione,omitempty"`
-	// Tipo is "spontaneo" or "dovuto".
-	Tipo string `json:"tipo,omitempty"`
-	// UUID randomises the static payment URLs of the debt.
-	UUID string `json:"UUID,omitempty"`
-	// Proprieta holds GovPay's presentation options, as received.
-	Proprieta json.RawMessage `json:"proprieta,omitempty"`
-	// RppURL and PagamentiURL link the debt's transactions and payments.
-	RppURL       string `json:"rpp,omitempty"`
-	PagamentiURL string `json:"pagamenti,omitempty"`
-}
-
-// Dominio is a creditor as API Pagamento v2 describes it: GovPay's full
-// Dominio, with address, contacts, GLN, CBILL, logo and the links to its
-// offices and tipi pendenza. It is not ricevute.Dominio, which is the
-// creditor of API Pendenze v2 and of the receipts (idDominio and
-// ragioneSociale only).
-type Dominio struct {
-	IDDominio      string `json:"idDominio"`
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
-	Indirizzo      string `json:"indirizzo,omitempty"`
-	Civico         string `json:"civico,omitempty"`
-	CAP            string `json:"cap,omitempty"`
-	Localita       string `json:"localita,omitempty"`
-	Provincia      string `json:"provincia,omitempty"`
-	Nazione        string `json:"nazione,omitempty"`
-	Email          string `json:"email,omitempty"`
-	PEC            string `json:"pec,omitempty"`
-	Tel            string `json:"tel,omitempty"`
-	Fax            string `json:"fax,omitempty"`
-	Web            string `json:"web,omitempty"`
-	GLN            string `json:"gln,omitempty"`
-	CBILL          string `json:"cbill,omitempty"`
-	Logo           string `json:"logo,omitempty"`
-	UnitaOperative string `json:"unitaOperative,omitempty"`
-	TipiPendenza   string `json:"tipiPendenza,omitempty"`
-}
-
-// UnitaOperativa is an office of a creditor.
-type UnitaOperativa struct {
-	IDUnitaOperativa string `json:"idUnitaOperativa,omitempty"`
-	RagioneSociale   string `json:"ragioneSociale,omitempty"`
-	Indirizzo        string `json:"indirizzo,omitempty"`
-	Civico           string `json:"civico,omitempty"`
-	CAP              string `json:"cap,omitempty"`
-	Localita         string `json:"localita,omitempty"`
-	Provincia        string `json:"provincia,omitempty"`
-	Nazione          string `json:"nazione,omitempty"`
-	Email            string `json:"email,omitempty"`
-	PEC              string `json:"pec,omitempty"`
-	Tel              string `json:"tel,omitempty"`
-	Fax              string `json:"fax,omitempty"`
-	Web              string `json:"web,omitempty"`
-	Area             string `json:"area,omitempty"`
 }
 
 // Get returns the payment id (GET /pagamenti/{id}, operation getPagamento).

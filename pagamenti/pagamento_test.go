@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 func pagamentoFixture(t *testing.T) []byte {
@@ -63,12 +64,12 @@ func TestGet(t *testing.T) {
 	assert.Equal(t, "PEND-0001", p.RPP[0].Pendenza.IDPendenza)
 	require.Len(t, p.Pendenze, 1)
 	d := p.Pendenze[0]
-	assert.Equal(t, PendenzaEseguita, d.Stato)
+	assert.Equal(t, pendenze.StatoEseguita, d.Stato)
 	assert.Equal(t, "01234567890", d.Dominio.IDDominio)
 	assert.Equal(t, "301000000000012345", d.NumeroAvviso)
 	assert.Equal(t, govpay.NewDate(2026, 3, 30), d.DataPagamento)
 	assert.True(t, d.DataScadenza.IsZero())
-	assert.Equal(t, "/pagamenti?idA2A=GESTIONALE-1&idPendenza=PEND-0001", d.PagamentiURL)
+	assert.Equal(t, "/pagamenti?idA2A=GESTIONALE-1&idPendenza=PEND-0001", d.Pagamenti)
 	require.Len(t, d.Segnalazioni, 1)
 	assert.Equal(t, "0013", d.Segnalazioni[0].Codice)
 
@@ -308,9 +309,9 @@ func TestPosizione(t *testing.T) {
 			"dataCaricamento": "2026-01-10", "tipo": "dovuto", "rpp": "/rpp", "pagamenti": "/pagamenti", "statoNuovo": 1}
 	}))
 	c := s.client(t)
-	var got []Debito
+	var got []pendenze.Sintesi
 	for d, err := range c.ListPosizione(context.Background(), "rssmra30a01h501i", PosizioneOptions{IDDominio: testDominio,
-		Stato: PendenzaNonEseguita, RisultatiPerPagina: 2, IDA2A: "A2A", IDPagamento: "pay", Ordinamento: "+dataCaricamento"}) {
+		Stato: pendenze.StatoNonEseguita, RisultatiPerPagina: 2, IDA2A: "A2A", IDPagamento: "pay", Ordinamento: "+dataCaricamento"}) {
 		require.NoError(t, err)
 		got = append(got, d)
 	}
@@ -326,7 +327,7 @@ func TestPosizione(t *testing.T) {
 	s3 := newPGServer(t)
 	s3.mux.HandleFunc("GET /pendenze", pagedHandler(t, 0, "risultati", nil))
 	for _, err := range s3.client(t).ListPosizione(context.Background(), "RSSMRA30A01H501I", PosizioneOptions{IDDominio: testDominio,
-		Stato: PendenzaNonEseguita, MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2, IUV: "iuv", IDA2A: "A2A",
+		Stato: pendenze.StatoNonEseguita, MostraSpontaneiNonPagati: true, RisultatiPerPagina: 2, IUV: "iuv", IDA2A: "A2A",
 		IDPendenza: "P", IDPagamento: "pay", Direzione: "D", Divisione: "V", Ordinamento: "+dataCaricamento"}) {
 		require.NoError(t, err)
 	}

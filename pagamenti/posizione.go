@@ -10,6 +10,7 @@ import (
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/internal/verr"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // PosizioneOptions filters Client.Posizione. Zero fields filter nothing.
@@ -17,7 +18,7 @@ type PosizioneOptions struct {
 	// IDDominio restricts the position to one creditor (11 digits).
 	IDDominio string
 	// Stato filters by the debts' state (NON_ESEGUITA: what is still due).
-	Stato StatoPendenza
+	Stato pendenze.StatoPendenza
 	// IUV, IDA2A, IDPendenza and IDPagamento find specific debts.
 	IUV         string
 	IDA2A       string
@@ -47,14 +48,14 @@ type PosizioneOptions struct {
 // skipped. GovPay 3.9.1 does not read IDA2A, IDPendenza and IUV: its answer
 // holds every debt of the other filters, and the debts they exclude are
 // left out by the SDK (still paging through all of them).
-func (c *Client) ListPosizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[Debito, error] {
+func (c *Client) ListPosizione(ctx context.Context, idDebitore string, o PosizioneOptions) iter.Seq2[pendenze.Sintesi, error] {
 	const op = "pagamenti.Posizione"
 	p, err := o.params(idDebitore)
 	return walk(ctx, c.tc, op, o.RisultatiPerPagina, err, func(ctx context.Context, pagina, per int32) (*http.Response, error) {
 		q := p // each page its own copy: the iterator may be ranged over concurrently
 		q.Pagina, q.RisultatiPerPagina = &pagina, &per
 		return c.api.ListPendenze(transport.WithCall(ctx, transport.Request{Operation: op, Stream: true}), &q)
-	}, func(d *Debito) string { return o.check(idDebitore, d) }, o.skip)
+	}, func(d *pendenze.Sintesi) string { return o.check(idDebitore, d) }, o.skip)
 }
 
 // check returns the name of the first filter that d does not match among
@@ -65,11 +66,11 @@ func (c *Client) ListPosizione(ctx context.Context, idDebitore string, o Posizio
 // not checked: GovPay shows a NON_ESEGUITA debt past its due date as
 // SCADUTA (api-pendenze v2 PendenzeConverter.java:133, the same rendering in
 // API Pagamento).
-func (o *PosizioneOptions) check(idDebitore string, d *Debito) string {
+func (o *PosizioneOptions) check(idDebitore string, d *pendenze.Sintesi) string {
 	switch {
 	case idDebitore != "" && !strings.EqualFold(d.SoggettoPagatore.Identificativo, idDebitore):
 		return "soggettoPagatore.identificativo"
-	case o.IDDominio != "" && (d.Dominio == nil || d.Dominio.IDDominio != o.IDDominio):
+	case o.IDDominio != "" && (d.Dominio.IDDominio == "" || d.Dominio.IDDominio != o.IDDominio):
 		return "dominio.idDominio"
 	case o.Direzione != "" && d.Direzione != o.Direzione:
 		return "direzione"
@@ -84,14 +85,14 @@ func (o *PosizioneOptions) check(idDebitore string, d *Debito) string {
 // api-pagamento v2 Pendenze.java:69): the SDK applies them itself. The IUV
 // of a debt is its notice's (iuvAvviso, or the IUV inside numeroAvviso),
 // compared ignoring case.
-func (o *PosizioneOptions) skip(d *Debito) bool {
+func (o *PosizioneOptions) skip(d *pendenze.Sintesi) bool {
 	return o.IDA2A != "" && d.IDA2A != o.IDA2A ||
 		o.IDPendenza != "" && d.IDPendenza != o.IDPendenza ||
 		o.IUV != "" && !strings.EqualFold(debitoIUV(d), o.IUV)
 }
 
 // debitoIUV is the IUV of d's notice.
-func debitoIUV(d *Debito) string {
+func debitoIUV(d *pendenze.Sintesi) string {
 	if d.IUVAvviso != "" {
 		return d.IUVAvviso
 	}

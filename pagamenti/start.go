@@ -19,6 +19,7 @@ import (
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
 	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/internal/verr"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 // Mode says how a payment was started, and so how its outcome is learnt.
@@ -791,7 +792,7 @@ func (c *Client) reconcile(ctx context.Context, cart *Cart, opts *StartOptions, 
 // numeroAvviso (and idDominio when the debt names it), a spontaneous item by
 // idDominio and idTipoPendenza when the debt names them (GovPay gives the
 // pendenza it builds its own ids).
-func matchesCart(cart *Cart, debts []Debito) bool {
+func matchesCart(cart *Cart, debts []pendenze.Sintesi) bool {
 	if cart == nil || len(debts) != len(cart.items) {
 		return false
 	}
@@ -812,8 +813,8 @@ func matchesCart(cart *Cart, debts []Debito) bool {
 	return true
 }
 
-func debtIs(d *Debito, it *Item) bool {
-	dominio := d.Dominio == nil || d.Dominio.IDDominio == it.IDDominio
+func debtIs(d *pendenze.Sintesi, it *Item) bool {
+	dominio := d.Dominio.IDDominio == "" || d.Dominio.IDDominio == it.IDDominio
 	switch it.Kind {
 	case ItemRiferimento, ItemPendenza:
 		return d.IDA2A == it.IDA2A && d.IDPendenza == it.IDPendenza

@@ -45,7 +45,9 @@ const (
 	TipologiaSpontaneo Tipologia = "spontaneo"
 )
 
-// Segnalazione is a warning GovPay attached to a pendenza or a payment.
+// Segnalazione is a warning GovPay attached to a pendenza or to a payment
+// attempt; API Pendenze v2 and API Pagamento v2 send the same schema
+// (Segnalazione.java of both).
 type Segnalazione struct {
 	Data        govpay.DateTime `json:"data,omitzero"`
 	Codice      string          `json:"codice"`
@@ -96,7 +98,12 @@ type Testata struct {
 	Proprieta         *Proprieta       `json:"proprieta,omitempty"`
 }
 
-// Sintesi is one pendenza in a List (GovPay's PendenzaIndex).
+// Sintesi is one pendenza in a list (GovPay's PendenzaIndex): in List, in
+// the RPP of ListRPP, and in API Pagamento v2's answers (the debts of a
+// pagamenti.Pagamento and of pagamenti.Client.ListPosizione). API
+// Pagamento v2's PendenzaIndex is the same schema without
+// descrizioneStato and documento (PendenzaIndex.java of both, GovPay
+// 3.9.1), which then stay empty.
 type Sintesi struct {
 	Testata
 	// RPP and Pagamenti are the GovPay URLs listing the pendenza's payment
@@ -174,8 +181,10 @@ func (d VoceDettaglio) MarshalJSON() ([]byte, error) {
 }
 
 // RPP is a payment attempt of a pendenza (a "richiesta di pagamento
-// pendenza"): pagoPA's request (RPT) and receipt (RT) are kept as the
-// opaque JSON GovPay sends.
+// pendenza", GovPay's RppIndex): pagoPA's request (RPT) and receipt (RT)
+// are kept as the opaque JSON GovPay sends. API Pendenze v2 (ListRPP,
+// Dettaglio.RPP) and API Pagamento v2 (pagamenti.Pagamento.RPP) send the
+// same schema (Rpp.java of both, GovPay 3.9.1).
 type RPP struct {
 	// Stato of the request on pagoPA (RT_ACCETTATA_PA, …).
 	Stato          string         `json:"stato"`
@@ -184,9 +193,14 @@ type RPP struct {
 	// RPT is the payment request, RT the receipt (null until there is one).
 	RPT json.RawMessage `json:"rpt,omitempty"`
 	RT  json.RawMessage `json:"rt,omitempty"`
-	// Pendenza is the pendenza paid, when GovPay includes it (lists of rpp).
+	// Pendenza is the pendenza paid, when GovPay includes it (lists of rpp,
+	// the transactions of a payment).
 	Pendenza *Sintesi `json:"pendenza,omitempty"`
 }
+
+// HasRT reports whether the attempt carries a receipt (RT neither absent
+// nor null).
+func (r RPP) HasRT() bool { return len(r.RT) > 0 && string(r.RT) != "null" }
 
 // complete refuses a decoded answer that lacks what every pendenza GovPay
 // returns carries (idA2A, idPendenza, stato): a JSON document from elsewhere

@@ -430,26 +430,54 @@ const (
 	RiscossioneEntrataPANonIntermediata TipoRiscossione = "ENTRATA_PA_NON_INTERMEDIATA" // an entrata of a creditor GovPay does not serve
 )
 
-// Dominio is a creditor (ente creditore) as API Pendenze v2 and the
-// receipts (API Ente v2, API Ragioneria v3) describe it: its fiscal code
-// and name. The same schema is the creditor of a pendenza read from API
-// Pendenze v2 (package pendenze uses this type); API Pagamento v2
-// describes a creditor in full, with address and contacts
-// (pagamenti.Dominio).
+// Dominio is a creditor (ente creditore), as every API of GovPay describes
+// it: API Pendenze v2 and the receipts (API Ente v2, API Ragioneria v3)
+// send its fiscal code and name only; API Pagamento v2 adds its address,
+// contacts, GLN, CBILL, logo and the links to its offices and tipi
+// pendenza (pagamento v2 Dominio.java, GovPay 3.9.1). One type holds the
+// union: the fields an API does not send stay empty.
 type Dominio struct {
 	// IDDominio is the creditor's fiscal code (11 digits).
 	IDDominio string `json:"idDominio"`
 	// RagioneSociale is the creditor's name.
 	RagioneSociale string `json:"ragioneSociale,omitempty"`
+	// Indirizzo, Civico, CAP, Localita, Provincia and Nazione are the
+	// creditor's address (API Pagamento v2 only).
+	Indirizzo string `json:"indirizzo,omitempty"`
+	Civico    string `json:"civico,omitempty"`
+	CAP       string `json:"cap,omitempty"`
+	Localita  string `json:"localita,omitempty"`
+	Provincia string `json:"provincia,omitempty"`
+	Nazione   string `json:"nazione,omitempty"`
+	// Email, PEC, Tel, Fax and Web are its contacts (API Pagamento v2 only).
+	Email string `json:"email,omitempty"`
+	PEC   string `json:"pec,omitempty"`
+	Tel   string `json:"tel,omitempty"`
+	Fax   string `json:"fax,omitempty"`
+	Web   string `json:"web,omitempty"`
+	// GLN and CBILL are the creditor's Global Location Number and CBILL
+	// code; Logo its logo (API Pagamento v2 only).
+	GLN   string `json:"gln,omitempty"`
+	CBILL string `json:"cbill,omitempty"`
+	Logo  string `json:"logo,omitempty"`
+	// UnitaOperative and TipiPendenza link the creditor's offices and tipi
+	// pendenza (API Pagamento v2 only).
+	UnitaOperative string `json:"unitaOperative,omitempty"`
+	TipiPendenza   string `json:"tipiPendenza,omitempty"`
 }
 
-// UnitaOperativa is an operating unit (office) of a creditor, as API
-// Pendenze v2 and the receipts describe it (its id is idUnita).
+// UnitaOperativa is an operating unit (office) of a creditor. API
+// Pendenze v2 and the receipts name its id idUnita (pendenze v2
+// UnitaOperativa.java:45), API Pagamento v2 idUnitaOperativa (pagamento v2
+// UnitaOperativa.java:46); the other fields are the same. One type holds
+// both ids: the one the API does not send stays empty.
 type UnitaOperativa struct {
-	// IDUnita identifies the office within the creditor, RagioneSociale
-	// names it.
-	IDUnita        string `json:"idUnita,omitempty"`
-	RagioneSociale string `json:"ragioneSociale,omitempty"`
+	// IDUnita identifies the office within the creditor (API Pendenze v2,
+	// receipts); RagioneSociale names it.
+	IDUnita string `json:"idUnita,omitempty"`
+	// IDUnitaOperativa is the same id as API Pagamento v2 spells it.
+	IDUnitaOperativa string `json:"idUnitaOperativa,omitempty"`
+	RagioneSociale   string `json:"ragioneSociale,omitempty"`
 	// Indirizzo, Civico, CAP, Localita, Provincia and Nazione are the
 	// office's address.
 	Indirizzo string `json:"indirizzo,omitempty"`

@@ -352,3 +352,38 @@ func TestRicevutaUnmarshalEnteV2Timestamps(t *testing.T) {
 	assert.ErrorIs(t, r.UnmarshalEnteV2(body(`"9999-12-31T23:30:00"`, `null`)), govpay.ErrDate, "year 10000 in Rome cannot be written back")
 	assert.Error(t, r.UnmarshalEnteV2(body(`"not a date"`, `null`)))
 }
+
+// TestSharedCreditorTypes: one Dominio and one UnitaOperativa type read the
+// creditor of every API. API Pendenze v2 and the receipts send idDominio
+// and ragioneSociale and spell the office's id idUnita; API Pagamento v2
+// sends the creditor's registry details and spells it idUnitaOperativa.
+// Each decodes into its own fields and encodes back to the same JSON.
+func TestSharedCreditorTypes(t *testing.T) {
+	type pair struct {
+		Dominio        ricevute.Dominio        `json:"dominio"`
+		UnitaOperativa ricevute.UnitaOperativa `json:"unitaOperativa"`
+	}
+	pendenzeV2 := `{"dominio":{"idDominio":"01234567890","ragioneSociale":"Comune"},` +
+		`"unitaOperativa":{"idUnita":"UO1","ragioneSociale":"Ufficio tributi"}}`
+	pagamentoV2 := `{"dominio":{"idDominio":"01234567890","ragioneSociale":"Comune","indirizzo":"Piazza Grande","cap":"00100","cbill":"AAAAA","unitaOperative":"/domini/01234567890/unitaOperative"},` +
+		`"unitaOperativa":{"idUnitaOperativa":"UO1","ragioneSociale":"Ufficio tributi","area":"Tributi"}}`
+
+	var a pair
+	require.NoError(t, json.Unmarshal([]byte(pendenzeV2), &a))
+	assert.Equal(t, "UO1", a.UnitaOperativa.IDUnita)
+	assert.Empty(t, a.UnitaOperativa.IDUnitaOperativa)
+	assert.Empty(t, a.Dominio.Indirizzo)
+	out, err := json.Marshal(a)
+	require.NoError(t, err)
+	assert.JSONEq(t, pendenzeV2, string(out))
+
+	var b pair
+	require.NoError(t, json.Unmarshal([]byte(pagamentoV2), &b))
+	assert.Equal(t, "UO1", b.UnitaOperativa.IDUnitaOperativa)
+	assert.Empty(t, b.UnitaOperativa.IDUnita)
+	assert.Equal(t, "Piazza Grande", b.Dominio.Indirizzo)
+	assert.Equal(t, "AAAAA", b.Dominio.CBILL)
+	out, err = json.Marshal(b)
+	require.NoError(t, err)
+	assert.JSONEq(t, pagamentoV2, string(out))
+}

@@ -124,6 +124,23 @@ var knownContractGaps = slices.Concat(
 	gaps("notifica.Verifica.v1 uncovered", []string{"dataCaricamento", "nome", "voci[].bicAccredito", "voci[].bicAppoggio"},
 		"public notifica.PendenzaVerificata (through pendenze.Pendenza)",
 		"optional; the SDK's model has no source for it"),
+	// ---- one Go type per GovPay schema shared by several APIs (issue #13) ----
+	// ricevute.Dominio, ricevute.UnitaOperativa and pendenze.Sintesi hold the
+	// union of what the APIs send (CONTRIBUTING.md, Naming rule 2): the
+	// fields another API sends never arrive in this answer and stay empty.
+	gaps("answer.pendenze.Get public-field", []string{"dominio.*", "rpp[].pendenza.dominio.*", "unitaOperativa.*",
+		"rpp[].pendenza.unitaOperativa.*"},
+		"public ricevute.Dominio / ricevute.UnitaOperativa (shared)",
+		"API Pendenze v2 sends idDominio and ragioneSociale, and spells the office id idUnita; the registry details and "+
+			"idUnitaOperativa are API Pagamento v2's (pagamento v2 Dominio.java, UnitaOperativa.java:46)"),
+	gaps("answer.ricevute.Get public-field", []string{"dominio.*", "pendenza.dominio.*", "pendenza.voci[].dominio.*"},
+		"public ricevute.Dominio (shared)",
+		"a receipt's creditor is idDominio and ragioneSociale; the registry details are API Pagamento v2's"),
+	gaps("answer.pagamenti.Get public-field", []string{"pendenze[].unitaOperativa.*", "rpp[].pendenza.unitaOperativa.*",
+		"pendenze[].descrizioneStato", "pendenze[].documento", "rpp[].pendenza.descrizioneStato", "rpp[].pendenza.documento"},
+		"public pendenze.Sintesi / ricevute.UnitaOperativa (shared)",
+		"API Pagamento v2's PendenzaIndex lacks descrizioneStato and documento of API Pendenze v2's, and spells the office "+
+			"id idUnitaOperativa, not idUnita (PendenzaIndex.java, UnitaOperativa.java:45 of api-pendenze v2)"),
 	// ---- GET /ricevute/{idDominio}/{iuv}/{idRicevuta} ----
 	[]contractGap{
 		{

@@ -656,7 +656,7 @@ func reportCases() []reportCase {
 		{operation: "GET /pendenze (Pagamento v2)", sdk: "pagamenti.Client.Posizione", spec: pag, base: pathPagamento,
 			calls: func(ctx context.Context, c *reportClients) error {
 				return firstErr(c.pagamenti.ListPosizione(ctx, okCF, pagamenti.PosizioneOptions{IDDominio: okDominio,
-					Stato: pagamenti.StatoPendenza("NON_ESEGUITA"), RisultatiPerPagina: 20}))
+					Stato: pendenze.StatoPendenza("NON_ESEGUITA"), RisultatiPerPagina: 20}))
 			}, exclusions: []string{noRouter}},
 		{operation: "GET /avvisi/{idDominio}/{numeroAvviso} (Pagamento v2)", sdk: "avvisi.Client.Get, PDF", spec: pag, base: pathPagamento,
 			calls: func(ctx context.Context, c *reportClients) error {

@@ -13,22 +13,21 @@ import (
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/pagamenti"
+	"github.com/govpaygo/govpay/pendenze"
 )
 
 var reDominio = regexp.MustCompile(`^[0-9]{11}$`)
 
 // debitoView is one row of the position page.
 type debitoView struct {
-	pagamenti.Debito
+	pendenze.Sintesi
 	Ente     string
 	Pagabile bool
 	InCart   bool
 }
 
-func enteOf(d *pagamenti.Debito) (id, name string) {
-	if d.Dominio != nil {
-		id, name = d.Dominio.IDDominio, d.Dominio.RagioneSociale
-	}
+func enteOf(d *pendenze.Sintesi) (id, name string) {
+	id, name = d.Dominio.IDDominio, d.Dominio.RagioneSociale
 	if name == "" {
 		name = id
 	}
@@ -36,19 +35,19 @@ func enteOf(d *pagamenti.Debito) (id, name string) {
 }
 
 // statoPendenza describes the state of a debt in Italian.
-func statoPendenza(s pagamenti.StatoPendenza) string {
+func statoPendenza(s pendenze.StatoPendenza) string {
 	switch s {
-	case pagamenti.PendenzaNonEseguita:
+	case pendenze.StatoNonEseguita:
 		return "Da pagare"
-	case pagamenti.PendenzaEseguita:
+	case pendenze.StatoEseguita:
 		return "Pagata"
-	case pagamenti.PendenzaEseguitaParziale:
+	case pendenze.StatoEseguitaParziale:
 		return "Pagata in parte"
-	case pagamenti.PendenzaAnnullata:
+	case pendenze.StatoAnnullata:
 		return "Annullata"
-	case pagamenti.PendenzaScaduta:
+	case pendenze.StatoScaduta:
 		return "Scaduta"
-	case pagamenti.PendenzaAnomala:
+	case pendenze.StatoAnomala:
 		return "Anomala"
 	}
 	return string(s)
@@ -72,7 +71,7 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 			d.PosizioneErr, _ = explain(err)
 			break
 		}
-		v := debitoView{Debito: deb, Pagabile: deb.Stato == pagamenti.PendenzaNonEseguita}
+		v := debitoView{Sintesi: deb, Pagabile: deb.Stato == pendenze.StatoNonEseguita}
 		var id string
 		id, v.Ente = enteOf(&deb)
 		if id != "" && v.Ente != id {
@@ -93,7 +92,7 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 	a.render(w, http.StatusOK, "home", d)
 }
 
-func itemOfDebito(deb *pagamenti.Debito) cartItem {
+func itemOfDebito(deb *pendenze.Sintesi) cartItem {
 	it := cartItem{Kind: kindPendenza, IDA2A: deb.IDA2A, IDPendenza: deb.IDPendenza, Causale: deb.Causale,
 		Importo: deb.Importo, Scadenza: deb.DataScadenza, IUV: deb.IUVAvviso, Fonte: "Posizione debitoria"}
 	it.IDDominio, it.Ente = enteOf(deb)
@@ -140,7 +139,7 @@ func (a *App) addPendenza(w http.ResponseWriter, r *http.Request, s *session) {
 		if deb.IDA2A != idA2A || deb.IDPendenza != idPendenza {
 			continue
 		}
-		if deb.Stato != pagamenti.PendenzaNonEseguita {
+		if deb.Stato != pendenze.StatoNonEseguita {
 			s.addFlash("errore", "Il debito non è pagabile: "+statoPendenza(deb.Stato)+".")
 			return
 		}

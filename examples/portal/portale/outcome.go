@@ -138,8 +138,8 @@ func (a *App) outcome(w http.ResponseWriter, r *http.Request) {
 		if o.Ricevuta != nil {
 			x.Ricevuta = o.Ricevuta.IDRicevuta
 		}
-		if o.Debito != nil && o.Debito.Dominio != nil && o.Debito.Dominio.RagioneSociale != "" && x.Ente == x.IDDominio {
-			x.Ente = o.Debito.Dominio.RagioneSociale
+		if o.Pendenza != nil && o.Pendenza.Dominio.RagioneSociale != "" && x.Ente == x.IDDominio {
+			x.Ente = o.Pendenza.Dominio.RagioneSociale
 		}
 		if x.NumeroAvviso == "" && o.NumeroAvviso != "" {
 			x.NumeroAvviso = o.NumeroAvviso
