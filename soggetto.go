@@ -1,6 +1,10 @@
 package govpay
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/govpaygo/govpay/internal/javastr"
+)
 
 // TipoSoggetto tells a natural person (F, fisica) from a legal person (G,
 // giuridica).
@@ -105,21 +109,6 @@ func cellulareShape(s string) bool {
 	return true
 }
 
-// javaLen is the length of s as Java's String.length counts it (UTF-16
-// units), the length GovPay's StringValidator checks
-// (StringValidator.java:55-70): a character outside the Basic Multilingual
-// Plane counts twice.
-func javaLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x10000 {
-			n++
-		}
-	}
-	return n
-}
-
 // Validate checks the soggetto against GovPay 3.9.1's server rules for a
 // payer (SoggettoPagatoreValidator of it.govpay.core.ec.v1.validator, run by
 // the Soggetto bean of API Pendenze v2, Soggetto.java:314-328, and of API
@@ -145,14 +134,14 @@ func (s Soggetto) Validate() error {
 		v.add("tipo", "must be F or G")
 	}
 	// validaIdentificativoNonObbligatorio (SoggettoPagatoreValidator.java:120-122): ≤ 16.
-	switch n := javaLen(s.Identificativo); {
+	switch n := javastr.Len(s.Identificativo); {
 	case n == 0:
 		v.add("identificativo", "required")
 	case n > 16:
 		v.add("identificativo", "must be at most 16 characters")
 	}
 	maxLen := func(field, val string, max int) {
-		if len(val) > max && javaLen(val) > max {
+		if len(val) > max && javastr.Len(val) > max {
 			v.add(field, fmt.Sprintf("must be at most %d characters", max))
 		}
 	}

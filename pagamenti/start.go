@@ -12,11 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/govpaygo/govpay"
 	gen "github.com/govpaygo/govpay/internal/gen/pagamento"
+	"github.com/govpaygo/govpay/internal/javastr"
 	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/pendenze"
@@ -215,7 +215,7 @@ func (o *StartOptions) check(v *verr.Builder) {
 		// UTF-16 units). The value is never echoed.
 		if !utf8.ValidString(s) {
 			v.Add("credenzialiPagatore", "must be valid UTF-8")
-		} else if javaLen(s) > 35 {
+		} else if javastr.Len(s) > 35 {
 			v.Add("credenzialiPagatore", "at most 35 characters")
 		}
 	}
@@ -224,7 +224,7 @@ func (o *StartOptions) check(v *verr.Builder) {
 		// called at PagamentiController.java:157.
 		if rule := textRule(s, true); rule != "" {
 			v.Add("codiceConvenzione", rule)
-		} else if n := javaLen(s); n < 5 || n > 35 {
+		} else if n := javastr.Len(s); n < 5 || n > 35 {
 			v.Add("codiceConvenzione", "must have 5 to 35 characters")
 		}
 	}
@@ -279,7 +279,7 @@ func checkPSP(v *verr.Builder, o *StartOptions) {
 			v.Add(id.name, "required when a PSP is chosen (identificativoPSP, identificativoIntermediarioPSP and identificativoCanale go together)")
 		case textRule(id.val, true) != "":
 			v.Add(id.name, textRule(id.val, true))
-		case javaLen(id.val) > 35:
+		case javastr.Len(id.val) > 35:
 			v.Add(id.name, "at most 35 characters")
 		}
 	}
@@ -299,7 +299,7 @@ func checkVersante(v *verr.Builder, s *govpay.Soggetto) {
 		cp.Tipo = govpay.SoggettoFisico
 	}
 	v.Merge("soggettoVersante", cp.Validate())
-	if n := javaLen(s.Identificativo); n == 1 {
+	if n := javastr.Len(s.Identificativo); n == 1 {
 		v.Add("soggettoVersante.identificativo", "must have 2 to 16 characters")
 	}
 	if s.Anagrafica == "" {
@@ -318,15 +318,6 @@ func checkDataEsecuzione(v *verr.Builder, d govpay.Date, now time.Time) {
 	if day.Before(today.AddDate(0, 0, -1)) || day.After(today.AddDate(0, 0, 31)) {
 		v.Add("dataEsecuzionePagamento", "must be from today to 30 days ahead")
 	}
-}
-
-// javaLen is the length of s as Java's String.length counts it (UTF-16
-// units), the length GovPay's StringValidator checks.
-func javaLen(s string) (n int) {
-	for _, r := range s {
-		n += max(utf16.RuneLen(r), 1) // an invalid rune is one replacement unit
-	}
-	return n
 }
 
 // textRule returns "" when s is valid UTF-8 without control characters

@@ -9,6 +9,7 @@ import (
 
 	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
+	"github.com/govpaygo/govpay/internal/javastr"
 	"github.com/govpaygo/govpay/internal/verr"
 	"github.com/govpaygo/govpay/ricevute"
 )
@@ -469,24 +470,9 @@ func (p path) String() string {
 	return b.String()
 }
 
-// javaLen is the length of s as Java's String.length counts it (UTF-16
-// units), the length GovPay's StringValidator checks
-// (StringValidator.java:55-70): a character outside the Basic Multilingual
-// Plane counts twice.
-func javaLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x10000 {
-			n++
-		}
-	}
-	return n
-}
-
 // maxLen refuses s longer than max UTF-16 units (StringValidator.maxLength).
 func maxLen(v *verr.Builder, field path, s string, max int) {
-	if len(s) > max && javaLen(s) > max {
+	if len(s) > max && javastr.Len(s) > max {
 		v.Addf(field.String(), "must be at most %d characters", max)
 	}
 }
@@ -494,7 +480,7 @@ func maxLen(v *verr.Builder, field path, s string, max int) {
 // checkLen refuses s outside min…max UTF-16 units (StringValidator.notNull,
 // minLength, maxLength).
 func checkLen(v *verr.Builder, field path, s string, min, max int) {
-	n := javaLen(s)
+	n := javastr.Len(s)
 	switch {
 	case n == 0 && min > 0:
 		v.Add(field.String(), "required")
@@ -541,7 +527,7 @@ func checkCodiceContabilita(v *verr.Builder, field path, s string) {
 		}
 		n++
 	}
-	if n < 3 || n > 138 || javaLen(s) > 255 {
+	if n < 3 || n > 138 || javastr.Len(s) > 255 {
 		v.Add(field.String(), "must have 3 to 138 characters (^\\S{3,138}$)")
 	}
 }
