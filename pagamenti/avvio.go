@@ -89,7 +89,9 @@ type AvvioItem struct {
 	IDDominio string
 	// NumeroAvviso is the notice number (18 digits), "" when not known at
 	// the start (a reference, a pendenza without an assigned number, a
-	// spontaneous payment): Resolve then asks GovPay for it.
+	// spontaneous payment): Resolve then asks GovPay for it. It is text
+	// because it may come from GovPay's answers (see
+	// pendenze.Testata.NumeroAvviso).
 	NumeroAvviso string
 	// IDTipoPendenza is the pendenza type (ItemSpontaneo, and ItemPendenza
 	// when set).

@@ -66,6 +66,8 @@ type ItemOutcome struct {
 	// Kind is the cart item's kind (0 for ResolveNotices).
 	Kind ItemKind
 	// IDDominio, NumeroAvviso and IUV identify the notice, when known.
+	// NumeroAvviso may come from GovPay's answers, so it is kept as text
+	// (see pendenze.Testata.NumeroAvviso for why).
 	IDDominio    string
 	NumeroAvviso string
 	IUV          string

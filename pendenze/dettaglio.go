@@ -79,8 +79,11 @@ type Testata struct {
 	Causale          string          `json:"causale,omitempty"`
 	SoggettoPagatore govpay.Soggetto `json:"soggettoPagatore"`
 	Importo          govpay.Importo  `json:"importo"`
-	// NumeroAvviso is kept as GovPay sends it (18 digits); parse it with
-	// avvisi.ParseNumeroAvviso.
+	// NumeroAvviso is the notice number, kept as GovPay sends it (18 digits).
+	// It stays a string, not an avvisi.NumeroAvviso: GovPay 3.9.1 accepts a
+	// proposed numeric IUV whose check digits are wrong after only logging a
+	// warning (Iuv.java:111-114) and returns its number as is, which must not
+	// make the whole answer unreadable. Parse it with avvisi.ParseNumeroAvviso.
 	NumeroAvviso      string           `json:"numeroAvviso,omitempty"`
 	DataCaricamento   govpay.Date      `json:"dataCaricamento,omitzero"`
 	DataValidita      govpay.Date      `json:"dataValidita,omitzero"`

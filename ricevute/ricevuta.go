@@ -295,6 +295,10 @@ type PendenzaPagata struct {
 	// Importo is the amount of the pendenza.
 	Importo govpay.Importo `json:"importo"`
 	// NumeroAvviso is the payment notice number, as GovPay sends it.
+	// It stays a string, not an avvisi.NumeroAvviso: GovPay 3.9.1 accepts a
+	// proposed numeric IUV whose check digits are wrong after only logging a
+	// warning (Iuv.java:111-114) and returns its number as is, which must not
+	// make the whole answer unreadable. Parse it with avvisi.ParseNumeroAvviso.
 	NumeroAvviso string `json:"numeroAvviso,omitempty"`
 	// DataValidita and DataScadenza are the days until which the amount
 	// holds and after which the pendenza cannot be paid.

@@ -37,7 +37,9 @@ type DatiRT struct {
 	// IDRicevuta is receiptId, or the CodiceContestoPagamento of an old RT
 	// (what API Ente v2 calls idRicevuta).
 	IDRicevuta string
-	// NumeroAvviso is noticeNumber (SANP 2 only).
+	// NumeroAvviso is noticeNumber (SANP 2 only), as the receipt carries
+	// it: a receipt is read whatever its content, so it is not parsed here
+	// (avvisi.ParseNumeroAvviso does).
 	NumeroAvviso string
 	// Esito is the outcome: outcome OK/KO, or codiceEsitoPagamento 0–4,
 	// mapped to GovPay's values; an unknown code is kept as received.
