@@ -2,9 +2,11 @@ package avvisi_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
+	"github.com/govpaygo/govpay"
 	"github.com/govpaygo/govpay/avvisi"
 	"github.com/govpaygo/govpay/govpaytest"
 )
@@ -13,7 +15,7 @@ import (
 // QR code of the demo paper notice, the portal reads it and looks the
 // notice up with API Pagamento. A number GovPay does not know is a normal
 // answer, not an error.
-func Example_govpaytest() {
+func Example() {
 	fake := govpaytest.NewServer(govpaytest.WithDemoData())
 	defer fake.Close()
 	ctx := context.Background()
@@ -54,7 +56,7 @@ func Example_govpaytest() {
 }
 
 // The printable demo notice from the fake GovPay of package govpaytest.
-func ExampleClient_PDF_govpaytest() {
+func ExampleClient_PDF() {
 	fake := govpaytest.NewServer(govpaytest.WithDemoData())
 	defer fake.Close()
 
@@ -66,4 +68,28 @@ func ExampleClient_PDF_govpaytest() {
 	fmt.Printf("%.5s\n", pdf)
 	// Output:
 	// %PDF-
+}
+
+// A number typed by hand, with the spaces printed on the notice. A mistyped
+// number (wrong check digits) never reaches GovPay: it is a
+// *govpay.ValidationError naming the field.
+func ExampleClient_Get() {
+	fake := govpaytest.NewServer(govpaytest.WithDemoData())
+	defer fake.Close()
+	c := avvisi.New(fake.Config())
+
+	a, err := c.Get(context.Background(), govpaytest.DemoDominio, "3010 0000 0001 2345 19")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a.Stato, a.Importo)
+
+	_, err = c.Get(context.Background(), govpaytest.DemoDominio, "3010 0000 0001 2345 91")
+	var ve *govpay.ValidationError
+	fmt.Println(errors.As(err, &ve), ve.Violations[0].Field)
+	fmt.Println("requests sent:", fake.Count(govpaytest.OpPagamentoGetAvviso))
+	// Output:
+	// NON_ESEGUITA 101.00
+	// true numeroAvviso
+	// requests sent: 1
 }

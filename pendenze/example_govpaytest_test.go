@@ -31,7 +31,7 @@ func refezione(cf, anagrafica string, importo govpay.Importo) pendenze.Pendenza 
 // The life of a pendenza on the fake GovPay of package govpaytest: the
 // vertical system loads it (201), corrects it (200), reads it back, finds
 // the debts of a payer and cancels one.
-func ExampleClient_Put_govpaytest() {
+func Example() {
 	fake := govpaytest.NewServer(govpaytest.WithBasicAuth("GESTIONALE", "secret"))
 	defer fake.Close()
 	ctx := context.Background()
@@ -104,7 +104,7 @@ func ExampleClient_Put_govpaytest() {
 // creditor that knows only the entrata REFEZIONE: invalid items are caught
 // before sending, GovPay's refusals are reported with their code, and an
 // item loaded twice is an update.
-func ExampleClient_Load_govpaytest() {
+func ExampleClient_Load_refusals() {
 	fake := govpaytest.NewServer(govpaytest.WithDominio(govpaytest.Dominio{
 		IDDominio: govpaytest.DemoDominio, RagioneSociale: "Comune Dimostrativo", Entrate: []string{"REFEZIONE"},
 	}))

@@ -2,67 +2,16 @@ package pendenze_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
-	"net/http"
-	"net/http/httptest"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/govpaytest"
 	"github.com/govpaygo/govpay/pendenze"
 )
-
-// fakeGovPay is a tiny stand-in for GovPay's API Pendenze v2: PUT creates
-// (201) or updates (200), GET /pendenze lists what was loaded, two per
-// page.
-func fakeGovPay() *httptest.Server {
-	var mu sync.Mutex
-	loaded := map[string]bool{}
-	var order []string
-	mux := http.NewServeMux()
-	mux.HandleFunc("PUT /govpay/backend/api/pendenze/rs/basic/v2/pendenze/{idA2A}/{idPendenza}", func(w http.ResponseWriter, r *http.Request) {
-		var p pendenze.Pendenza
-		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"categoria":"RICHIESTA","codice":"SINTASSI","descrizione":"bad body"}`)
-			return
-		}
-		id := r.PathValue("idPendenza")
-		mu.Lock()
-		status := http.StatusOK
-		if !loaded[id] {
-			loaded[id] = true
-			order = append(order, id)
-			status = http.StatusCreated
-		}
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"idDominio":%q,"numeroAvviso":"301000000000001861"}`, p.IDDominio)
-	})
-	mux.HandleFunc("GET /govpay/backend/api/pendenze/rs/basic/v2/pendenze", func(w http.ResponseWriter, r *http.Request) {
-		page, _ := strconv.Atoi(r.URL.Query().Get("pagina"))
-		const per = 2
-		mu.Lock()
-		var items []string
-		for i := (page - 1) * per; i < min(page*per, len(order)); i++ {
-			items = append(items, fmt.Sprintf(`{"idA2A":"GESTIONALE","idPendenza":%q,"dominio":{"idDominio":"01234567890"},"stato":"NON_ESEGUITA","soggettoPagatore":{"tipo":"F","identificativo":"ANONIMO"},"importo":16.00}`, order[i]))
-		}
-		pages := (len(order) + per - 1) / per
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"numRisultati":%d,"numPagine":%d,"risultatiPerPagina":%d,"pagina":%d,"risultati":[%s]}`,
-			len(order), pages, per, page, strings.Join(items, ","))
-	})
-	return httptest.NewServer(mux)
-}
 
 func tari(importo govpay.Importo) pendenze.Pendenza {
 	return pendenze.Pendenza{
@@ -83,15 +32,11 @@ func tari(importo govpay.Importo) pendenze.Pendenza {
 // Put loads one pendenza: the first time GovPay creates it (201), then
 // updates it (200). An invalid pendenza is refused before sending.
 func ExampleClient_Put() {
-	srv := fakeGovPay()
+	// The fake GovPay of package govpaytest; against a real one, cfg comes
+	// from govpay.NewConfig(host, govpay.WithBasicAuth(user, password)).
+	srv := govpaytest.NewServer()
 	defer srv.Close()
-	// One Config for every client; with Basic credentials the base URL
-	// is srv.URL/govpay/backend/api/pendenze/rs/basic/v2.
-	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("gestionale", "secret"))
-	if err != nil {
-		panic(err)
-	}
-	c := pendenze.New(cfg)
+	c := pendenze.New(srv.Config())
 	ctx := context.Background()
 
 	car, err := c.Put(ctx, "GESTIONALE", "TARI-2026-42", tari(govpay.Euro(120)))
@@ -117,7 +62,7 @@ func ExampleClient_Put() {
 		}
 	}
 	// Output:
-	// created: true avviso: 3010 0000 0000 0018 61
+	// created: true avviso: 3010 0000 0000 0001 44
 	// created: false
 	// invalid: soggettoPagatore.cellulare
 	// invalid: importo
@@ -125,13 +70,9 @@ func ExampleClient_Put() {
 
 // List walks GovPay's pages lazily; break stops fetching.
 func ExampleClient_List() {
-	srv := fakeGovPay()
+	srv := govpaytest.NewServer()
 	defer srv.Close()
-	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("gestionale", "secret"))
-	if err != nil {
-		panic(err)
-	}
-	c := pendenze.New(cfg)
+	c := pendenze.New(srv.Config())
 	ctx := context.Background()
 	for _, id := range []string{"A", "B", "C", "D", "E"} {
 		if _, err := c.Put(ctx, "GESTIONALE", id, tari(govpay.Euro(16))); err != nil {
@@ -157,13 +98,9 @@ func ExampleClient_List() {
 // reported, not sent. The sequence here is generated; it could read a CSV
 // file or a database cursor: memory does not grow with the number of items.
 func ExampleClient_Load() {
-	srv := fakeGovPay()
+	srv := govpaytest.NewServer()
 	defer srv.Close()
-	cfg, err := govpay.NewConfig(srv.URL, govpay.WithBasicAuth("gestionale", "secret"))
-	if err != nil {
-		panic(err)
-	}
-	c := pendenze.New(cfg)
+	c := pendenze.New(srv.Config())
 	items := func(yield func(pendenze.Item) bool) {
 		for i := range 100 {
 			p := tari(govpay.Euro(int64(50 + i)))
@@ -190,4 +127,61 @@ func ExampleClient_Load() {
 	// Output:
 	// read 100, created 96, updated 0, invalid 4, failed 0
 	// invalid: TARI-024 TARI-049 TARI-074 TARI-099
+}
+
+// Get reads a pendenza back with its state and its voci; an unknown one is
+// a *govpay.Error matching govpay.ErrNotFound.
+func ExampleClient_Get() {
+	srv := govpaytest.NewServer()
+	defer srv.Close()
+	c := pendenze.New(srv.Config())
+	ctx := context.Background()
+	if _, err := c.Put(ctx, "GESTIONALE", "TARI-2026-42", tari(govpay.Euro(120))); err != nil {
+		panic(err)
+	}
+
+	d, err := c.Get(ctx, "GESTIONALE", "TARI-2026-42")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Stato, d.Importo, len(d.Voci), d.Voci[0].Kind)
+
+	_, err = c.Get(ctx, "GESTIONALE", "TARI-2026-99")
+	fmt.Println(errors.Is(err, govpay.ErrNotFound))
+	// Output:
+	// NON_ESEGUITA 120.00 1 {TARI}
+	// true
+}
+
+// Cancel and Reactivate change the state of a pendenza GovPay holds (a
+// PATCH of its stato, with the reason kept as descrizioneStato).
+func ExampleClient_Cancel() {
+	srv := govpaytest.NewServer()
+	defer srv.Close()
+	c := pendenze.New(srv.Config())
+	ctx := context.Background()
+	if _, err := c.Put(ctx, "GESTIONALE", "TARI-2026-42", tari(govpay.Euro(120))); err != nil {
+		panic(err)
+	}
+
+	if err := c.Cancel(ctx, "GESTIONALE", "TARI-2026-42", "issued twice"); err != nil {
+		panic(err)
+	}
+	d, err := c.Get(ctx, "GESTIONALE", "TARI-2026-42")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Stato)
+
+	if err := c.Reactivate(ctx, "GESTIONALE", "TARI-2026-42", ""); err != nil {
+		panic(err)
+	}
+	d, err = c.Get(ctx, "GESTIONALE", "TARI-2026-42")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Stato)
+	// Output:
+	// ANNULLATA
+	// NON_ESEGUITA
 }
