@@ -65,7 +65,7 @@ func printOutcome(ctx context.Context, o *pagamenti.Outcome, receipts *ricevute.
 // position, a cart with one of its pendenze and a paper notice, the start,
 // the payer paying on the fake WISP page, the return, and the outcome from
 // GovPay's payment.
-func Example_portalLegacyGovpaytest() {
+func Example_portalLegacy() {
 	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(govpaytest.ModeLegacy))
 	defer fake.Close()
 	ctx := context.Background()
@@ -136,7 +136,7 @@ func Example_portalLegacyGovpaytest() {
 // GovPay in both its answers: 201 with id "0", and a bare 302. There is no
 // GovPay payment to read: the receipts of API Ragioneria say whether each
 // notice was paid.
-func Example_portalBridgeGovpaytest() {
+func Example_portalBridge() {
 	for _, mode := range []govpaytest.Mode{govpaytest.ModeBridge, govpaytest.ModeBridge302} {
 		fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(mode))
 		ctx := context.Background()
@@ -195,7 +195,7 @@ func Example_portalBridgeGovpaytest() {
 // the fake's Checkout EC API: amounts and descriptions come from GovPay's
 // notices, the payer pays on the fake Checkout page, and the receipts of API
 // Ragioneria decide. A payer who cancels pays nothing.
-func Example_portalCheckoutGovpaytest() {
+func Example_portalCheckout() {
 	const key = "subscription-key-from-pagopa"
 	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithSubscriptionKey(key))
 	defer fake.Close()
@@ -298,4 +298,50 @@ func Example_portalCheckoutGovpaytest() {
 	//  - item 1 (avviso) PAID: receipt ESEGUITO 101.00
 	// why: every notice (2) has a positive receipt
 	// receipts of the paper notice: 1, PDF starts with %PDF-
+}
+
+// ListPosizione walks the debt position of a payer: the pendenze a portal
+// shows after login, filtered by state.
+func ExampleClient_ListPosizione() {
+	fake := govpaytest.NewServer(govpaytest.WithDemoData())
+	defer fake.Close()
+	c := pagamenti.New(fake.Config())
+
+	opts := pagamenti.PosizioneOptions{Stato: pendenze.StatoNonEseguita}
+	for d, err := range c.ListPosizione(context.Background(), govpaytest.DemoCodiceFiscale, opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(d.IDPendenza, d.Importo, d.Dominio.IDDominio)
+	}
+	// Output:
+	// TARI-2026-RSSMRA 187.50 01234567890
+	// MENSA-2026-03-RSSMRA 42.80 01234567890
+	// ACQUA-2025-RSSMRA 63.15 98765432109
+}
+
+// Get reads a payment GovPay started (legacy mode): its state, its amount
+// and the debts it pays. An unknown id matches govpay.ErrNotFound.
+func ExampleClient_Get() {
+	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithMode(govpaytest.ModeLegacy))
+	defer fake.Close()
+	ctx := context.Background()
+	c := pagamenti.New(fake.Config(govpay.WithInsecureRedirect())) // the fake's pages are http
+
+	avvio, err := c.Start(ctx, pagamenti.NewCart().AddAvviso(govpaytest.DemoDominio, govpaytest.DemoNumeroAvvisoCartaceo),
+		pagamenti.StartOptions{URLRitorno: "https://portale.comune.example/ritorno"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := c.Get(ctx, avvio.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.Stato, p.Importo, len(p.Pendenze), p.Pendenze[0].Stato)
+
+	_, err = c.Get(ctx, "no-such-payment")
+	fmt.Println(errors.Is(err, govpay.ErrNotFound))
+	// Output:
+	// IN_CORSO 101.00 1 NON_ESEGUITA
+	// true
 }

@@ -16,7 +16,7 @@ import (
 // GovPay of package govpaytest: Find by the numero avviso (summary fields,
 // newest first), then Get for the full receipt and PDF for the printable
 // one.
-func Example_govpaytest() {
+func Example() {
 	const key = "subscription-key-from-pagopa"
 	fake := govpaytest.NewServer(govpaytest.WithDemoData(), govpaytest.WithSubscriptionKey(key))
 	defer fake.Close()
