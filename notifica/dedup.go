@@ -85,7 +85,7 @@ type Claim struct {
 const MemoryRetention = 48 * time.Hour
 
 // DefaultLease is how long a claim of a [MemoryDeduplicator] lasts unless
-// [MemoryLease] says otherwise: 50 seconds. GovPay 3.9.1 delivers a failed
+// [WithMemoryLease] says otherwise: 50 seconds. GovPay 3.9.1 delivers a failed
 // notification again tentativi² minutes after the failure (at least one
 // minute: InviaNotificaThread.java:223, "prossima = today + tentativi *
 // tentativi * 60 * 1000", tentativi 1 after the first failure), so a claim
@@ -103,10 +103,10 @@ var ErrClaimExpired = errors.New("notifica: the claim's lease expired and anothe
 // MemoryOption configures [NewMemoryDeduplicator].
 type MemoryOption func(*MemoryDeduplicator)
 
-// MemoryLease sets how long a claim lasts before another delivery of the
+// WithMemoryLease sets how long a claim lasts before another delivery of the
 // same key may take it over (default [DefaultLease]). A non-positive d
 // keeps the default. The Receiver's context ends with the lease.
-func MemoryLease(d time.Duration) MemoryOption {
+func WithMemoryLease(d time.Duration) MemoryOption {
 	return func(m *MemoryDeduplicator) {
 		if d > 0 {
 			m.lease = d
@@ -151,7 +151,7 @@ type expiryRecord struct {
 
 // NewMemoryDeduplicator returns an empty in-memory deduplicator that
 // remembers processed keys for [MemoryRetention] and whose claims last
-// [DefaultLease], or what [MemoryLease] says.
+// [DefaultLease], or what [WithMemoryLease] says.
 func NewMemoryDeduplicator(opts ...MemoryOption) *MemoryDeduplicator {
 	m := &MemoryDeduplicator{entries: map[string]*memEntry{}, now: time.Now, lease: DefaultLease}
 	for _, o := range opts {

@@ -132,7 +132,7 @@
 //     once call one Receiver: the other waits for its outcome;
 //   - a Receiver that fails frees the key at once: the redelivery, on any
 //     replica, processes the receipt;
-//   - a claim is a lease, measured in the database's clock ([SQLLease],
+//   - a claim is a lease, measured in the database's clock ([WithSQLLease],
 //     default [DefaultLease], below GovPay's first redelivery interval): a
 //     replica that hangs or is killed while it holds a receipt blocks it
 //     for at most the lease, and the next delivery takes it over; the
@@ -142,7 +142,7 @@
 //     GovPay delivers again later: nothing is acknowledged that was not
 //     processed;
 //   - processed keys stay until [SQLDeduplicator.Prune] deletes those older
-//     than the retention ([SQLRetention], default [MemoryRetention]): call
+//     than the retention ([WithSQLRetention], default [MemoryRetention]): call
 //     it periodically from any replica.
 //
 // One case still calls a Receiver twice: a replica that dies, or loses the

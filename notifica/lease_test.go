@@ -118,7 +118,7 @@ func TestHungReceiverPastLease(t *testing.T) {
 		}
 		return nil
 	}}
-	dedup := notifica.NewMemoryDeduplicator(notifica.MemoryLease(lease))
+	dedup := notifica.NewMemoryDeduplicator(notifica.WithMemoryLease(lease))
 	deliver := loopback(t, newHandler(t, rec, notifica.WithDeduplicator(dedup)))
 	start := time.Now()
 	assert.Equal(t, 0, deliver(50*time.Millisecond), "GovPay gives up on the hung delivery")
@@ -141,7 +141,7 @@ func TestWaiterTakesOverAfterLease(t *testing.T) {
 		}
 		return nil
 	}}
-	dedup := notifica.NewMemoryDeduplicator(notifica.MemoryLease(100 * time.Millisecond))
+	dedup := notifica.NewMemoryDeduplicator(notifica.WithMemoryLease(100 * time.Millisecond))
 	h := newHandler(t, rec, notifica.WithDeduplicator(dedup))
 	go do(h, "PUT", pathRicevuta, []byte(bodyRicevuta))
 	for rec.calls.Load() == 0 {
@@ -198,7 +198,7 @@ func TestReleaseFailureExpires(t *testing.T) {
 				return nil
 			}}
 			const lease = 100 * time.Millisecond
-			dedup := &releaseFaulty{Deduplicator: notifica.NewMemoryDeduplicator(notifica.MemoryLease(lease)), panics: panics}
+			dedup := &releaseFaulty{Deduplicator: notifica.NewMemoryDeduplicator(notifica.WithMemoryLease(lease)), panics: panics}
 			h := newHandler(t, rec, notifica.WithDeduplicator(dedup))
 			assert.Equal(t, 500, do(h, "PUT", pathRicevuta, []byte(bodyRicevuta)).Code)
 			time.Sleep(lease + 20*time.Millisecond)
@@ -212,7 +212,7 @@ func TestReleaseFailureExpires(t *testing.T) {
 // claim is taken over, the old owner's late success is refused with
 // ErrClaimExpired and does not undo the new owner's failure.
 func TestMemoryLeaseTakeover(t *testing.T) {
-	d := notifica.NewMemoryDeduplicator(notifica.MemoryLease(50 * time.Millisecond))
+	d := notifica.NewMemoryDeduplicator(notifica.WithMemoryLease(50 * time.Millisecond))
 	ctx := context.Background()
 	old, err := d.Begin(ctx, "k")
 	require.NoError(t, err)

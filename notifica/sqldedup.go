@@ -16,12 +16,12 @@ import (
 	"github.com/govpaygo/govpay/internal/verr"
 )
 
-// DefaultSQLTable is the table a [SQLDeduplicator] uses unless [SQLTable]
+// DefaultSQLTable is the table a [SQLDeduplicator] uses unless [WithSQLTable]
 // names another.
 const DefaultSQLTable = "govpay_notifiche"
 
 // DefaultSQLPoll is the longest a [SQLDeduplicator] waits between two looks
-// at a key another delivery holds, unless [SQLPoll] says otherwise.
+// at a key another delivery holds, unless [WithSQLPoll] says otherwise.
 const DefaultSQLPoll = 250 * time.Millisecond
 
 // sqlMinPoll is the first wait of a Begin that finds the key claimed; it
@@ -32,28 +32,28 @@ const sqlMinPoll = 5 * time.Millisecond
 // argument: NewSQLDeduplicator then returns a *govpay.ValidationError.
 type SQLOption func(*SQLDeduplicator, *verr.Builder)
 
-// SQLLease sets how long a claim lasts before another delivery, on any
+// WithSQLLease sets how long a claim lasts before another delivery, on any
 // replica, may take the key over (default [DefaultLease], below GovPay's
 // first redelivery interval). The Receiver's context ends with the lease.
-// A violation names "SQLLease.d" when d is not positive.
-func SQLLease(d time.Duration) SQLOption {
-	return positive("SQLLease.d", d, func(s *SQLDeduplicator) { s.lease = d })
+// A violation names "WithSQLLease.d" when d is not positive.
+func WithSQLLease(d time.Duration) SQLOption {
+	return positive("WithSQLLease.d", d, func(s *SQLDeduplicator) { s.lease = d })
 }
 
-// SQLRetention sets how long [SQLDeduplicator.Prune] keeps a processed key
+// WithSQLRetention sets how long [SQLDeduplicator.Prune] keeps a processed key
 // (default [MemoryRetention], twice the span over which GovPay retries a
-// notification). A violation names "SQLRetention.d" when d is not
+// notification). A violation names "WithSQLRetention.d" when d is not
 // positive.
-func SQLRetention(d time.Duration) SQLOption {
-	return positive("SQLRetention.d", d, func(s *SQLDeduplicator) { s.retention = d })
+func WithSQLRetention(d time.Duration) SQLOption {
+	return positive("WithSQLRetention.d", d, func(s *SQLDeduplicator) { s.retention = d })
 }
 
-// SQLPoll sets the longest wait between two looks of a Begin at a key that
+// WithSQLPoll sets the longest wait between two looks of a Begin at a key that
 // another delivery holds (default [DefaultSQLPoll]; the first look comes
-// after 5 ms and the wait doubles up to d). A violation names "SQLPoll.d"
+// after 5 ms and the wait doubles up to d). A violation names "WithSQLPoll.d"
 // when d is not positive.
-func SQLPoll(d time.Duration) SQLOption {
-	return positive("SQLPoll.d", d, func(s *SQLDeduplicator) { s.poll = d })
+func WithSQLPoll(d time.Duration) SQLOption {
+	return positive("WithSQLPoll.d", d, func(s *SQLDeduplicator) { s.poll = d })
 }
 
 // positive is an option that sets a duration d, refused unless positive.
@@ -72,14 +72,14 @@ func positive(field string, d time.Duration, set func(*SQLDeduplicator)) SQLOpti
 // most 63 bytes (NAMEDATALEN-1).
 var sqlIdent = regexp.MustCompile(`^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$`)
 
-// SQLTable sets the table holding the keys (default [DefaultSQLTable]):
+// WithSQLTable sets the table holding the keys (default [DefaultSQLTable]):
 // lower-case letters, digits and '_', at most 63 characters, optionally
 // qualified by a schema ("gestionale.notifiche"). A violation names
-// "SQLTable.name".
-func SQLTable(name string) SQLOption {
+// "WithSQLTable.name".
+func WithSQLTable(name string) SQLOption {
 	return func(s *SQLDeduplicator, ve *verr.Builder) {
 		if !sqlIdent.MatchString(name) {
-			ve.Add("SQLTable.name", "must be a lower-case identifier (letters, digits, '_', at most 63), optionally schema-qualified")
+			ve.Add("WithSQLTable.name", "must be a lower-case identifier (letters, digits, '_', at most 63), optionally schema-qualified")
 			return
 		}
 		s.table = name
@@ -125,8 +125,8 @@ type SQLDeduplicator struct {
 
 // NewSQLDeduplicator returns a [SQLDeduplicator] over db, a PostgreSQL
 // database opened with the driver of the caller's choice (the library
-// imports none). Claims last [DefaultLease] unless [SQLLease] says
-// otherwise; the table ([DefaultSQLTable] or [SQLTable]) must exist: see
+// imports none). Claims last [DefaultLease] unless [WithSQLLease] says
+// otherwise; the table ([DefaultSQLTable] or [WithSQLTable]) must exist: see
 // [SQLDeduplicator.Schema]. Nil options are ignored.
 //
 // Bad arguments give a *govpay.ValidationError (What "notifica SQL
@@ -210,7 +210,7 @@ func (s *SQLDeduplicator) CreateTable(ctx context.Context) error {
 }
 
 // Prune deletes the keys processed more than the retention ago
-// ([SQLRetention], default [MemoryRetention]) and the claims whose lease
+// ([WithSQLRetention], default [MemoryRetention]) and the claims whose lease
 // ended that long ago (a crashed replica's, never redelivered), and
 // returns how many rows it deleted. Run it periodically (daily, say) from
 // any replica: it is idempotent. A key pruned is processed again if

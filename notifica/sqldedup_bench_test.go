@@ -107,7 +107,7 @@ func BenchmarkP5SQLDeduplicator(b *testing.B) {
 		return db, pgTable(b, db)
 	}
 	sqlDB, sqlTable := open()
-	dedup, err := notifica.NewSQLDeduplicator(sqlDB, notifica.SQLTable(sqlTable))
+	dedup, err := notifica.NewSQLDeduplicator(sqlDB, notifica.WithSQLTable(sqlTable))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func pgTable(t testing.TB, db *sql.DB) string {
 		name = name[:40]
 	}
 	name += "_" + strconv.FormatUint(rand.Uint64()%1e9, 10)
-	d, err := notifica.NewSQLDeduplicator(db, notifica.SQLTable(name))
+	d, err := notifica.NewSQLDeduplicator(db, notifica.WithSQLTable(name))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -158,7 +158,7 @@ type pgReplica struct {
 func startReplica(t *testing.T, dsn, table, name string, recv notifica.Receiver, opts ...notifica.SQLOption) *pgReplica {
 	t.Helper()
 	db := pgOpen(t, dsn)
-	d, err := notifica.NewSQLDeduplicator(db, append([]notifica.SQLOption{notifica.SQLTable(table)}, opts...)...)
+	d, err := notifica.NewSQLDeduplicator(db, append([]notifica.SQLOption{notifica.WithSQLTable(table)}, opts...)...)
 	require.NoError(t, err)
 	srv := httptest.NewServer(newHandler(t, recv, notifica.WithDeduplicator(d)))
 	t.Cleanup(srv.Close)
@@ -261,7 +261,7 @@ func TestSQLReplicasDeliverOnce(t *testing.T) {
 	var urls []string
 	var reps []*pgReplica
 	for r := range 3 {
-		rep := startReplica(t, dsn, table, fmt.Sprint("r", r), recv.at(fmt.Sprint("r", r)), notifica.SQLLease(20*time.Second))
+		rep := startReplica(t, dsn, table, fmt.Sprint("r", r), recv.at(fmt.Sprint("r", r)), notifica.WithSQLLease(20*time.Second))
 		reps = append(reps, rep)
 		urls = append(urls, rep.url)
 	}
@@ -307,8 +307,8 @@ func TestSQLReceiverFailureReleases(t *testing.T) {
 	table := pgTable(t, pgOpen(t, dsn))
 	recv := failingAt("a")
 	const lease = 30 * time.Second
-	a := startReplica(t, dsn, table, "a", recv.at("a"), notifica.SQLLease(lease))
-	b := startReplica(t, dsn, table, "b", recv.at("b"), notifica.SQLLease(lease))
+	a := startReplica(t, dsn, table, "a", recv.at("a"), notifica.WithSQLLease(lease))
+	b := startReplica(t, dsn, table, "b", recv.at("b"), notifica.WithSQLLease(lease))
 	_, _, key := receipt(7)
 	ctx := context.Background()
 	assert.Equal(t, 500, deliverOnce(ctx, a.url, 7, 10*time.Second))
@@ -360,7 +360,7 @@ func TestSQLReplicaKilledPastLease(t *testing.T) {
 	killed = true
 
 	recv := newCounting()
-	other := startReplica(t, dsn, table, "b", recv.at("b"), notifica.SQLLease(lease))
+	other := startReplica(t, dsn, table, "b", recv.at("b"), notifica.WithSQLLease(lease))
 	assert.Equal(t, 201, deliverOnce(ctx, other.url, 3, 30*time.Second), "the next delivery processes the receipt")
 	assert.GreaterOrEqual(t, time.Since(claimed), lease, "not before the dead replica's lease ended")
 	assert.Equal(t, 1, recv.count(key))
@@ -377,7 +377,7 @@ func replicaProcess() int {
 		return 1
 	}
 	lease, _ := time.ParseDuration(os.Getenv("GOVPAY_TEST_REPLICA_LEASE"))
-	d, err := notifica.NewSQLDeduplicator(db, notifica.SQLTable(os.Getenv("GOVPAY_TEST_REPLICA_TABLE")), notifica.SQLLease(lease))
+	d, err := notifica.NewSQLDeduplicator(db, notifica.WithSQLTable(os.Getenv("GOVPAY_TEST_REPLICA_TABLE")), notifica.WithSQLLease(lease))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -420,7 +420,7 @@ func TestSQLDatabaseRestartDuringStorm(t *testing.T) {
 	var urls []string
 	var db *sql.DB
 	for r := range 3 {
-		rep := startReplica(t, dsn, table, fmt.Sprint("r", r), recv.at(fmt.Sprint("r", r)), notifica.SQLLease(time.Second))
+		rep := startReplica(t, dsn, table, fmt.Sprint("r", r), recv.at(fmt.Sprint("r", r)), notifica.WithSQLLease(time.Second))
 		urls = append(urls, rep.url)
 		db = rep.db
 	}
@@ -470,8 +470,8 @@ func TestSQLDatabaseRestartDuringStorm(t *testing.T) {
 // TestNewSQLDeduplicatorArguments: bad arguments are refused before any
 // query, naming the argument.
 func TestNewSQLDeduplicatorArguments(t *testing.T) {
-	_, err := notifica.NewSQLDeduplicator(nil, notifica.SQLTable("Bad-Name"), notifica.SQLLease(0),
-		notifica.SQLRetention(-time.Second), notifica.SQLPoll(0), nil)
+	_, err := notifica.NewSQLDeduplicator(nil, notifica.WithSQLTable("Bad-Name"), notifica.WithSQLLease(0),
+		notifica.WithSQLRetention(-time.Second), notifica.WithSQLPoll(0), nil)
 	var ve *govpay.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, govpay.ErrInvalid)
@@ -479,12 +479,12 @@ func TestNewSQLDeduplicatorArguments(t *testing.T) {
 	for _, v := range ve.Violations {
 		fields = append(fields, v.Field)
 	}
-	assert.ElementsMatch(t, []string{"db", "SQLTable.name", "SQLLease.d", "SQLRetention.d", "SQLPoll.d"}, fields)
+	assert.ElementsMatch(t, []string{"db", "WithSQLTable.name", "WithSQLLease.d", "WithSQLRetention.d", "WithSQLPoll.d"}, fields)
 	for _, bad := range []string{"", "a b", "x;drop table y", "Upper", "a.b.c", strings.Repeat("a", 64), "1abc"} {
-		_, err := notifica.NewSQLDeduplicator(&sql.DB{}, notifica.SQLTable(bad))
+		_, err := notifica.NewSQLDeduplicator(&sql.DB{}, notifica.WithSQLTable(bad))
 		assert.Error(t, err, "table %q", bad)
 	}
-	d, err := notifica.NewSQLDeduplicator(&sql.DB{}, notifica.SQLTable("gestionale.notifiche"))
+	d, err := notifica.NewSQLDeduplicator(&sql.DB{}, notifica.WithSQLTable("gestionale.notifiche"))
 	require.NoError(t, err)
 	assert.Contains(t, d.Schema(), "CREATE TABLE IF NOT EXISTS gestionale.notifiche (")
 	assert.Contains(t, d.Schema(), "CREATE INDEX IF NOT EXISTS notifiche_done_at ON gestionale.notifiche (done_at)")
@@ -498,8 +498,8 @@ func TestSQLLeaseTakeover(t *testing.T) {
 	dsn := pgDSN(t)
 	db := pgOpen(t, dsn)
 	table := pgTable(t, db)
-	d, err := notifica.NewSQLDeduplicator(db, notifica.SQLTable(table), notifica.SQLLease(500*time.Millisecond),
-		notifica.SQLRetention(time.Hour))
+	d, err := notifica.NewSQLDeduplicator(db, notifica.WithSQLTable(table), notifica.WithSQLLease(500*time.Millisecond),
+		notifica.WithSQLRetention(time.Hour))
 	require.NoError(t, err)
 	ctx := context.Background()
 	old, err := d.Begin(ctx, "k")

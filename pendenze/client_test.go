@@ -366,13 +366,13 @@ func TestRT(t *testing.T) {
 			writeFault(w, http.StatusNotAcceptable, "RICHIESTA", "406000", "no accept")
 		}
 	})
-	b, err := h.client.RT(context.Background(), "01234567890", "01000000000001861", "n/a", FormatoPDF)
+	b, err := h.client.GetRT(context.Background(), "01234567890", "01000000000001861", "n/a", FormatoPDF)
 	require.NoError(t, err)
 	assert.Equal(t, "%PDF-1.4", string(b))
-	b, err = h.client.RT(context.Background(), "01234567890", "01000000000001861", "abc/def", FormatoXML)
+	b, err = h.client.GetRT(context.Background(), "01234567890", "01000000000001861", "abc/def", FormatoXML)
 	require.NoError(t, err)
 	assert.Equal(t, "<RT/>", string(b))
-	b, err = h.client.RT(context.Background(), "01234567890", "01000000000001861", "281120181253443049", FormatoJSON)
+	b, err = h.client.GetRT(context.Background(), "01234567890", "01000000000001861", "281120181253443049", FormatoJSON)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"receiptId":"abc"}`, string(b))
 	assert.Equal(t, []string{
@@ -384,29 +384,29 @@ func TestRT(t *testing.T) {
 	h.mux.HandleFunc("/rpp/01234567890/404/1/rt", func(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, http.StatusNotFound, "RICHIESTA", "404000", "no rt")
 	})
-	_, err = h.client.RT(context.Background(), "01234567890", "404", "1", FormatoPDF)
+	_, err = h.client.GetRT(context.Background(), "01234567890", "404", "1", FormatoPDF)
 	assert.ErrorIs(t, err, govpay.ErrNotFound)
 
 	h.mux.HandleFunc("/rpp/01234567890/html/1/rt", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<html/>")
 	})
-	_, err = h.client.RT(context.Background(), "01234567890", "html", "1", FormatoPDF)
+	_, err = h.client.GetRT(context.Background(), "01234567890", "html", "1", FormatoPDF)
 	var de *govpay.DecodeError
 	require.ErrorAs(t, err, &de)
 
 	h.mux.HandleFunc("/rpp/01234567890/hj/1/rt", func(w http.ResponseWriter, r *http.Request) { hijack(w) })
-	_, err = h.client.RT(context.Background(), "01234567890", "hj", "1", FormatoPDF)
+	_, err = h.client.GetRT(context.Background(), "01234567890", "hj", "1", FormatoPDF)
 	var ne *govpay.NetworkError
 	require.ErrorAs(t, err, &ne)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = h.client.RT(ctx, "01234567890", "01000000000001861", "n/a", FormatoPDF)
+	_, err = h.client.GetRT(ctx, "01234567890", "01000000000001861", "n/a", FormatoPDF)
 	assert.ErrorIs(t, err, context.Canceled)
 
 	before := h.hits.Load()
-	_, err = h.client.RT(context.Background(), "x", "", "", "text/plain")
+	_, err = h.client.GetRT(context.Background(), "x", "", "", "text/plain")
 	var ve *govpay.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Len(t, ve.Violations, 4)
@@ -459,7 +459,7 @@ func TestEveryMethodFailurePaths(t *testing.T) {
 		"Cancel":     func(ctx context.Context, c *Client) error { return c.Cancel(ctx, "A2A-1", "P-1", "x") },
 		"Reactivate": func(ctx context.Context, c *Client) error { return c.Reactivate(ctx, "A2A-1", "P-1", "") },
 		"RT": func(ctx context.Context, c *Client) error {
-			_, err := c.RT(ctx, "01234567890", "01000000000001861", "n/a", FormatoXML)
+			_, err := c.GetRT(ctx, "01234567890", "01000000000001861", "n/a", FormatoXML)
 			return err
 		},
 		"Load": func(ctx context.Context, c *Client) error {

@@ -435,7 +435,7 @@ func TestConformanceOtherRequests(t *testing.T) {
 	_, verr = rec.last(t)
 	require.NoError(t, verr, "GET /rpp")
 
-	_, err := h.client.RT(ctx, confDominio, "01000000000001861", "n/a", FormatoPDF)
+	_, err := h.client.GetRT(ctx, confDominio, "01000000000001861", "n/a", FormatoPDF)
 	require.NoError(t, err)
 	_, verr = rec.last(t)
 	require.NoError(t, verr, "GET rt")

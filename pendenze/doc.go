@@ -44,7 +44,7 @@
 // an [RPP] included), and ricevute.Client reads receipts from API
 // Ragioneria v3. The creditor ([Testata].Dominio), its office and the kind
 // of a marca da bollo ([Bollo].TipoBollo) are the types of that package
-// too, since the receipts use the same schemas. [Client.RT] fetches the
+// too, since the receipts use the same schemas. [Client.GetRT] fetches the
 // receipt of a payment attempt in JSON, XML or PDF.
 //
 // # Validation

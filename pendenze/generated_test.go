@@ -41,7 +41,7 @@ func TestSendsThroughGeneratedClient(t *testing.T) {
 			io.WriteString(w, "%PDF-1.4")
 		}
 	})
-	_, err := h.client.RT(context.Background(), "01234567890", "RF 23/1", "n/a", FormatoPDF)
+	_, err := h.client.GetRT(context.Background(), "01234567890", "RF 23/1", "n/a", FormatoPDF)
 	require.NoError(t, err)
 	assert.Equal(t, "GET /rpp/01234567890/RF%2023%2F1/n%2Fa/rt?", seen.Load())
 
@@ -55,7 +55,7 @@ func TestSendsThroughGeneratedClient(t *testing.T) {
 func TestRTRefusesDotSegments(t *testing.T) {
 	h := setup(t)
 	for _, c := range []struct{ iuv, ccp, field string }{{"..", "1", "iuv"}, {"RF23", ".", "ccp"}, {"RF23", "..", "ccp"}} {
-		_, err := h.client.RT(context.Background(), "01234567890", c.iuv, c.ccp, FormatoJSON)
+		_, err := h.client.GetRT(context.Background(), "01234567890", c.iuv, c.ccp, FormatoJSON)
 		var ve *govpay.ValidationError
 		require.ErrorAs(t, err, &ve, "%q/%q", c.iuv, c.ccp)
 		require.Len(t, ve.Violations, 1)

@@ -21,13 +21,13 @@ const (
 	FormatoPDF  Formato = "application/pdf"  // the printed receipt
 )
 
-// RT returns the receipt of the payment attempt idDominio/iuv/ccp
+// GetRT returns the receipt of the payment attempt idDominio/iuv/ccp
 // (GET /rpp/{idDominio}/{iuv}/{ccp}/rt) in format f: JSON, XML or PDF.
 // ccp is the codice contesto pagamento, "n/a" for payments started at a
 // PSP, or the receiptId of a pagoPA receipt; it may contain "/", which is
 // sent escaped (%2F). The bytes are returned as GovPay sent them; the
 // media type of the answer is checked.
-func (c *Client) RT(ctx context.Context, idDominio, iuv, ccp string, f Formato) ([]byte, error) {
+func (c *Client) GetRT(ctx context.Context, idDominio, iuv, ccp string, f Formato) ([]byte, error) {
 	const op = "pendenze.RT"
 	v := verr.New("rt")
 	checkDominio(v, at("idDominio"), idDominio, true, false)

@@ -14,7 +14,7 @@ import (
 var ErrFormato = errors.New("ricevute: unknown pagoPA message shape")
 
 // FormatoRT is the shape of a pagoPA receipt (not to be confused with
-// pendenze.Formato, the media type in which pendenze.Client.RT fetches one).
+// pendenze.Formato, the media type in which pendenze.Client.GetRT fetches one).
 type FormatoRT string
 
 // The receipt shapes GovPay converts to JSON.

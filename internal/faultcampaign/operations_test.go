@@ -225,7 +225,7 @@ var operations = []operation{
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
-				b, err := c.pendenze.RT(ctx, idDominio, p.ricevuta.IUV, p.ricevuta.IDRicevuta, pendenze.FormatoJSON)
+				b, err := c.pendenze.GetRT(ctx, idDominio, p.ricevuta.IUV, p.ricevuta.IDRicevuta, pendenze.FormatoJSON)
 				if err != nil {
 					return err
 				}
@@ -239,7 +239,7 @@ var operations = []operation{
 		prepare: func(ctx context.Context, e *env) runFunc {
 			p := e.payLegacy(ctx, "P1")
 			return func(ctx context.Context, c *clientSet) error {
-				b, err := c.pendenze.RT(ctx, idDominio, p.ricevuta.IUV, p.ricevuta.IDRicevuta, pendenze.FormatoPDF)
+				b, err := c.pendenze.GetRT(ctx, idDominio, p.ricevuta.IUV, p.ricevuta.IDRicevuta, pendenze.FormatoPDF)
 				if err != nil {
 					return err
 				}

@@ -380,11 +380,11 @@ func badInputs() []badInput {
 			return err
 		}, field: "idDominio"},
 		{area: "ids", name: "RT without iuv", call: func(ctx context.Context, e *env) error {
-			_, err := e.pendenze.RT(ctx, okDominio, "", "n/a", pendenze.FormatoJSON)
+			_, err := e.pendenze.GetRT(ctx, okDominio, "", "n/a", pendenze.FormatoJSON)
 			return err
 		}, field: "iuv"},
 		{area: "ids", name: "RT unknown formato", call: func(ctx context.Context, e *env) error {
-			_, err := e.pendenze.RT(ctx, okDominio, "01000000000012345", "n/a", "text/html")
+			_, err := e.pendenze.GetRT(ctx, okDominio, "01000000000012345", "n/a", "text/html")
 			return err
 		}, field: "formato"},
 		{area: "ids", name: "Patch without operations", call: func(ctx context.Context, e *env) error {

@@ -593,11 +593,11 @@ func reportCases() []reportCase {
 				return firstErr(c.pendenze.ListRPP(ctx, pendenze.RPPListOptions{IDA2A: "A2A-CONF", IDPendenza: "P-CONF", IDDominio: okDominio,
 					IUV: "01000000000001861", EsitoPagamento: "ESEGUITO"}))
 			}, exclusions: []string{noRouter}},
-		{operation: "GET /rpp/{idDominio}/{iuv}/{ccp}/rt", sdk: "pendenze.Client.RT", spec: pend, base: pathPendenze,
+		{operation: "GET /rpp/{idDominio}/{iuv}/{ccp}/rt", sdk: "pendenze.Client.GetRT", spec: pend, base: pathPendenze,
 			calls: func(ctx context.Context, c *reportClients) error {
 				var errs []error
 				for _, f := range []pendenze.Formato{pendenze.FormatoJSON, pendenze.FormatoXML, pendenze.FormatoPDF} {
-					_, err := c.pendenze.RT(ctx, okDominio, "01000000000001861", "n/a", f)
+					_, err := c.pendenze.GetRT(ctx, okDominio, "01000000000001861", "n/a", f)
 					errs = append(errs, err)
 				}
 				return errors.Join(errs...)

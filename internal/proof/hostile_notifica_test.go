@@ -115,7 +115,7 @@ func newHNEnv(t *testing.T, rec *hnReceiver, dedup *hnDedup, lease time.Duration
 	if dedup == nil {
 		dedup = &hnDedup{}
 	}
-	dedup.inner = notifica.NewMemoryDeduplicator(notifica.MemoryLease(lease))
+	dedup.inner = notifica.NewMemoryDeduplicator(notifica.WithMemoryLease(lease))
 	h, err := notifica.NewHandler(rec, notifica.WithBasicAuth(hnUser, hnPassword), notifica.WithDeduplicator(dedup))
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)
