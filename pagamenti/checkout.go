@@ -29,7 +29,7 @@ const SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key"
 // Checkout is a client of the pagoPA Checkout EC API ("modello unico"): it
 // opens a cart of payment notices on pagoPA's own payment pages, with no
 // GovPay in between (DESIGN: the third way a payment starts). The outcome
-// is read from GovPay's receipts ([Ricevute], [Resolver]).
+// is read from GovPay's receipts ([ricevute.Client], [Resolver]).
 //
 // A Checkout is immutable and safe for concurrent use. The subscription key
 // never appears in errors, logs or fmt output.
@@ -174,7 +174,7 @@ type CheckoutStartOptions struct {
 	// that contradicts the client's is refused.
 	Version int
 	// CompanyName is the creditor's name put in every notice whose item
-	// does not name it (companyName, at most 140 characters); the Resolver
+	// does not name it (companyName, at most 140 characters); the Completer
 	// may set it per notice instead.
 	CompanyName string
 	// Completer, when set, completes the notice of every cart item after the
@@ -185,7 +185,7 @@ type CheckoutStartOptions struct {
 
 // NoticeCompleter completes the pagoPA Checkout notice of one cart item:
 // notice holds what the SDK took from the item (and CheckoutStartOptions.
-// CompanyName) and the resolver may fill or change any field, typically
+// CompanyName) and the completer may fill or change any field, typically
 // reading the amount and the causale of the avviso from GovPay (avvisi
 // client, GET /avvisi/{idDominio}/{numeroAvviso}). Checkout.Start calls it
 // once per item, in cart order, before anything is sent, and validates the

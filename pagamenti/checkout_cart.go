@@ -20,7 +20,7 @@ import (
 // creditor, amount, creditor's name and description. A full pendenza
 // carries its numeroAvviso (when assigned), idDominio, importo and causale;
 // an avviso reference carries idDominio and numeroAvviso (and the amount of
-// a QR code); CheckoutStartOptions.CompanyName and CheckoutOptions.Completer
+// a QR code); CheckoutStartOptions.CompanyName and CheckoutStartOptions.Completer
 // supply the rest. Invalid input is refused before anything is sent with a
 // *govpay.ValidationError listing every violation (cart paths such as
 // "pendenze[1].numeroAvviso", Checkout paths such as
@@ -53,7 +53,7 @@ func (c *Checkout) Start(ctx context.Context, cart *Cart, opts CheckoutStartOpti
 }
 
 // Prepare builds and validates the body [Checkout.Start] sends for cart,
-// calling opts.Resolver for every item, without sending anything. It is
+// calling opts.Completer for every item, without sending anything. It is
 // useful to show the payer the notices before leaving the portal, or to
 // keep them for the outcome ([Resolver.ResolveNotices]).
 func (c *Checkout) Prepare(ctx context.Context, cart *Cart, opts CheckoutStartOptions) (*CheckoutRequest, error) {

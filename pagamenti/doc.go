@@ -102,7 +102,7 @@
 // paymentNotices (amounts in integer cents), posts it to /carts once, never
 // retried, and returns the 302 Location as Avvio.Redirect without following
 // it. Items that are not full pendenze need their amount and description:
-// CheckoutOptions.Completer fills them, and AvvisiCompleter does it from
+// CheckoutStartOptions.Completer fills them, and AvvisiCompleter does it from
 // GovPay's GET /avvisi. The subscription key travels in the
 // Ocp-Apim-Subscription-Key header and never appears in errors or logs.
 // Checkout.Prepare returns the exact body without sending it.
