@@ -66,7 +66,11 @@ func opt[T ~string](s T) *T {
 	if s == "" {
 		return nil
 	}
-	return &s
+	// Not &s, which puts s on the heap on every call, empty or not (as
+	// pagamenti's optional() did before a098446).
+	p := new(T)
+	*p = s
+	return p
 }
 
 // optTime returns a pointer to t, nil when t is zero. A time GovPay's form

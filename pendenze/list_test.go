@@ -382,3 +382,22 @@ func TestListMemoryBoundedByOnePage(t *testing.T) {
 	assert.Less(t, live, pageBytes/50, "live heap must stay far below the page's size")
 	assert.Less(t, allocated, pageBytes/20, "the page is decoded as it arrives, not read in full first (transport.Request.Stream)")
 }
+
+// TestOptAllocatesOnlyForAValue: opt gives nil for an empty parameter
+// without allocating (List builds the pointers of every parameter on
+// every call, most of them empty) and a pointer to a copy of a non-empty
+// one.
+func TestOptAllocatesOnlyForAValue(t *testing.T) {
+	var sink *string
+	if n := testing.AllocsPerRun(100, func() { sink = opt("") }); n != 0 {
+		t.Errorf("opt(\"\") allocates %v times, want 0", n)
+	}
+	if sink != nil {
+		t.Errorf("opt(\"\") = %q, want nil", *sink)
+	}
+	v := "A2A-1"
+	p := opt(v)
+	if p == nil || *p != v {
+		t.Fatalf("opt(%q) = %v, want a pointer to %q", v, p, v)
+	}
+}
