@@ -41,7 +41,10 @@ func (c *Client) Doer() Doer { return Doer{c: c} }
 
 // Do sends req, built by a generated client with a context from
 // [WithCall]. Its body is read in full first, so that a retry sends it
-// again; the answer and the errors are those of [Client.Do].
+// again; the answer and the errors are those of [Client.Do]. Do takes req
+// over, as the generated clients build one per call and never use it
+// again: req itself is sent (its URL is not parsed again), with its header
+// replaced by the call's and its body by the bytes read.
 func (d Doer) Do(req *http.Request) (*http.Response, error) {
 	if req == nil || req.URL == nil {
 		return nil, errors.New("govpay: nil request")
@@ -77,7 +80,7 @@ func (d Doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	r.ContentType = req.Header.Get("Content-Type")
 	r.Header, r.Accept = mergeHeaders(r.Header, r.Accept, req.Header)
-	return d.c.do(ctx, &r, target)
+	return d.c.do(ctx, &r, target, req)
 }
 
 // readBody reads and closes the body of req. A body of known length (the

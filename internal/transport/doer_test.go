@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -232,6 +234,108 @@ func TestDoerBodyLengthAsRead(t *testing.T) {
 		resp.Body.Close()
 		if s, _ := got.Load().(string); s != body {
 			t.Errorf("declared %d: server got %q, want %q", declared, s, body)
+		}
+	}
+}
+
+// recordingTransport records every request it is given, then sends it
+// through next.
+type recordingTransport struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	reqs []*http.Request
+	body []string
+}
+
+func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var b []byte
+	if req.Body != nil {
+		b, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	rt.mu.Lock()
+	rt.reqs = append(rt.reqs, req)
+	rt.body = append(rt.body, string(b))
+	rt.mu.Unlock()
+	return rt.next.RoundTrip(req)
+}
+
+// TestDoerSendsTheGeneratedRequest: the Doer sends the request the
+// generated client built (or a copy, when per-request secrets give the
+// call its own context), with its URL as parsed (not parsed again from its
+// text), its method and host, the body read from it (declared length,
+// GetBody giving it again) and the headers of the call, on every attempt
+// of a retried PUT and on the one attempt of a POST, with and without a
+// logger.
+func TestDoerSendsTheGeneratedRequest(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if hits.Add(1)%2 == 1 && r.Method == http.MethodPut {
+			w.WriteHeader(http.StatusServiceUnavailable) // every first attempt of a PUT
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	const body = `{"causale":"Pagamento dovuto n. 1","importo":125.99}`
+	for _, secrets := range [][]string{nil, {"otp-98765432"}} {
+		for _, logged := range []bool{false, true} {
+			for _, method := range []string{http.MethodPut, http.MethodPost} {
+				hits.Store(0)
+				rt := &recordingTransport{next: http.DefaultTransport}
+				opts := []govpay.Option{govpay.WithHTTPClient(&http.Client{Transport: rt}), govpay.WithBasicAuth("gestionale", "s3cr3t-Passw0rd")}
+				if logged {
+					opts = append(opts, govpay.WithLogger(slog.New(slog.DiscardHandler)))
+				}
+				tc := newClient(t, srv.URL+basePath, opts...)
+				ctx := transport.WithCall(context.Background(), transport.Request{Operation: "pendenze.Put", Secrets: secrets})
+				gen, err := http.NewRequestWithContext(ctx, method, tc.BaseURL()+"/pendenze/A2A/P%2F1?x=a+b", bytes.NewReader([]byte(body)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				gen.Header.Set("Content-Type", "application/json")
+				gen.Header.Set("X-Gen", "g")
+				resp, err := tc.Doer().Do(gen)
+				if err != nil {
+					t.Fatalf("%s logged=%v: %v", method, logged, err)
+				}
+				resp.Body.Close()
+				want := 1
+				if method == http.MethodPut {
+					want = 2
+				}
+				name := fmt.Sprintf("%s logged=%v secrets=%v", method, logged, secrets != nil)
+				if len(rt.reqs) != want {
+					t.Fatalf("%s: %d attempts, want %d", name, len(rt.reqs), want)
+				}
+				for i, sent := range rt.reqs {
+					switch {
+					case sent.URL != gen.URL:
+						t.Errorf("%s attempt %d: URL %v is not the generated request's %v (parsed again?)", name, i+1, sent.URL, gen.URL)
+					case sent.Method != method || sent.Host != gen.Host:
+						t.Errorf("%s attempt %d: %s %s, want %s %s", name, i+1, sent.Method, sent.Host, method, gen.Host)
+					case rt.body[i] != body || sent.ContentLength != int64(len(body)):
+						t.Errorf("%s attempt %d: body %q (length %d), want %q", name, i+1, rt.body[i], sent.ContentLength, body)
+					case sent.Header.Get("X-Gen") != "g" || sent.Header.Get("Authorization") == "" || sent.Header.Get("Accept") != "application/json":
+						t.Errorf("%s attempt %d: headers %v", name, i+1, sent.Header)
+					case sent.GetBody == nil:
+						t.Errorf("%s attempt %d: no GetBody", name, i+1)
+					default:
+						rc, err := sent.GetBody()
+						if err != nil {
+							t.Fatal(err)
+						}
+						b, _ := io.ReadAll(rc)
+						if string(b) != body {
+							t.Errorf("%s attempt %d: GetBody gives %q", name, i+1, b)
+						}
+					}
+				}
+			}
 		}
 	}
 }
