@@ -103,8 +103,10 @@
 //
 // Credentials (passwords, API keys, tokens, certificates) never appear in
 // errors, logs or fmt output: they are removed from every message, even
-// when a server or proxy echoes them back. Values shorter than four
-// characters cannot be told from ordinary text and are not redacted.
+// when a server or proxy echoes them back. A value shorter than four bytes
+// cannot be told from ordinary text inside a word, so it is removed where
+// it stands as a token of its own (not next to a letter or a digit):
+// "abc" goes from "abc è un valore" and "password=abc", not from "abcdef".
 //
 // # Retries
 //

@@ -29,3 +29,14 @@ func NewForTest(baseURL string, x Extra, opts ...govpay.Option) (*Client, error)
 	s := config.Of(cfg)
 	return NewClient(s, s.BaseURL(string(govpay.APIPendenze), 2), x), nil
 }
+
+// RedactWith redacts s with a redactor of secrets alone (no configuration),
+// for the table tests of the redaction rules.
+func RedactWith(secrets []string, s string) string {
+	return (*redactor)(nil).with(secrets).str(s)
+}
+
+// RedactBytesWith is RedactWith for a log line's bytes.
+func RedactBytesWith(secrets []string, b []byte) []byte {
+	return (*redactor)(nil).with(secrets).bytes(b)
+}

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/govpaygo/govpay/internal/config"
 )
@@ -18,8 +20,12 @@ import (
 // Redacted replaces every secret in what the SDK lets out.
 const Redacted = "[REDACTED]"
 
-// minSecretLen is the shortest secret redacted: shorter strings would
-// redact ordinary text.
+// minSecretLen is the shortest secret redacted wherever it occurs. A
+// shorter one (a 1–3 character password or credenzialiPagatore) would
+// redact ordinary text inside words, so it is redacted where it stands as
+// a token of its own: not preceded or followed by a letter or a digit.
+// "abc" goes in "abc è un valore", "password=abc" and "[abc]", not in
+// "abcdef".
 const minSecretLen = 4
 
 // redactor removes credentials from everything that leaves the SDK as text:
@@ -27,6 +33,7 @@ const minSecretLen = 4
 // (HTML-escaped, JSON-escaped, URL-encoded).
 type redactor struct {
 	secrets []string // longest first, so a secret containing another goes first
+	short   []string // forms shorter than minSecretLen, redacted as tokens
 }
 
 func newRedactor(cfg config.Config) *redactor {
@@ -44,26 +51,38 @@ func (r *redactor) with(extra []string) *redactor {
 	if r != nil {
 		have = r.secrets
 	}
-	seen := make(map[string]bool, len(have))
+	var haveShort []string
+	if r != nil {
+		haveShort = r.short
+	}
+	seen := make(map[string]bool, len(have)+len(haveShort))
 	for _, s := range have {
 		seen[s] = true
 	}
-	out := &redactor{secrets: append([]string(nil), have...)}
+	for _, s := range haveShort {
+		seen[s] = true
+	}
+	out := &redactor{secrets: append([]string(nil), have...), short: append([]string(nil), haveShort...)}
 	for _, s := range extra {
-		if len(s) < minSecretLen {
+		if s == "" {
 			continue
 		}
 		for _, v := range secretForms(s) {
-			if len(v) >= minSecretLen && !seen[v] {
-				seen[v] = true
+			switch {
+			case v == "" || seen[v]:
+			case len(v) >= minSecretLen:
 				out.secrets = append(out.secrets, v)
+			default:
+				out.short = append(out.short, v)
 			}
+			seen[v] = true
 		}
 	}
-	if r != nil && len(out.secrets) == len(have) {
+	if r != nil && len(out.secrets) == len(have) && len(out.short) == len(haveShort) {
 		return r
 	}
 	sort.SliceStable(out.secrets, func(i, j int) bool { return len(out.secrets[i]) > len(out.secrets[j]) })
+	sort.SliceStable(out.short, func(i, j int) bool { return len(out.short[i]) > len(out.short[j]) })
 	return out
 }
 
@@ -132,7 +151,7 @@ func pemBody(s string) (string, bool) {
 	return body, len(body) >= minSecretLen
 }
 
-func (r *redactor) active() bool { return r != nil && len(r.secrets) > 0 }
+func (r *redactor) active() bool { return r != nil && len(r.secrets)+len(r.short) > 0 }
 
 func (r *redactor) str(s string) string {
 	if !r.active() {
@@ -141,6 +160,11 @@ func (r *redactor) str(s string) string {
 	for _, sec := range r.secrets {
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, Redacted)
+		}
+	}
+	for _, sec := range r.short {
+		if strings.Contains(s, sec) {
+			s = replaceToken(s, sec)
 		}
 	}
 	return s
@@ -155,7 +179,61 @@ func (r *redactor) bytes(b []byte) []byte {
 			b = bytes.ReplaceAll(b, []byte(sec), []byte(Redacted))
 		}
 	}
+	for _, sec := range r.short {
+		if bytes.Contains(b, []byte(sec)) {
+			b = []byte(replaceToken(string(b), sec))
+		}
+	}
 	return b
+}
+
+// replaceToken replaces with Redacted every occurrence of sec in s that is
+// neither preceded nor followed by a letter or a digit (see minSecretLen).
+// Occurrences are scanned left to right without overlap, as
+// strings.ReplaceAll does.
+func replaceToken(s, sec string) string {
+	var b strings.Builder
+	last := 0 // s[last:] is not yet written
+	for i := 0; i <= len(s)-len(sec); {
+		j := strings.Index(s[i:], sec)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(sec)
+		if !wordRuneBefore(s, start) && !wordRuneAfter(s, end) {
+			b.WriteString(s[last:start])
+			b.WriteString(Redacted)
+			last = end
+			i = end
+			continue
+		}
+		i = start + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// wordRuneBefore reports whether the rune ending at s[i] is a letter or a
+// digit.
+func wordRuneBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// wordRuneAfter reports whether the rune starting at s[i] is a letter or a
+// digit.
+func wordRuneAfter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func (r *redactor) url(u *url.URL) string {

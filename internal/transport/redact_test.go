@@ -150,17 +150,59 @@ func TestRedaction(t *testing.T) {
 	}
 }
 
-// TestRedactionKeepsOrdinaryText: without secrets nothing is redacted, and
-// short secrets (< 4 characters) are not, so ordinary text survives.
-func TestRedactionKeepsOrdinaryText(t *testing.T) {
+// TestRedactionOfShortSecrets: a secret shorter than four bytes is
+// redacted where it stands as a token of its own, and ordinary words that
+// merely contain it survive.
+func TestRedactionOfShortSecrets(t *testing.T) {
 	mux, baseURL := testutil.NewServer(t, basePath)
 	mux.HandleFunc("/x", func(w http.ResponseWriter, r *http.Request) {
-		testutil.WriteFault(w, 400, "RICHIESTA", "VER_001", "abc è un valore non valido")
+		testutil.WriteFault(w, 400, "RICHIESTA", "VER_001", "abc è un valore non valido; abcdef resta")
 	})
 	c := newClient(t, baseURL, govpay.WithBasicAuth("u", "abc"))
 	_, err := c.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "x"})
 	var gerr *govpay.Error
 	require.ErrorAs(t, err, &gerr)
+	assert.Equal(t, transport.Redacted+" è un valore non valido; abcdef resta", gerr.Descrizione)
+	assert.NotRegexp(t, `(^|[^\pL\pN])abc([^\pL\pN]|$)`, err.Error())
+}
+
+// TestRedactionKeepsOrdinaryText: without secrets nothing is redacted.
+func TestRedactionKeepsOrdinaryText(t *testing.T) {
+	mux, baseURL := testutil.NewServer(t, basePath)
+	mux.HandleFunc("/x", func(w http.ResponseWriter, r *http.Request) {
+		testutil.WriteFault(w, 400, "RICHIESTA", "VER_001", "abc è un valore non valido")
+	})
+	c := newClient(t, baseURL)
+	_, err := c.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "x"})
+	var gerr *govpay.Error
+	require.ErrorAs(t, err, &gerr)
 	assert.Equal(t, "abc è un valore non valido", gerr.Descrizione)
 	assert.NotContains(t, err.Error(), transport.Redacted)
+}
+
+// TestShortSecretTokens is the table of the token rule for secrets of
+// one to three bytes (minSecretLen), in error texts and in log lines.
+func TestShortSecretTokens(t *testing.T) {
+	const R = transport.Redacted
+	for _, tc := range []struct {
+		secrets []string
+		in, out string
+	}{
+		{[]string{"abc"}, "abc", R},
+		{[]string{"abc"}, "abc è un valore", R + " è un valore"},
+		{[]string{"abc"}, "password=abc&x=1", "password=" + R + "&x=1"},
+		{[]string{"abc"}, "[abc] (abc) 'abc' \"abc\"", "[" + R + "] (" + R + ") '" + R + "' \"" + R + "\""},
+		{[]string{"abc"}, "abcdef xabc abc1 àabc abcè", "abcdef xabc abc1 àabc abcè"},
+		{[]string{"abc"}, "abcabc abc", "abcabc " + R},
+		{[]string{"abc"}, "abc-abc", R + "-" + R},
+		{[]string{"7"}, "valore 7, non 17 né 70", "valore " + R + ", non 17 né 70"},
+		{[]string{"a&b"}, "a&amp;b e a&b", R + " e " + R},             // HTML-escaped form (5 bytes) and raw
+		{[]string{"é"}, "é é1 xé", R + " é1 xé"},                      // a two-byte rune
+		{[]string{"ab"}, "YWI= e YWI", R + " e " + R},                 // base64 forms of "ab"
+		{[]string{"ab", "abcd"}, "abcd ab abc", R + " " + R + " abc"}, // long secret first
+		{[]string{""}, "nothing", "nothing"},
+	} {
+		assert.Equal(t, tc.out, transport.RedactWith(tc.secrets, tc.in), "%q in %q", tc.secrets, tc.in)
+		assert.Equal(t, tc.out, string(transport.RedactBytesWith(tc.secrets, []byte(tc.in))), "bytes: %q in %q", tc.secrets, tc.in)
+	}
 }
