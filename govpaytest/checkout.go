@@ -332,6 +332,9 @@ func (s *Server) settle(ss *sessione, ch Choice) (string, []notifyJob) {
 		}
 	}
 	pg := s.st.pagamenti[ss.pagamento]
+	if pg == nil {
+		pg = s.st.bridged[ss.pagamento]
+	}
 	switch {
 	case pg != nil && !ss.checkout: // WISP
 		esito := map[Choice]string{ChoicePaga: "OK", ChoiceErrore: "ERROR", ChoiceAnnulla: "DIFFERITO"}[ch]
@@ -363,7 +366,9 @@ func (s *Server) settle(ss *sessione, ch Choice) (string, []notifyJob) {
 		pg.stato = pagNonEseguito
 		if esito == "OK" {
 			for _, k := range pg.pendenze {
-				r := s.newRpp(s.st.pendenze[k], pg, true, now)
+				// No GovPay payment to link the transaction to (see
+				// state.bridged): pagoPA's receipt alone records it.
+				r := s.newRpp(s.st.pendenze[k], nil, true, now)
 				pg.rpps = append(pg.rpps, r.key)
 				jobs = append(jobs, s.attivazioneJobs(r)...)
 				pay(r)

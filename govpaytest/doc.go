@@ -63,7 +63,8 @@
 // POST /pagamenti answers as the station GovPay impersonates ([Mode], set
 // with WithMode or [Server.SetMode]): [ModeLegacy] (201 with a real id and a
 // redirect to the fake WISP), [ModeBridge] (201 with id "0" and a redirect
-// to the fake Checkout) or [ModeBridge302] (a bare 302). POST /carts of the
+// to the fake Checkout) or [ModeBridge302] (a bare 302); as GovPay, the two
+// bridge modes record no payment (nothing in GET /pagamenti). POST /carts of the
 // Checkout EC API (v1 and v2, Ocp-Apim-Subscription-Key required) answers
 // 302 to the fake Checkout page.
 //

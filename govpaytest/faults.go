@@ -87,7 +87,12 @@ const (
 	// unless Codice is set) carrying the id and location of the payment the
 	// request created, as GovPay does when pagoPA fails after the payment
 	// was stored (only POST /pagamenti creates one; other operations get
-	// the FaultBean without id).
+	// the FaultBean without id). The checkout bridge stores no payment and
+	// wraps a failure of pagoPA Checkout in a GovPayException of
+	// EsitoOperazione.INTERNAL (PagamentiPortaleDAO.java:452-461,
+	// GovPayException.java:90-93, link-it/govpay @1840dca): in ModeBridge
+	// and ModeBridge302 POST /pagamenti answers 500 INTERNO instead, with
+	// no id.
 	FaultPagoPA
 )
 

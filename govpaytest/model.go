@@ -192,6 +192,13 @@ type state struct {
 	byAvviso  map[avvisoKey]pendKey
 	pagamenti map[string]*pagamento
 	pagOrder  []string
+	// bridged are the checkout bridge's attempts. GovPay 3.9 stores no
+	// payment for them: with a V2 station, PagamentiPortaleDAO answers
+	// (PagamentiPortaleDAO.java:397-463, link-it/govpay @1840dca) before it
+	// inserts the PagamentoPortale (:513), so GET /pagamenti and
+	// GET /pagamenti/{id} never show them. The fake keeps them only to
+	// settle the Checkout page.
+	bridged   map[string]*pagamento
 	bySession map[string]string
 	sessioni  map[string]*sessione
 	sessOrder []string
@@ -205,6 +212,7 @@ func newState() *state {
 		pendenze:  make(map[pendKey]*pendenza),
 		byAvviso:  make(map[avvisoKey]pendKey),
 		pagamenti: make(map[string]*pagamento),
+		bridged:   make(map[string]*pagamento),
 		bySession: make(map[string]string),
 		sessioni:  make(map[string]*sessione),
 		rpps:      make(map[rppKey]*rpp),
@@ -330,7 +338,8 @@ type Ricevuta struct {
 	Importo govpay.Importo
 	// Esito is ESEGUITO or NON_ESEGUITO.
 	Esito string
-	// IDPagamento is the GovPay payment id ("" for a direct Checkout cart).
+	// IDPagamento is the GovPay payment id ("" for a Checkout cart, the
+	// bridge's or a direct one: GovPay records no payment for them).
 	IDPagamento string
 	Data        time.Time
 	// JSON is the receipt as GET /ricevute/{idDominio}/{iuv}/{idRicevuta}
@@ -345,7 +354,8 @@ type Sessione struct {
 	URL string
 	// Checkout tells a Checkout page (bridge or direct cart) from a WISP one.
 	Checkout bool
-	// IDPagamento is the GovPay payment of the page ("" for a direct cart).
+	// IDPagamento is the GovPay payment of the page ("" for a Checkout
+	// page, the bridge's or a direct cart's: GovPay records no payment).
 	IDPagamento string
 	Items       []SessioneItem
 	// Esito is the outcome chosen ("" while the page is open).
@@ -459,7 +469,10 @@ func (s *Server) Sessioni() []Sessione {
 	out := make([]Sessione, 0, len(s.st.sessOrder))
 	for _, id := range s.st.sessOrder {
 		ss := s.st.sessioni[id]
-		x := Sessione{ID: ss.id, URL: s.pageURL(ss), Checkout: ss.checkout, IDPagamento: ss.pagamento, Esito: ss.esito, ReturnURL: ss.returnTo}
+		x := Sessione{ID: ss.id, URL: s.pageURL(ss), Checkout: ss.checkout, Esito: ss.esito, ReturnURL: ss.returnTo}
+		if _, ok := s.st.pagamenti[ss.pagamento]; ok {
+			x.IDPagamento = ss.pagamento
+		}
 		for _, it := range ss.items {
 			x.Items = append(x.Items, SessioneItem{it.idDominio, it.numeroAvviso, it.importo, it.descrizione})
 		}

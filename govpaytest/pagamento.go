@@ -207,7 +207,9 @@ func (s *Server) handleStartPagamento(c *call) {
 	for _, p := range pends {
 		pg.importo += p.importo
 		pg.pendenze = append(pg.pendenze, p.key)
-		p.pagamenti = append(p.pagamenti, pg.id)
+		if mode == ModeLegacy {
+			p.pagamenti = append(p.pagamenti, pg.id)
+		}
 		ss.items = append(ss.items, s.sessItemOf(p))
 	}
 	pg.nome = pends[0].causale
@@ -223,13 +225,17 @@ func (s *Server) handleStartPagamento(c *call) {
 			c.jobs = append(c.jobs, s.attivazioneJobs(r)...)
 		}
 	}
-	s.st.pagamenti[pg.id] = pg
-	s.st.pagOrder = append(s.st.pagOrder, pg.id)
-	if pg.idSession != "" {
+	if mode == ModeLegacy {
+		s.st.pagamenti[pg.id] = pg
+		s.st.pagOrder = append(s.st.pagOrder, pg.id)
 		s.st.bySession[pg.idSession] = pg.id
+	} else {
+		s.st.bridged[pg.id] = pg // no payment in GovPay (see state.bridged)
 	}
 	s.addSessione(ss)
-	c.paid = pg.id
+	if mode == ModeLegacy {
+		c.paid = pg.id
+	}
 
 	redirect := s.pageURL(ss)
 	switch mode {

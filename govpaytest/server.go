@@ -52,6 +52,8 @@ const (
 	// ModeBridge: GovPay 3.9 with a V2 station, checkout bridge answering
 	// 201 {id:"0", location:"", redirect: Checkout URL, idSession:"0"};
 	// the browser comes back to urlRitorno with esito=OK|ERROR|CANCEL only.
+	// As GovPay, the fake records no payment for a bridged start: it is
+	// absent from GET /pagamenti and from Server.Pagamenti.
 	ModeBridge Mode = "bridge"
 	// ModeBridge302: the checkout bridge answering a bare 302 with the
 	// Checkout URL in Location.
@@ -572,6 +574,11 @@ func (s *Server) serveAuthenticated(c *call, ro route, faulty bool, fault Fault)
 	s.mu.Lock()
 	ro.handler(c)
 	s.mu.Unlock()
+	if faulty && fault.Kind == FaultPagoPA && ro.op == OpStartPagamento && s.Mode() != ModeLegacy {
+		c.rep.header.Del("Location")
+		c.fail(&apiError{status: http.StatusInternalServerError, fb: faultBean{catInterno, "INTERNO", "Errore interno", "errore iniettato da govpaytest: pagoPA Checkout non raggiungibile"}})
+		return
+	}
 	if faulty && fault.Kind == FaultPagoPA {
 		cod := "PPT_CANALE_IRRAGGIUNGIBILE"
 		if fault.Codice != "" {

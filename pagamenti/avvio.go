@@ -68,7 +68,8 @@ type Avvio struct {
 	// Reconciled is true when the start request failed ambiguously (a
 	// timeout, a lost connection, a 5xx) and this Avvio was found
 	// afterwards with GET /pagamenti?idSessionePortale=. Stato is then the
-	// payment's state when it was found.
+	// payment's state when it was found. A reconciled Avvio is always
+	// ModeLegacy: GovPay's checkout bridge records no payment to find.
 	Reconciled bool
 	// Stato is the state of a reconciled payment ("" otherwise).
 	Stato StatoPagamento

@@ -140,7 +140,9 @@
 // sessions' payments, or when no idSessionePortale was given, Start returns
 // an *OutcomeUnknownError matching govpay.ErrOutcomeUnknown (its Lookup says
 // what was found): do not start the same cart again blindly, the payer could
-// pay twice.
+// pay twice. Only GovPay's legacy start records a payment to find: its
+// checkout bridge records none, so there an ambiguous start always gives an
+// *OutcomeUnknownError (see its documentation for what to do).
 //
 // # Pagination
 //

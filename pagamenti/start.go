@@ -531,6 +531,15 @@ func safeRedirect(raw string, allowHTTP bool) string {
 // Do not start the same cart again blindly: the payer could pay twice. Look
 // the payment up (Client.List with the IDSessionePortale), or ask the payer
 // to check their payments.
+//
+// GovPay's checkout bridge (GovPay 3.9 with a V2 station) records no
+// payment for a start (PagamentiPortaleDAO.java:397-463 answers before the
+// payment is inserted at :513, link-it/govpay @1840dca), so against it the
+// lookup never finds one and an ambiguous start always ends here. The
+// redirect to pagoPA Checkout was lost with the answer, so the payer cannot
+// have reached that page: the debts' state (pendenze.Client.Get,
+// Client.ListPosizione) says what is still to pay, and a debt still
+// payable can be started again.
 type OutcomeUnknownError struct {
 	// IDSessionePortale of the attempt; "" when none was given (then no
 	// lookup was possible).
@@ -747,7 +756,8 @@ func ambiguous(err error) bool {
 // whose pendenze GovPay lists for the payment's pagoPA transactions
 // (PagamentiController.java:348-365); when it lists any, they must be the
 // cart's (see matchesCart), else nothing is adopted. A payment without
-// transactions (the checkout bridge's) lists none: nothing to compare.
+// transactions lists none: nothing to compare. The payment found is always
+// a legacy one: the checkout bridge records none (see OutcomeUnknownError).
 func (c *Client) reconcile(ctx context.Context, cart *Cart, opts *StartOptions, cause error) (*Avvio, error) {
 	idsp := opts.IDSessionePortale
 	if idsp == "" {

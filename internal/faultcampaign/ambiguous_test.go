@@ -77,41 +77,21 @@ func ambiguousStart(t *testing.T, e *env, f ambiguousFault, idsp string) (*pagam
 	return a, cart, err
 }
 
-// TestAmbiguousStartReconciled: a payment start whose answer is lost after
-// GovPay created the payment, with an IDSessionePortale, returns that
-// payment (Reconciled), sent once; the payer can pay it and the Resolver
-// sees it paid.
-func TestAmbiguousStartReconciled(t *testing.T) {
-	t.Parallel()
+// eachAmbiguousCase runs check for every ambiguous fault in every mode of
+// modes, each case in parallel on its own fake (e); the bridge's 302 has no
+// body, so the faults that break a body skip there. When all cases are
+// done it checks that every payment start made reached the fake once.
+func eachAmbiguousCase(t *testing.T, modes []govpaytest.Mode, check func(t *testing.T, e *env, m govpaytest.Mode, f ambiguousFault)) {
 	var l ledger
 	t.Run("cases", func(t *testing.T) {
-		for _, m := range startModes {
+		for _, m := range modes {
 			for _, f := range ambiguousFaults {
 				t.Run(string(m)+"/"+f.name, func(t *testing.T) {
 					t.Parallel()
 					if f.bodyOnly && m == govpaytest.ModeBridge302 {
 						t.Skip("the checkout bridge's 302 has no body to break")
 					}
-					e := newEnv(t, &l, m)
-					a, _, err := ambiguousStart(t, e, f, "portale-42")
-					require.NoError(t, err)
-					assert.Equal(t, 1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
-					assert.GreaterOrEqual(t, e.fake.Count(govpaytest.OpListPagamenti), 1, "looked up by idSessionePortale")
-					ps := e.fake.Pagamenti()
-					require.Len(t, ps, 1)
-					assert.True(t, a.Reconciled, "Reconciled")
-					assert.Equal(t, ps[0].ID, a.ID, "the payment GovPay created")
-					assert.Equal(t, pagamenti.StatoInCorso, a.Stato)
-					require.Len(t, e.fake.Sessioni(), 1)
-					assert.Equal(t, e.fake.Sessioni()[0].URL, a.Redirect, "Redirect is the payment page")
-
-					// The payer pays the reconciled payment; the portal
-					// learns it was paid.
-					back, err := e.fake.Pay(a.Redirect, govpaytest.ChoicePaga)
-					require.NoError(t, err)
-					o, err := e.setup.resolver.Resolve(context.Background(), parseReturn(t, back), *a)
-					require.NoError(t, err)
-					assert.Equal(t, pagamenti.OutcomePaid, o.State, o.Reason)
+					check(t, newEnv(t, &l, m), m, f)
 				})
 			}
 		}
@@ -119,42 +99,96 @@ func TestAmbiguousStartReconciled(t *testing.T) {
 	assert.Equal(t, l.calls.Load(), l.received.Load(), "payment starts made vs received")
 }
 
+// TestAmbiguousStartReconciled: a payment start whose answer is lost after
+// GovPay created the payment, with an IDSessionePortale, returns that
+// payment (Reconciled), sent once; the payer can pay it and the Resolver
+// sees it paid. Only GovPay's legacy start records a payment; the checkout
+// bridge's is TestAmbiguousBridgeStartUnknown.
+func TestAmbiguousStartReconciled(t *testing.T) {
+	t.Parallel()
+	eachAmbiguousCase(t, []govpaytest.Mode{govpaytest.ModeLegacy}, func(t *testing.T, e *env, m govpaytest.Mode, f ambiguousFault) {
+		a, _, err := ambiguousStart(t, e, f, "portale-42")
+		require.NoError(t, err)
+		assert.Equal(t, 1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
+		assert.GreaterOrEqual(t, e.fake.Count(govpaytest.OpListPagamenti), 1, "looked up by idSessionePortale")
+		ps := e.fake.Pagamenti()
+		require.Len(t, ps, 1)
+		assert.True(t, a.Reconciled, "Reconciled")
+		assert.Equal(t, ps[0].ID, a.ID, "the payment GovPay created")
+		assert.Equal(t, pagamenti.StatoInCorso, a.Stato)
+		require.Len(t, e.fake.Sessioni(), 1)
+		assert.Equal(t, e.fake.Sessioni()[0].URL, a.Redirect, "Redirect is the payment page")
+
+		// The payer pays the reconciled payment; the portal
+		// learns it was paid.
+		back, err := e.fake.Pay(a.Redirect, govpaytest.ChoicePaga)
+		require.NoError(t, err)
+		o, err := e.setup.resolver.Resolve(context.Background(), parseReturn(t, back), *a)
+		require.NoError(t, err)
+		assert.Equal(t, pagamenti.OutcomePaid, o.State, o.Reason)
+	})
+}
+
+// TestAmbiguousBridgeStartUnknown: GovPay's checkout bridge records no
+// payment (PagamentiPortaleDAO.java:397-463 answers before insertPagamento
+// at :513, link-it/govpay @1840dca), so when its answer is lost there is
+// nothing to reconcile: the lookup by idSessionePortale runs, finds
+// nothing, and Start returns ErrOutcomeUnknown, sent once, with no Avvio.
+// Nothing was paid either: the debt is still payable, and a second start
+// of the same cart succeeds. Protects: DESIGN §5 "Ambiguous payment start"
+// (never adopt what was not found).
+func TestAmbiguousBridgeStartUnknown(t *testing.T) {
+	t.Parallel()
+	eachAmbiguousCase(t, []govpaytest.Mode{govpaytest.ModeBridge, govpaytest.ModeBridge302}, func(t *testing.T, e *env, m govpaytest.Mode, f ambiguousFault) {
+		a, cart, err := ambiguousStart(t, e, f, "portale-42")
+		require.Nil(t, a, "no payment adopted")
+		require.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+		var oue *pagamenti.OutcomeUnknownError
+		require.ErrorAs(t, err, &oue)
+		assert.Equal(t, "portale-42", oue.IDSessionePortale)
+		assert.NoError(t, oue.LookupErr)
+		assert.Equal(t, 1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
+		assert.GreaterOrEqual(t, e.fake.Count(govpaytest.OpListPagamenti), 1, "looked up by idSessionePortale")
+		assert.Empty(t, e.fake.Pagamenti(), "the bridge records no payment")
+		assert.Empty(t, e.fake.Ricevute(), "nothing paid")
+
+		// The portal may start the same cart again: the
+		// first Checkout page was never reached.
+		again, err := e.start(context.Background(), e.setup.pagamenti, cart,
+			pagamenti.StartOptions{URLRitorno: returnURL, IDSessionePortale: "portale-43"})
+		require.NoError(t, err)
+		assert.Equal(t, pagamenti.ModeCheckoutBridge, again.Mode)
+	})
+}
+
 // TestAmbiguousStartWithoutIDSessionePortale: the same faults without an
 // IDSessionePortale give ErrOutcomeUnknown (the payment does exist: the
 // outcome really is unknown to the client), with no lookup and no resend.
 func TestAmbiguousStartWithoutIDSessionePortale(t *testing.T) {
 	t.Parallel()
-	var l ledger
-	t.Run("cases", func(t *testing.T) {
-		for _, m := range startModes {
-			for _, f := range ambiguousFaults {
-				t.Run(string(m)+"/"+f.name, func(t *testing.T) {
-					t.Parallel()
-					if f.bodyOnly && m == govpaytest.ModeBridge302 {
-						t.Skip("the checkout bridge's 302 has no body to break")
-					}
-					e := newEnv(t, &l, m)
-					a, _, err := ambiguousStart(t, e, f, "")
-					require.Error(t, err)
-					assert.Nil(t, a)
-					assert.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
-					var oue *pagamenti.OutcomeUnknownError
-					require.ErrorAs(t, err, &oue)
-					assert.Empty(t, oue.IDSessionePortale)
-					assert.NoError(t, oue.LookupErr)
-					var (
-						ne *govpay.NetworkError
-						de *govpay.DecodeError
-					)
-					assert.True(t, errors.As(oue.Err, &ne) || errors.As(oue.Err, &de), "the cause is typed: %T %v", oue.Err, oue.Err)
-					assert.Equal(t, 1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
-					assert.Zero(t, e.fake.Count(govpaytest.OpListPagamenti), "no lookup without idSessionePortale")
-					assert.Len(t, e.fake.Pagamenti(), 1, "the payment exists: the outcome was really unknown")
-				})
-			}
+	eachAmbiguousCase(t, startModes, func(t *testing.T, e *env, m govpaytest.Mode, f ambiguousFault) {
+		a, _, err := ambiguousStart(t, e, f, "")
+		require.Error(t, err)
+		assert.Nil(t, a)
+		assert.ErrorIs(t, err, govpay.ErrOutcomeUnknown)
+		var oue *pagamenti.OutcomeUnknownError
+		require.ErrorAs(t, err, &oue)
+		assert.Empty(t, oue.IDSessionePortale)
+		assert.NoError(t, oue.LookupErr)
+		var (
+			ne *govpay.NetworkError
+			de *govpay.DecodeError
+		)
+		assert.True(t, errors.As(oue.Err, &ne) || errors.As(oue.Err, &de), "the cause is typed: %T %v", oue.Err, oue.Err)
+		assert.Equal(t, 1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
+		assert.Zero(t, e.fake.Count(govpaytest.OpListPagamenti), "no lookup without idSessionePortale")
+		if m == govpaytest.ModeLegacy {
+			assert.Len(t, e.fake.Pagamenti(), 1, "the payment exists: the outcome was really unknown")
+		} else {
+			assert.Empty(t, e.fake.Pagamenti(), "the checkout bridge records no payment")
+			assert.Len(t, e.fake.Sessioni(), 1, "the Checkout page exists: the outcome was really unknown")
 		}
 	})
-	assert.Equal(t, l.calls.Load(), l.received.Load(), "payment starts made vs received")
 }
 
 // TestAmbiguousStartNothingCreated: a start lost before GovPay served it,
@@ -351,10 +385,16 @@ func hostileLookup(t *testing.T, e *env, keep func(item map[string]any) bool) {
 
 // otherPayment starts, through e's setup client, a payment of someone else
 // (another portal session, idSessionePortale other, "" for none) for a new
-// pendenza id, and returns its GovPay id.
+// pendenza id, and returns its GovPay id. The checkout bridge records no
+// payment, so on a bridged fake the payment is one made before the bridge
+// was turned on (the fake in legacy mode for this start alone).
 func otherPayment(t *testing.T, e *env, id, other string) string {
 	t.Helper()
 	l := e.addPendenza(id)
+	if m := e.fake.Mode(); m != govpaytest.ModeLegacy {
+		e.fake.SetMode(govpaytest.ModeLegacy)
+		defer e.fake.SetMode(m)
+	}
 	_, err := e.start(context.Background(), e.setup.pagamenti, pagamenti.NewCart().AddRiferimento(idA2A, l.id),
 		pagamenti.StartOptions{URLRitorno: returnURL, IDSessionePortale: other})
 	require.NoError(t, err)
@@ -421,7 +461,11 @@ func TestAmbiguousStartNeverAdoptsAnotherPayment(t *testing.T) {
 				assert.NotContains(t, err.Error(), "payment id "+other)
 				assert.Equal(t, before+1, e.fake.Count(govpaytest.OpStartPagamento), "POST /pagamenti sent once")
 				assert.GreaterOrEqual(t, e.fake.Count(govpaytest.OpListPagamenti), 1, "looked up")
-				assert.Len(t, e.fake.Pagamenti(), 2, "ours (created, unknown to the client) and the other one")
+				if m == govpaytest.ModeLegacy {
+					assert.Len(t, e.fake.Pagamenti(), 2, "ours (created, unknown to the client) and the other one")
+				} else {
+					assert.Len(t, e.fake.Pagamenti(), 1, "the other one (the bridge recorded none for ours)")
+				}
 			})
 		}
 	}
