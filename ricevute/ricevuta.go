@@ -387,7 +387,13 @@ type RiscossioneVoce struct {
 	// Importo is the amount collected.
 	Importo govpay.Importo `json:"importo"`
 	// Data is when the collection was executed (GovPay may send a plain
-	// date).
+	// date). In an API Ente v2 notification GovPay formats this day in
+	// UTC, as it does the receipt's timestamps (Riscossione.java:241,
+	// RiscossioneVocePagata.java:195: a pattern without a zone, Jackson's
+	// default UTC): for a payment made between midnight and 01:00 (02:00
+	// in summer) Rome time it is the previous Rome day. Only the day is
+	// sent, so the SDK cannot correct it; the receipt's DataPagamento is
+	// exact. API Ragioneria v3 writes the Rome day.
 	Data govpay.DateTime `json:"data,omitzero"`
 	// Allegato is the receipt of a marca da bollo, or another attachment.
 	Allegato *AllegatoRiscossione `json:"allegato,omitempty"`
