@@ -164,7 +164,9 @@ func WithBasicAuth(user, password string) Option {
 // WithClientCertificate authenticates with a TLS client certificate (GovPay's
 // "ssl" base URLs). It needs an *http.Transport (the default, or the one of
 // the client given with [WithHTTPClient]); its TLS configuration is cloned,
-// never modified.
+// never modified. The certificate is offered to GovPay only: the pagoPA
+// Checkout client (pagamenti.NewCheckout) sends through the transport
+// without it, which then has a connection pool of its own.
 //
 // Violations name "WithClientCertificate.Certificate" (no certificate) and
 // "WithClientCertificate.PrivateKey" (no private key). NewConfig refuses the

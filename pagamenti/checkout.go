@@ -70,8 +70,10 @@ type CheckoutOptions struct {
 // cfg's retry policy, logger, user agent and govpay.WithInsecureRedirect
 // (test environments only). Checkout is pagoPA, not GovPay: none of cfg's
 // GovPay credentials (Basic, API key, bearer token, SSL header, principal,
-// SPID headers) is ever sent to it. POST /carts is never retried, whatever
-// govpay.WithRetry says.
+// SPID headers, the TLS client certificate of govpay.WithClientCertificate)
+// is ever sent to it; with a client certificate configured, Checkout's
+// requests go through the transport without it (a pool of its own). POST
+// /carts is never retried, whatever govpay.WithRetry says.
 //
 // A nil cfg, or settings in o that break the rules above, is a
 // *govpay.ValidationError (What "checkout options") naming "cfg" or the

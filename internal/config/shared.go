@@ -28,6 +28,13 @@ type Shared struct {
 	// HTTPClient is the one client of the Config: its Transport is the
 	// connection pool; it never follows redirects.
 	HTTPClient *http.Client
+	// ForeignHTTPClient is for servers other than GovPay (pagoPA
+	// Checkout): HTTPClient without the Config's TLS client certificates,
+	// which are GovPay's credentials. It is HTTPClient itself when no
+	// certificate was given; otherwise its Transport is the one the
+	// certificates were added to a clone of (the caller's, or the
+	// default), so it has a pool of its own.
+	ForeignHTTPClient *http.Client
 }
 
 // ErrCertTransport is returned by NewShared when client certificates are
@@ -52,6 +59,7 @@ func NewShared(host string, s Config, endpoints map[string]string) (*Shared, err
 		t.MaxIdleConnsPerHost = 64
 		next = t
 	}
+	plain := next
 	if len(s.ClientCerts) > 0 {
 		t, ok := next.(*http.Transport)
 		if !ok {
@@ -64,9 +72,15 @@ func NewShared(host string, s Config, endpoints map[string]string) (*Shared, err
 		t.TLSClientConfig.Certificates = append(append([]tls.Certificate(nil), t.TLSClientConfig.Certificates...), s.ClientCerts...)
 		next = t
 	}
-	hc.Transport = next
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Shared{Host: strings.TrimRight(host, "/"), Settings: s, Endpoints: endpoints, HTTPClient: &hc}, nil
+	foreign := hc
+	foreign.Transport = plain
+	hc.Transport = next
+	sh := &Shared{Host: strings.TrimRight(host, "/"), Settings: s, Endpoints: endpoints, HTTPClient: &hc, ForeignHTTPClient: &hc}
+	if len(s.ClientCerts) > 0 { // next is then a clone with the certificates
+		sh.ForeignHTTPClient = &foreign
+	}
+	return sh, nil
 }
 
 // AuthSegment is the authentication segment of GovPay's base URLs that the

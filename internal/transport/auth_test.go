@@ -165,6 +165,52 @@ func TestClientCertificate(t *testing.T) {
 	userClient.CloseIdleConnections()
 }
 
+// TestForeignClientOffersNoCertificate: the Config's TLS client
+// certificate is GovPay's credential. A client for another server
+// (Extra.NoAuth: pagoPA Checkout) does not offer it even to a server that
+// asks for one, while a GovPay client of the same Config does; the
+// caller's own client certificates stay the caller's.
+func TestForeignClientOffersNoCertificate(t *testing.T) {
+	ca := newCA(t)
+	_, govpayCert := ca.issue(t, "gestionale-tributi", false)
+	_, ownCert := ca.issue(t, "certificato-del-chiamante", false)
+	srv := httptest.NewUnstartedServer(testutil.Mount(t, basePath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cn := "none"
+		if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+			cn = r.TLS.PeerCertificates[0].Subject.CommonName
+		}
+		_, _ = io.WriteString(w, cn)
+	})))
+	// Asks for a certificate with no CA list: any certificate qualifies.
+	srv.TLS = &tls.Config{ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	baseURL := srv.URL + basePath
+
+	whoami := func(t *testing.T, c *transport.Client) string {
+		t.Helper()
+		resp, err := c.Do(t.Context(), &transport.Request{Method: http.MethodGet, Path: "whoami"})
+		require.NoError(t, err)
+		b, err := transport.ReadBody("op", resp, "")
+		require.NoError(t, err)
+		return string(b)
+	}
+	userClient := srv.Client() // trusts the server's certificate
+	t.Cleanup(userClient.CloseIdleConnections)
+	opts := []govpay.Option{govpay.WithHTTPClient(userClient), govpay.WithClientCertificate(govpayCert)}
+	assert.Equal(t, "gestionale-tributi", whoami(t, newClient(t, baseURL, opts...)), "GovPay gets the certificate")
+	assert.Equal(t, "none", whoami(t, newClientX(t, baseURL, transport.Extra{NoAuth: true}, opts...)), "another server does not")
+
+	// A certificate the caller put in its own transport is the caller's
+	// choice: it goes everywhere, GovPay's never goes to the other server.
+	ownTransport := userClient.Transport.(*http.Transport).Clone()
+	ownTransport.TLSClientConfig.Certificates = []tls.Certificate{ownCert}
+	own := &http.Client{Transport: ownTransport}
+	t.Cleanup(own.CloseIdleConnections)
+	opts = []govpay.Option{govpay.WithHTTPClient(own), govpay.WithClientCertificate(govpayCert)}
+	assert.Equal(t, "certificato-del-chiamante", whoami(t, newClientX(t, baseURL, transport.Extra{NoAuth: true}, opts...)))
+}
+
 // TestServerCertificateRefusedNotRetried: a server certificate the client
 // does not trust is not retried and nothing was sent.
 func TestServerCertificateRefusedNotRetried(t *testing.T) {

@@ -47,10 +47,12 @@ type Client struct {
 // Extra is what one client adds to, or takes from, the settings of its
 // govpay.Config.
 type Extra struct {
-	// NoAuth leaves out the Config's authentication headers (Basic, API
-	// key, bearer, SSL header, principal, SPID), for a client that talks to
-	// a server other than GovPay (pagoPA Checkout). Their values are still
-	// redacted from errors and logs.
+	// NoAuth is for a client that talks to a server other than GovPay
+	// (pagoPA Checkout): it leaves out the Config's authentication headers
+	// (Basic, API key, bearer, SSL header, principal, SPID) and sends
+	// through config.Shared.ForeignHTTPClient, which does not offer the
+	// Config's TLS client certificates. Their values are still redacted
+	// from errors and logs.
 	NoAuth bool
 	// Headers are set on every request, after authentication (pagoPA
 	// Checkout's Ocp-Apim-Subscription-Key).
@@ -88,6 +90,9 @@ func NewClient(s *config.Shared, baseURL string, x Extra) *Client {
 		c.log = cfg.Logger
 	}
 	hc := *s.HTTPClient // the Config's client: its Transport is the pool
+	if x.NoAuth && s.ForeignHTTPClient != nil {
+		hc = *s.ForeignHTTPClient // no GovPay client certificate
+	}
 	next := hc.Transport
 	ua := "govpay-go/" + govpay.Version
 	if cfg.UserAgent != "" {
