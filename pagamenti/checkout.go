@@ -95,7 +95,8 @@ func NewCheckout(cfg *govpay.Config, o CheckoutOptions) (*Checkout, error) {
 	case strings.ContainsAny(key, " \t\r\n\x00"):
 		ve.Add("CheckoutOptions.SubscriptionKey", "must not contain spaces or control characters")
 	case len(key) < 4:
-		// The transport redacts only secrets of 4 bytes or more.
+		// pagoPA's keys are 32 characters; the transport redacts a secret
+		// shorter than 4 bytes only where it stands as a token.
 		ve.Add("CheckoutOptions.SubscriptionKey", "is too short: at least 4 characters")
 	}
 	version := 0
