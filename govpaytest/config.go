@@ -1,6 +1,14 @@
 package govpaytest
 
-import "github.com/govpaygo/govpay"
+import (
+	"github.com/govpaygo/govpay"
+	sdkconfig "github.com/govpaygo/govpay/internal/config"
+)
+
+// DefaultUser is the Basic user, and password, of the Config that
+// [Server.Config] builds for a server without WithBasicAuth when the caller
+// gives no credentials.
+const DefaultUser = "govpaytest"
 
 // Config returns a [govpay.Config] pointing at the fake: its host is the
 // server's URL, so that every client built from it (pendenze.New,
@@ -12,9 +20,14 @@ import "github.com/govpaygo/govpay"
 //
 // The authentication segment of the base URLs follows from the
 // credentials, as with [govpay.NewConfig]: "basic" with the server's
-// credentials, "public" without any. On a server without WithBasicAuth a
-// caller may give any other authentication option (govpay.WithAPIKey →
-// "apikey" …): the fake serves every segment and then checks none.
+// credentials. On a server without WithBasicAuth a caller may give any
+// authentication option (govpay.WithAPIKey → "apikey" …), which the fake
+// accepts without checking; when the caller gives none, the Config gets
+// the Basic credentials "govpaytest"/"govpaytest" (any credentials pass
+// there), because GovPay serves API Pendenze and API Ragioneria under no
+// "public" base URL and their clients would refuse a Config without
+// credentials. For an anonymous portal's "public" API Pagamento, build the
+// Config with govpay.NewConfig(s.URL).
 //
 // Config panics when govpay.NewConfig refuses the configuration, which is
 // a programmer error: an option that is invalid or conflicts with the
@@ -32,6 +45,9 @@ func (s *Server) Config(opts ...govpay.Option) *govpay.Config {
 	host := s.URL
 	s.mu.Unlock()
 	cfg, err := govpay.NewConfig(host, all...)
+	if err == nil && !s.cfg.auth && sdkconfig.Of(cfg).Settings.AuthSegment() == "public" {
+		cfg, err = govpay.NewConfig(host, append([]govpay.Option{govpay.WithBasicAuth(DefaultUser, DefaultUser)}, all...)...)
+	}
 	if err != nil {
 		panic("govpaytest: Server.Config: " + err.Error())
 	}

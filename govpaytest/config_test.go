@@ -37,7 +37,8 @@ func sendWith(t *testing.T, cfg *govpay.Config, url string) int {
 // TestConfigReachesEveryAPI: a client built from the base URLs of
 // Server.Config (gpconfig.Of(cfg).BaseURL, as every SDK package builds its
 // own) reaches API Pendenze v2, API Pagamento v2 and API Ragioneria v3 of
-// the fake, with the fake's credentials when it has some.
+// the fake, with the fake's credentials when it has some and with
+// DefaultUser's otherwise (GovPay has no "public" API Pendenze).
 func TestConfigReachesEveryAPI(t *testing.T) {
 	apis := []struct {
 		api     string
@@ -51,10 +52,9 @@ func TestConfigReachesEveryAPI(t *testing.T) {
 	}
 	for _, withAuth := range []bool{true, false} {
 		var opts []Option
-		seg := "public"
+		seg := "basic"
 		if withAuth {
 			opts = append(opts, WithBasicAuth("A2A-1", "s3cret"))
-			seg = "basic"
 		}
 		s := NewServer(opts...)
 		cfg := s.Config()
@@ -115,6 +115,8 @@ func TestConfigPanicsOnProgrammerError(t *testing.T) {
 
 	p := NewUnstartedServer(WithPublicURL("http://govpay.example.it:8081/"))
 	defer p.Close()
-	assert.Equal(t, "http://govpay.example.it:8081/govpay/frontend/api/pagamento/rs/public/v2",
-		gpconfig.Of(p.Config()).BaseURL("pagamento", 2))
+	assert.Equal(t, "http://govpay.example.it:8081/govpay/frontend/api/pagamento/rs/basic/v2",
+		gpconfig.Of(p.Config()).BaseURL("pagamento", 2), "DefaultUser's credentials")
+	assert.Equal(t, "http://govpay.example.it:8081/govpay/frontend/api/pagamento/rs/apikey/v2",
+		gpconfig.Of(p.Config(govpay.WithAPIKey("A2A-1", "k3y"))).BaseURL("pagamento", 2), "the caller's credentials")
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	sdkconfig "github.com/govpaygo/govpay/internal/config"
 )
 
 // Routing.
@@ -45,17 +47,13 @@ import (
 // check the decoded value exactly as they check a raw one (checkID refuses
 // "/"). A GET route also answers HEAD, as JAX-RS does.
 
-// authSegments are the authentication segments of GovPay's base URLs that
-// govpay.NewConfig produces (internal/config AuthSegment, from GovPay
-// 3.9.1's api-*-applicationContext-security.xml). The fake serves every one
-// of them on every API: "public" needs no credentials, every other segment
-// needs the Basic credentials of WithBasicAuth when the server has them
-// (see authenticate). GovPay itself serves "spid" and "public" on API
-// Pagamento only.
-var authSegments = map[string]bool{
-	"basic": true, "ssl": true, "sslheader": true, "header": true,
-	"apikey": true, "spid": true, "oauth2": true, "public": true,
-}
+// The authentication segments the fake serves each API under are GovPay
+// 3.9.1's (sdkconfig.Served, from the jaxrs:server addresses of each API):
+// "spid" and "public" on API Pagamento only. "public" needs no
+// credentials, every other segment needs the Basic credentials of
+// WithBasicAuth when the server has them (see authenticate). Another
+// segment, "public" on API Pendenze for one, is no API: 404, as GovPay's
+// servlet answers.
 
 // govpayAPIs are the GovPay APIs the fake serves: the first segments of
 // their base paths, before the authentication segment.
@@ -151,7 +149,8 @@ func apiScope(segs []string) (auth string, underAPI, known bool) {
 	}
 	for _, a := range govpayAPIs {
 		if [4]string(segs[:4]) == a {
-			return segs[5], true, authSegments[segs[5]]
+			served, _ := sdkconfig.Served(a[3])
+			return segs[5], true, slices.Contains(served, segs[5])
 		}
 	}
 	return "", false, false

@@ -13,8 +13,11 @@ import (
 var basicA2A1 = []string{"Authorization", "Basic QTJBLTE6czNjcmV0"}
 
 // TestEveryAuthSegment: every authentication segment govpay.NewConfig
-// produces is served on every API; "public" needs no credentials, the
-// others need the server's Basic credentials.
+// produces is served on every API GovPay serves it on ("spid" and "public"
+// on API Pagamento only, as GovPay 3.9.1's jaxrs:server addresses: see
+// config.Served); "public" needs no credentials, the others need the
+// server's Basic credentials; another API's segment is 404, with
+// credentials or without.
 func TestEveryAuthSegment(t *testing.T) {
 	s := NewServer(WithBasicAuth("A2A-1", "s3cret"))
 	defer s.Close()
@@ -26,6 +29,11 @@ func TestEveryAuthSegment(t *testing.T) {
 	for _, seg := range []string{"basic", "ssl", "sslheader", "header", "apikey", "spid", "oauth2", "public"} {
 		for pattern, api := range bases {
 			u := s.URL + strings.Replace(pattern, "%s", seg, 1)
+			if api != "pagamento" && (seg == "spid" || seg == "public") {
+				assert.Equal(t, http.StatusNotFound, do(t, "GET", u, nil, basicA2A1...).status, "%s %s with credentials", api, seg)
+				assert.Equal(t, http.StatusNotFound, do(t, "GET", u, nil).status, "%s %s without credentials", api, seg)
+				continue
+			}
 			assert.Equal(t, http.StatusOK, do(t, "GET", u, nil, basicA2A1...).status, "%s %s with credentials", api, seg)
 			want := http.StatusUnauthorized
 			if seg == "public" {

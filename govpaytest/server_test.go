@@ -75,7 +75,8 @@ func TestRoutingAndRecording(t *testing.T) {
 		r := do(t, "PUT", s.URL+"/govpay/backend/api/pendenze/rs/"+seg+"/v2/pendenze/A2A-1/P-"+seg, pendenzaBody(testDominio, []int64{100}, nil), auth...)
 		assert.Equal(t, http.StatusCreated, r.status, "auth segment %s: %s", seg, r.body)
 	}
-	assert.Equal(t, http.StatusOK, do(t, "GET", s.URL+"/govpay/backend/api/pendenze/rs/public/v2/pendenze", nil).status, "public needs no credentials")
+	assert.Equal(t, http.StatusOK, do(t, "GET", s.URL+"/govpay/frontend/api/pagamento/rs/public/v2/pagamenti", nil).status, "public needs no credentials")
+	assert.Equal(t, http.StatusNotFound, do(t, "GET", s.URL+"/govpay/backend/api/pendenze/rs/public/v2/pendenze", nil).status, "API Pendenze has no public segment")
 	assert.Equal(t, http.StatusUnauthorized, do(t, "GET", s.PendenzeURL()+"/pendenze", nil, "Authorization", "Basic QTJBLTE6d3Jvbmc=").status)
 	assert.Equal(t, http.StatusNotFound, do(t, "GET", s.URL+"/govpay/backend/api/pendenze/rs/nope/v2/pendenze", nil).status)
 

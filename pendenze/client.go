@@ -31,7 +31,11 @@ type Client struct {
 // HTTP client, with its credentials, retry policy and logger.
 //
 // A nil cfg gives a client whose every call returns a
-// *govpay.ValidationError (What "config") without sending anything.
+// *govpay.ValidationError (What "config") without sending anything. So
+// does a cfg without credentials (or with govpay.WithSPID) whose API
+// Pendenze base URL was not given with govpay.WithEndpoint: GovPay serves
+// API Pendenze under no "public" and no "spid" base URL; the violation
+// names "cfg".
 func New(cfg *govpay.Config) *Client {
 	tc := transport.ForAPI(cfg, govpay.APIPendenze, 2)
 	// What gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer()))

@@ -131,10 +131,14 @@ func (r *LoadReport) Loaded() int { return r.Created + r.Updated }
 // GovPay), reports the items already read but not sent as OutcomeNotSent,
 // and returns the report with ctx's error. Otherwise the error is nil even
 // when some items failed: see the report. A report is returned in every
-// case except invalid options.
+// case except invalid options and a client that cannot send at all (see
+// New: its *govpay.ValidationError is returned before any item is read).
 func (c *Client) Load(ctx context.Context, items iter.Seq[Item], o LoadOptions) (*LoadReport, error) {
 	if items == nil {
 		return nil, errors.New("pendenze: Load: nil items")
+	}
+	if err := c.tc.ConfigError(); err != nil {
+		return nil, err
 	}
 	conc := o.Concurrency
 	switch {

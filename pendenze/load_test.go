@@ -176,6 +176,34 @@ func TestLoadAlreadyCancelled(t *testing.T) {
 	assert.Zero(t, h.hits.Load())
 }
 
+// TestLoadUnusableClient: a client that cannot send at all (a nil Config,
+// or one without credentials: GovPay has no public API Pendenze) makes Load
+// return its ValidationError before reading any item, rather than one
+// refusal per item.
+func TestLoadUnusableClient(t *testing.T) {
+	public, err := govpay.NewConfig("https://govpay.example.it")
+	require.NoError(t, err)
+	for name, c := range map[string]*Client{"nil config": New(nil), "public": New(public)} {
+		t.Run(name, func(t *testing.T) {
+			read := 0
+			items := func(yield func(Item) bool) {
+				for it := range genItems(10, nil) {
+					read++
+					if !yield(it) {
+						return
+					}
+				}
+			}
+			rep, err := c.Load(t.Context(), items, LoadOptions{})
+			assert.Nil(t, rep)
+			var ve *govpay.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.True(t, ve.Has("cfg"), "%v", err)
+			assert.Zero(t, read, "no item read")
+		})
+	}
+}
+
 func TestLoadBoundedFailures(t *testing.T) {
 	h := setup(t)
 	all := map[int]bool{}

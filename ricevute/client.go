@@ -43,7 +43,11 @@ type Client struct {
 // logger.
 //
 // A nil cfg gives a client whose every call returns a
-// *govpay.ValidationError (What "config") without sending anything.
+// *govpay.ValidationError (What "config") without sending anything. So
+// does a cfg without credentials (or with govpay.WithSPID) whose API
+// Ragioneria base URL was not given with govpay.WithEndpoint: GovPay serves
+// API Ragioneria under no "public" and no "spid" base URL; the violation
+// names "cfg".
 func New(cfg *govpay.Config) *Client {
 	tc := transport.ForAPI(cfg, govpay.APIRagioneria, 3)
 	// What gen.NewClient(tc.BaseURL(), gen.WithHTTPClient(tc.Doer())) builds,

@@ -130,7 +130,9 @@ func (a *app) fakeCommand() *cobra.Command {
 		Long: `Serve a fake GovPay (package govpaytest) until interrupted: API Pendenze v2, API Pagamento v2,
 API Ragioneria v3, pagoPA Checkout and the payment pages, in memory.
 
---user (or $GOVPAY_USER) with $GOVPAY_PASSWORD requires HTTP Basic; without them any caller is accepted.
+--user (or $GOVPAY_USER) with $GOVPAY_PASSWORD requires HTTP Basic; without them any credentials are
+accepted (the other commands still need some for API Pendenze and Ragioneria, which GovPay serves to
+authenticated callers only: GOVPAY_USER=demo GOVPAY_PASSWORD=demo will do).
 A control API for tests serves GET /_fake/counts, POST /_fake/reset and
 POST /_fake/pay?url=PAGE&choice=paga|errore|annulla.
 
@@ -295,11 +297,14 @@ func (a *app) printFakeURLs(s *govpaytest.Server, basic bool) {
 		"  pagoPA Checkout", s.CheckoutURL()+"  (v2: "+s.CheckoutV2URL()+")",
 		"  control", s.URL+"/_fake/  (counts, reset, pay)")
 	if basic {
-		fmt.Fprintln(a.stdout, "  HTTP Basic required ($GOVPAY_USER, $GOVPAY_PASSWORD); other auth segments (/rs/public/...) need none")
-	} else {
-		fmt.Fprintln(a.stdout, "  no credentials required (every auth segment is served: basic, public, apikey, ...)")
+		fmt.Fprintln(a.stdout, "  HTTP Basic required ($GOVPAY_USER, $GOVPAY_PASSWORD); API Pagamento's /rs/public/ needs none")
+		fmt.Fprintf(a.stdout, "  try: GOVPAY_HOST=%s govpay pendenza list\n", s.URL)
+		return
 	}
-	fmt.Fprintf(a.stdout, "  try: GOVPAY_HOST=%s govpay pendenza list\n", s.URL)
+	// GovPay serves API Pendenze and API Ragioneria to authenticated
+	// callers only, so the command wants credentials: any will do here.
+	fmt.Fprintln(a.stdout, "  any credentials accepted (API Pendenze and Ragioneria have no public segment: give some)")
+	fmt.Fprintf(a.stdout, "  try: GOVPAY_HOST=%s GOVPAY_USER=demo GOVPAY_PASSWORD=demo govpay pendenza list\n", s.URL)
 }
 
 // seedFake loads the pendenze of a JSON-lines file into s.

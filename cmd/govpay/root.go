@@ -343,7 +343,9 @@ func printList[T any](a *app, seq iter.Seq2[T, error], limit int, noun string, h
 			break
 		}
 	}
-	if t != nil {
+	if t != nil && (n > 0 || err == nil) {
+		// The header waits in the tabwriter: a list that fails before its
+		// first row prints the error alone.
 		t.flush()
 		if err == nil {
 			fmt.Fprintf(a.stderr, "%d %s\n", n, noun)

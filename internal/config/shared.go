@@ -110,6 +110,27 @@ func (c *Config) AuthSegment() string {
 	return "public"
 }
 
+// servedSegments are the authentication segments under which GovPay 3.9.1
+// serves the version of each API the SDK uses: the jaxrs:server addresses
+// of wars/api-{api}/src/main/resources/spring-jaxrs (link-it/govpay
+// @1840dca), besides the segment-less default of each. API Pendenze v2
+// (applicationContext-jaxrs-v2.xml:67-192) and API Ragioneria v3
+// (applicationContext-jaxrs-v3.xml:64-184) have no "spid" and no "public"
+// base URL; API Pagamento v2 (applicationContext-jaxrs-v2.xml:67-273) has
+// every segment.
+var servedSegments = map[string][]string{
+	"pendenze":   {"basic", "ssl", "sslheader", "header", "apikey", "oauth2"},
+	"ragioneria": {"basic", "ssl", "sslheader", "header", "apikey", "oauth2"},
+	"pagamento":  {"basic", "ssl", "sslheader", "spid", "public", "header", "session", "apikey", "oauth2"},
+}
+
+// Served returns the authentication segments under which GovPay serves
+// api, and whether the SDK knows them (false for another API).
+func Served(api string) ([]string, bool) {
+	segs, ok := servedSegments[api]
+	return segs, ok
+}
+
 // BaseURL returns the base URL of api at version: the one given with
 // govpay.WithEndpoint, else GovPay's conventional
 // host/govpay/{backend|frontend}/api/{api}/rs/{auth}/v{version} (API

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -579,10 +580,26 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // its base URL is cfg's for that API (config.Shared.BaseURL), and it sends
 // through cfg's one HTTP client. A nil cfg gives a client whose every call
 // returns a *govpay.ValidationError (What "config").
+//
+// A cfg whose credentials call for an authentication segment GovPay does
+// not serve api under (API Pendenze and API Ragioneria have no "public"
+// and no "spid" base URL: see config.Served) gives, unless the API's base
+// URL was given with govpay.WithEndpoint, a client whose every call returns
+// a *govpay.ValidationError naming "cfg": GovPay would answer 404, or
+// refuse the credentials, to every request.
 func ForAPI(cfg *govpay.Config, api govpay.API, version int) *Client {
 	s := config.Of(cfg)
 	if s == nil {
 		return NewClient(nil, "", Extra{})
+	}
+	if _, given := s.Endpoints[string(api)]; !given {
+		seg := s.Settings.AuthSegment()
+		if served, known := config.Served(string(api)); known && !slices.Contains(served, seg) {
+			ve := verr.New("config")
+			ve.Addf("cfg", "GovPay does not serve API %s under the %q authentication of these credentials (it serves it under %s): configure one of those, or give the API's base URL with govpay.WithEndpoint",
+				api, seg, strings.Join(served, ", "))
+			return &Client{noConfig: ve.Err(), redactor: newRedactor(config.Config{})}
+		}
 	}
 	return NewClient(s, s.BaseURL(string(api), version), Extra{})
 }
