@@ -26,8 +26,10 @@
 // themselves, for example URL + "/govpay/backend/api/pendenze/rs/basic/v2".
 // Every authentication segment govpay.NewConfig produces (basic, ssl,
 // sslheader, header, apikey, spid, oauth2, public) is served in place of
-// "basic", on every API (GovPay itself serves spid and public on API
-// Pagamento only). "public" never requires credentials; with WithBasicAuth
+// "basic" on the APIs GovPay 3.9.1 serves it on: spid and public on API
+// Pagamento only, as GovPay (a 404 on API Pendenze and API Ragioneria,
+// where the SDK's clients refuse such a Config before sending anything).
+// "public" never requires credentials; with WithBasicAuth
 // every other segment requires the server's HTTP Basic credentials (the
 // fake checks no certificate, SSL header, principal header, API key, SPID
 // header or token: to test those modes, run the fake without

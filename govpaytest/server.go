@@ -25,8 +25,8 @@ var rome = govpay.Rome()
 const HeaderIDTransazione = "X-Govpay-IdTransazione"
 
 // Base paths of the APIs, as a default GovPay installation serves them
-// ("basic" is the authentication segment: the fake serves every segment
-// govpay.NewConfig produces, see the package documentation).
+// ("basic" is the authentication segment: the fake serves the segments
+// GovPay serves each API under, see the package documentation).
 const (
 	PendenzeBasePath   = "/govpay/backend/api/pendenze/rs/basic/v2"
 	PagamentoBasePath  = "/govpay/frontend/api/pagamento/rs/basic/v2"
