@@ -379,21 +379,35 @@ func (c *Cart) MarshalJSON() ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	return json.Marshal(cartWire{Pendenze: c.wires()})
+	return c.body([]byte("{}")), nil
 }
 
-// cartWire is a cart on the wire: its items in API Pagamento v2's forms.
-type cartWire struct {
-	Pendenze []json.RawMessage `json:"pendenze"`
-}
-
-// wires returns the items' wire forms (encoded when each item was added).
-func (c *Cart) wires() []json.RawMessage {
-	w := make([]json.RawMessage, len(c.items))
+// body returns the JSON object {"pendenze":[…]} with the items' wire forms
+// (encoded when each item was added), followed by the members of rest, a
+// JSON object from json.Marshal ("{}" for none). The wire forms are copied
+// as they are: they come from json.Marshal, so they are already compact,
+// valid and HTML-escaped, and json.Marshal of them as json.RawMessage values
+// would give the same bytes after scanning them again (see startBody).
+func (c *Cart) body(rest []byte) []byte {
+	const head = `{"pendenze":[`
+	n := len(head) + 1 + len(rest)
 	for i := range c.items {
-		w[i] = c.items[i].wire
+		n += len(c.items[i].wire) + 1
 	}
-	return w
+	b := make([]byte, 0, n)
+	b = append(b, head...)
+	for i := range c.items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c.items[i].wire...)
+	}
+	b = append(b, ']')
+	if len(rest) > len("{}") {
+		b = append(b, ',')
+		return append(b, rest[1:]...)
+	}
+	return append(b, '}')
 }
 
 func refKey(idA2A, idPendenza string) string { return "pendenza " + idA2A + "/" + idPendenza }

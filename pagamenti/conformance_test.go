@@ -402,14 +402,15 @@ func jsonTags(v any) map[string]bool {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			// An embedded struct's fields are promoted, as encoding/json does.
+			// An embedded struct's fields are promoted, as encoding/json
+			// does, whether or not its type is exported.
 			for k := range jsonTags(reflect.Zero(f.Type).Interface()) {
 				out[k] = true
 			}
+			continue
+		}
+		if name == "-" || !f.IsExported() {
 			continue
 		}
 		if name == "" {

@@ -3,6 +3,7 @@ package pagamenti
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -157,6 +158,53 @@ func TestStartBodyIsCartJSON(t *testing.T) {
 			require.NoError(t, err)
 			_, sent := s.last(t)
 			assert.Equal(t, golden.body, string(sent), "body sent by Start")
+		})
+	}
+}
+
+// TestStartBodyIsMarshal: startBody and Cart.MarshalJSON, which copy the
+// items' wire forms instead of marshalling them as json.RawMessage values,
+// give exactly json.Marshal's bytes of the same wire structs, for every
+// body case and for every number of items with and without options.
+func TestStartBodyIsMarshal(t *testing.T) {
+	wires := func(c *Cart) []json.RawMessage {
+		w := make([]json.RawMessage, len(c.items))
+		for i := range c.items {
+			w[i] = c.items[i].wire
+		}
+		return w
+	}
+	check := func(t *testing.T, cart *Cart, opts StartOptions) {
+		t.Helper()
+		require.NoError(t, cart.Validate())
+		want, err := json.Marshal(nuovoPagamentoWire{Pendenze: wires(cart), pagamentoOptionsWire: pagamentoOptionsWire{
+			URLRitorno: opts.URLRitorno, ContoAddebito: opts.ContoAddebito, DataEsecuzionePagamento: opts.DataEsecuzionePagamento,
+			CredenzialiPagatore: opts.CredenzialiPagatore, SoggettoVersante: opts.SoggettoVersante,
+			AutenticazioneSoggetto: opts.AutenticazioneSoggetto, Lingua: opts.Lingua,
+		}})
+		require.NoError(t, err)
+		got, err := startBody(cart, &opts)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "startBody")
+		wantCart, err := json.Marshal(struct {
+			Pendenze []json.RawMessage `json:"pendenze"`
+		}{wires(cart)})
+		require.NoError(t, err)
+		gotCart, err := cart.MarshalJSON()
+		require.NoError(t, err)
+		assert.Equal(t, string(wantCart), string(gotCart), "Cart.MarshalJSON")
+	}
+	for _, tc := range bodyCases(t) {
+		t.Run(tc.name, func(t *testing.T) { check(t, tc.cart, tc.opts) })
+	}
+	for n := 1; n <= MaxItems; n++ {
+		cart := NewCart()
+		for i := range n {
+			cart.AddRiferimento("A2A-1", "P-"+strings.Repeat("x", i+1))
+		}
+		t.Run(fmt.Sprintf("%d items", n), func(t *testing.T) {
+			check(t, cart, StartOptions{})
+			check(t, cart, StartOptions{URLRitorno: "https://p.example/r?a=1&b=<2>", Lingua: LinguaInglese})
 		})
 	}
 }
