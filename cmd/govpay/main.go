@@ -44,6 +44,14 @@
 //	                                 the base URL of one API, for deployments
 //	                                 that differ from GovPay's conventional paths
 //
+// GovPay serves API Pendenze and API Ragioneria to authenticated callers
+// only: without credentials (or an --endpoint for the API) the commands
+// that use them stop with exit status 2 before sending anything. API
+// Pagamento (avviso get|pdf, pagamento get|list) has a public base URL, so
+// those commands are sent without credentials too, and GovPay decides what
+// an anonymous caller may read. govpay fake without --user accepts any
+// credentials.
+//
 // Secrets are read from the environment or from files only, and never
 // printed: not in errors, not in --json output (a payment's
 // credenzialiPagatore is shown as [REDACTED]).
