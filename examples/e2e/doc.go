@@ -3,11 +3,12 @@
 // cart with a pendenza of the debt position and a paper notice, pays it on
 // the fake GovPay's payment page in every payment mode, checks the outcome
 // page and the receipt, and checks that the gestionale example received the
-// payment notifications. TestReturnToAnotherReplica starts a payment on one
-// portal process (the test binary re-executed, see TestMain) behind a load
-// balancer, kills it while the payer is on the payment page, and checks
-// that a second, fresh portal process sharing only the fake GovPay and the
-// payment store's directory resolves the payment when the payer comes back.
+// payment notifications. TestReturnToAnotherReplica runs portal processes
+// (the test binary re-executed, see TestMain) behind a load balancer that
+// share only the fake GovPay and the store directory: the payer logs in on
+// one, fills the cart and starts the payment on a second, which knows the
+// session, and comes back, after both were killed, to a third, fresh one,
+// which resolves the payment and still knows the session.
 //
 // The test needs a Chromium binary (Debian: apt-get install chromium). It
 // skips when there is none, unless GOVPAY_REQUIRE_CHROMIUM=1, which makes a

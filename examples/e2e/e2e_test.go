@@ -105,7 +105,10 @@ func newEnv(t *testing.T, mode portale.Mode, apiEnte int) *env {
 	// The portal (examples/portal).
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := portale.FakeConfig(fake, mode, "http://"+srv.Listener.Addr().String(), fakeCred)
-	cfg.Avvii, err = portale.NewDirStore(t.TempDir())
+	dir := t.TempDir()
+	cfg.Avvii, err = portale.NewDirStore(dir)
+	require.NoError(t, err)
+	cfg.Sessions, err = portale.NewDirSessionStore(filepath.Join(dir, "sessioni"))
 	require.NoError(t, err)
 	app, err := portale.NewApp(cfg)
 	require.NoError(t, err)

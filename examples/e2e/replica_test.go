@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -53,7 +54,12 @@ func TestMain(m *testing.M) {
 // serveReplica runs one portal in this process, configured from the
 // environment, prints "listening <addr>" and serves until killed.
 func serveReplica(mode portale.Mode) error {
-	store, err := portale.NewDirStore(os.Getenv(envStore))
+	dir := os.Getenv(envStore)
+	store, err := portale.NewDirStore(dir)
+	if err != nil {
+		return err
+	}
+	sessions, err := portale.NewDirSessionStore(filepath.Join(dir, "sessioni"))
 	if err != nil {
 		return err
 	}
@@ -69,6 +75,7 @@ func serveReplica(mode portale.Mode) error {
 		PublicURL:   os.Getenv(envPublic),
 		Ente:        "Comune Dimostrativo",
 		Avvii:       store,
+		Sessions:    sessions,
 	})
 	if err != nil {
 		return err
@@ -88,7 +95,9 @@ type replica struct {
 }
 
 // startReplica runs a portal in a new process (this test binary, see
-// TestMain) on the fake, with the payment store in dir, behind publicURL.
+// TestMain) on the fake, with the payment store in dir and the session
+// store in its subdirectory "sessioni" (as the command portal does),
+// behind publicURL.
 func startReplica(t *testing.T, fake *govpaytest.Server, mode portale.Mode, publicURL, dir string) *replica {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -153,12 +162,15 @@ func (b *balancer) route(r *replica) {
 	b.current.Store(httputil.NewSingleHostReverseProxy(u))
 }
 
-// TestReturnToAnotherReplica starts a payment in the browser on one portal
-// process and brings the payer back to a second, fresh portal process
-// behind the same address (a load balancer, or a restart): the two share
-// only the fake GovPay and the payment store's directory. The first process
-// is killed while the payer is on the payment page; the second never saw
-// the payer's session, and resolves the payment from the stored Avvio.
+// TestReturnToAnotherReplica moves the payer between three portal
+// processes behind one address (a load balancer, or restarts), which share
+// only the fake GovPay and the store directory (payments and sessions):
+// the payer logs in on replica A; the balancer sends the next requests to
+// replica B, which knows the session A opened, accepts the token of A's
+// page, fills the cart and starts the payment. A and B are killed while the
+// payer is on the payment page; a fresh replica C, which never served the
+// payer, resolves the payment from the stored Avvio when the payer comes
+// back, and still knows the session.
 func TestReturnToAnotherReplica(t *testing.T) {
 	bctx := browser(t)
 	for _, tc := range []struct {
@@ -189,32 +201,45 @@ func TestReturnToAnotherReplica(t *testing.T) {
 			ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
 			defer cancelTimeout()
 
-			// On replica A: log in, put a debt in the cart, pay.
+			// On replica A: log in.
 			require.NoError(t, chromedp.Do(ctx,
 				chromedp.Navigate(lb.srv.URL+"/"),
 				chromedp.WaitVisible(chromedp.ID("accesso")),
 				chromedp.SendKeys(chromedp.ID("cf"), govpaytest.DemoCodiceFiscale),
 				chromedp.Click(chromedp.ID("accedi")),
 				chromedp.WaitVisible(chromedp.ID("posizione")),
+			))
+
+			// The balancer sends the rest to replica B: the form of A's
+			// page (A's token) puts the debt in the cart, B's page shows
+			// it, and B starts the payment.
+			b := startReplica(t, fake, tc.mode, lb.srv.URL, dir)
+			lb.route(b)
+			require.NoError(t, chromedp.Do(ctx,
 				chromedp.Click(chromedp.ID("aggiungi-"+debt.IDPendenza)),
 				chromedp.WaitVisible(chromedp.CSS("#carrello tbody tr")),
+			))
+			assert.Equal(t, govpaytest.DemoCodiceFiscale, text(t, ctx, "#utente"), "B knows the payer A logged in")
+			assert.Contains(t, text(t, ctx, "#carrello"), debt.Causale)
+			require.NoError(t, chromedp.Do(ctx,
 				chromedp.Click(chromedp.ID("paga")),
 				chromedp.WaitVisible(chromedp.ID("annulla")), // the fake's payment page
 			))
 			loc, err := chromedp.Run(ctx, chromedp.Location())
 			require.NoError(t, err)
 			require.True(t, strings.HasPrefix(loc, fake.URL+tc.page), "payment page %s", loc)
-			entries, err := os.ReadDir(dir)
+			payments, err := filepath.Glob(filepath.Join(dir, "*.json"))
 			require.NoError(t, err)
-			require.Len(t, entries, 1, "A stored the payment before sending the browser away")
+			require.Len(t, payments, 1, "B stored the payment before sending the browser away")
 
-			// Replica A dies; a fresh replica B takes its place.
+			// A and B die; a fresh replica C takes their place.
 			a.stop()
-			b := startReplica(t, fake, tc.mode, lb.srv.URL, dir)
-			lb.route(b)
-			require.NotEqual(t, a.addr, b.addr)
+			b.stop()
+			c := startReplica(t, fake, tc.mode, lb.srv.URL, dir)
+			lb.route(c)
+			require.NotEqual(t, b.addr, c.addr)
 
-			// The payer pays and comes back: to B.
+			// The payer pays and comes back: to C.
 			require.NoError(t, chromedp.Do(ctx,
 				chromedp.Click(chromedp.ID("paga")),
 				chromedp.WaitVisible(chromedp.ID("esito")),
@@ -226,16 +251,19 @@ func TestReturnToAnotherReplica(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "PAID", stato.Value)
 			assert.Equal(t, "Pagamento eseguito", text(t, ctx, "#esito-titolo"))
-			assert.Contains(t, text(t, ctx, "#esito-debiti"), debt.Causale, "B shows what A stored")
+			assert.Contains(t, text(t, ctx, "#esito-debiti"), debt.Causale, "C shows what B stored")
 
-			// B serves the receipt, without the session A had.
+			// C serves the receipt.
 			assert.Equal(t, "200|application/pdf|%PDF-", fetchReceipt(t, ctx))
 
-			// The session was A's: B asks the payer to log in again.
+			// The session is in the store: C shows the payer's position,
+			// with the cart B emptied when the payment started.
 			require.NoError(t, chromedp.Do(ctx,
 				chromedp.Click(chromedp.ID("torna")),
-				chromedp.WaitVisible(chromedp.ID("accesso")),
+				chromedp.WaitVisible(chromedp.ID("posizione")),
+				chromedp.WaitVisible(chromedp.ID("carrello-vuoto")),
 			))
+			assert.Equal(t, govpaytest.DemoCodiceFiscale, text(t, ctx, "#utente"))
 		})
 	}
 }

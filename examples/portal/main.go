@@ -36,12 +36,13 @@
 //	-secure-cookie         mark the session cookie Secure (portal behind https)
 //	-avvii DIR             where started payments are kept until the payer
 //	                       returns (default <tmp>/govpay-portal-avvii): one
-//	                       JSON file per payment. Replicas behind a load
-//	                       balancer share this directory; a restarted portal
-//	                       finds its payments there. The login session and the
-//	                       cart stay in memory: a replica that does not know
-//	                       the session asks the payer to log in again, but
-//	                       the outcome page of a payment needs no session.
+//	                       JSON file per payment; the login sessions (with
+//	                       the cart being filled) are kept in its
+//	                       subdirectory "sessioni", one file per session.
+//	                       Replicas behind a load balancer share this
+//	                       directory, so any of them serves any browser; a
+//	                       restarted portal finds its payments and sessions
+//	                       there.
 //
 // With -govpay, credentials come from the environment: GOVPAY_USER and
 // GOVPAY_PASSWORD (HTTP Basic), GOVPAY_CHECKOUT_KEY (pagoPA Checkout
@@ -97,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		insecure      = fs.Bool("insecure-redirect", false, "accept plain-http payment pages (test GovPay only)")
 		ente          = fs.String("ente", "", "`name` shown in the page header")
 		secureCookie  = fs.Bool("secure-cookie", false, "mark the session cookie Secure (portal served over https)")
-		avviiDir      = fs.String("avvii", filepath.Join(os.TempDir(), "govpay-portal-avvii"), "`directory` where started payments are kept (shared by the replicas)")
+		avviiDir      = fs.String("avvii", filepath.Join(os.TempDir(), "govpay-portal-avvii"), "`directory` where started payments and, in its subdirectory sessioni, login sessions are kept (shared by the replicas)")
 		verbose       = fs.Bool("v", false, "log failed GovPay calls to stderr")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -170,6 +171,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg.SecureCookie = *secureCookie
 	if cfg.Avvii, err = portale.NewDirStore(*avviiDir); err != nil {
+		return err
+	}
+	if cfg.Sessions, err = portale.NewDirSessionStore(filepath.Join(*avviiDir, "sessioni")); err != nil {
 		return err
 	}
 	if *verbose {

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -94,6 +96,30 @@ func TestDemoServesThePosition(t *testing.T) {
 	assert.Contains(t, string(body), `id="posizione"`)
 	assert.Contains(t, string(body), "TARI 2026")
 	assert.Contains(t, string(body), "Da pagare")
+}
+
+// TestTwoPortalsShareTheSession: two portals started on one -avvii
+// directory (two replicas) share the login: a browser logged in on one is
+// logged in on the other.
+func TestTwoPortalsShareTheSession(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := startCommand(t, "-addr", "127.0.0.1:0", "-avvii", dir)
+	b, _ := startCommand(t, "-addr", "127.0.0.1:0", "-avvii", dir)
+	jar, _ := cookiejar.New(nil) // cookies ignore the port: one browser for both
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := c.PostForm(a+"/accedi", url.Values{"cf": {govpaytest.DemoCodiceFiscale}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	resp, err = c.Get(b + "/")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(body), `id="posizione"`, "the second portal knows the session")
+	entries, err := os.ReadDir(filepath.Join(dir, "sessioni"))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "the session is a file in the subdirectory sessioni")
 }
 
 func TestPortInUse(t *testing.T) {

@@ -42,7 +42,10 @@ type App struct {
 	checkout  *pagamenti.Checkout
 	resolver  *pagamenti.Resolver
 	avvii     AvvioStore
-	sessions  *store
+	sessions  SessionStore
+	// locks serializes the requests of one session on this replica.
+	locks sessionLocks
+	now   func() time.Time
 	// enti maps idDominio to the creditor's name, learnt from the debt
 	// positions read (a notice alone does not name its creditor).
 	enti  sync.Map
@@ -57,7 +60,7 @@ func NewApp(cfg Config) (*App, error) {
 	if err := cfg.normalize(); err != nil {
 		return nil, fmt.Errorf("portale: %w", err)
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, avvii: cfg.Avvii, sessions: newStore(cfg.SessionTTL, cfg.MaxSessions)}
+	a := &App{cfg: cfg, log: cfg.Logger, avvii: cfg.Avvii, sessions: cfg.Sessions, now: time.Now}
 	var err error
 	// Every client shares cfg.GovPay's one HTTP client (one pool).
 	a.pagamenti = pagamenti.New(cfg.GovPay)
@@ -76,16 +79,16 @@ func NewApp(cfg Config) (*App, error) {
 	static, _ := fs.Sub(staticFS, "static")
 
 	m := http.NewServeMux()
-	m.HandleFunc("GET /{$}", a.home)
+	m.HandleFunc("GET /{$}", a.useSession(a.home))
 	m.HandleFunc("POST /accedi", a.login)
 	m.HandleFunc("POST /esci", a.withSession(a.logout))
 	m.HandleFunc("POST /carrello/pendenza", a.withSession(a.addPendenza))
 	m.HandleFunc("POST /carrello/avviso", a.withSession(a.addAvviso))
 	m.HandleFunc("POST /carrello/rimuovi", a.withSession(a.remove))
 	m.HandleFunc("POST /paga", a.withSession(a.pay))
-	m.HandleFunc("GET /esito", a.outcome)
+	m.HandleFunc("GET /esito", a.useSession(a.outcome))
 	m.HandleFunc("POST /esito/riprova", a.withSession(a.retry))
-	m.HandleFunc("GET /ricevuta", a.receipt)
+	m.HandleFunc("GET /ricevuta", a.useSession(a.receipt))
 	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, http.StatusNotFound, "Pagina inesistente", "La pagina richiesta non esiste.")
@@ -105,9 +108,12 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mux.ServeHTTP(w, r)
 }
 
-// Sessions returns the number of sessions in memory (for tests and
-// monitoring).
-func (a *App) Sessions() int { return a.sessions.len() }
+// Sessions returns the number of live sessions in Config.Sessions, those
+// of every replica sharing it, and deletes the expired ones
+// (SessionStore.Prune): for tests and monitoring.
+func (a *App) Sessions(ctx context.Context) (int, error) {
+	return a.sessions.Prune(ctx, a.now())
+}
 
 // ---- rendering ----
 
@@ -163,7 +169,7 @@ type pageData struct {
 func (a *App) page(title string, s *session) *pageData {
 	d := &pageData{Title: title, Ente: a.cfg.Ente, Mode: a.cfg.Mode, Demo: a.cfg.Demo}
 	if s != nil {
-		d.CF, d.CSRF, d.Flashes = s.cf, s.csrf, s.takeFlashes()
+		d.CF, d.CSRF, d.Flashes = s.CF, s.CSRF, s.takeFlashes()
 	}
 	return d
 }
@@ -219,22 +225,22 @@ func formatAvviso(s string) string {
 // ---- sessions ----
 
 // withSession runs h for a POST of a logged-in browser whose form carries
-// the session's token, holding the session's lock.
-func (a *App) withSession(h func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		s := a.sessions.get(r)
+// the session's token (see useSession).
+func (a *App) withSession(h sessionHandler) http.HandlerFunc {
+	use := a.useSession(func(w http.ResponseWriter, r *http.Request, s *session) {
 		if s == nil {
 			a.errorPage(w, http.StatusUnauthorized, "Sessione scaduta", "La sessione non esiste o è scaduta: accedi di nuovo.")
 			return
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
 		if !s.checkCSRF(r) {
 			a.errorPage(w, http.StatusForbidden, "Richiesta rifiutata", "Il modulo non proviene da questa sessione: ricarica la pagina e riprova.")
 			return
 		}
 		h(w, r, s)
+	})
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		use(w, r)
 	}
 }
 
@@ -258,21 +264,44 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		a.render(w, http.StatusUnprocessableEntity, "login", d)
 		return
 	}
-	if old := a.sessions.get(r); old != nil {
-		a.sessions.delete(old.id)
+	ctx := r.Context()
+	if old := cookieID(r); old != "" {
+		unlock := a.locks.lock(old)
+		err := a.sessions.Delete(ctx, old)
+		unlock()
+		if err != nil {
+			a.log.Warn("session store failed", "op", "delete", "err", err)
+		}
 	}
-	s := a.sessions.create(cf)
-	if s == nil {
+	// Every login prunes the expired sessions of all replicas, and counts
+	// the live ones.
+	live, err := a.sessions.Prune(ctx, a.now())
+	if err != nil {
+		a.sessionStoreFailed(w, "prune", err)
+		return
+	}
+	if live >= a.cfg.MaxSessions {
 		a.errorPage(w, http.StatusServiceUnavailable, "Servizio occupato", "Troppe sessioni aperte: riprova tra qualche minuto.")
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: s.id, Path: "/", HttpOnly: true,
+	s := a.newSession(cf)
+	if err := a.saveSession(ctx, s); err != nil {
+		a.sessionStoreFailed(w, "save", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: s.ID, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: a.cfg.SecureCookie})
 	seeOther(w, r, "/")
 }
 
+// logout deletes the session from the store: the payer is logged out of
+// every replica.
 func (a *App) logout(w http.ResponseWriter, r *http.Request, s *session) {
-	a.sessions.delete(s.id)
+	if err := a.sessions.Delete(r.Context(), s.ID); err != nil {
+		a.sessionStoreFailed(w, "delete", err)
+		return
+	}
+	s.ended = true
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: a.cfg.SecureCookie})
 	seeOther(w, r, "/")

@@ -31,7 +31,7 @@ type harness struct {
 	app    *portale.App
 	client *http.Client
 	csrf   string
-	dir    string // the DirStore's directory (newHarness)
+	dir    string // the directory of the payments (sessions in its subdirectory "sessioni")
 }
 
 var testCred = portale.FakeCredentials{User: "portale-test", Password: "segreto-di-prova", CheckoutKey: "chiave-checkout"}
@@ -59,13 +59,7 @@ func newFake(t *testing.T, mode portale.Mode) *govpaytest.Server {
 
 func newHarness(t *testing.T, mode portale.Mode) *harness {
 	t.Helper()
-	fake := newFake(t, mode)
-	dir := t.TempDir()
-	store, err := portale.NewDirStore(dir)
-	require.NoError(t, err)
-	h := newReplica(t, fake, mode, store)
-	h.dir = dir
-	return h
+	return newReplica(t, newFake(t, mode), mode, t.TempDir())
 }
 
 // attempts returns the ids of the payments stored by the portal.
@@ -75,30 +69,52 @@ func (h *harness) attempts() []string {
 	require.NoError(h.t, err)
 	var ids []string
 	for _, e := range entries {
-		ids = append(ids, strings.TrimSuffix(e.Name(), ".json"))
+		if id, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			ids = append(ids, id)
+		}
 	}
 	return ids
 }
 
-// newReplica runs one more portal on fake and store: another replica, or
-// the same portal after a restart (nothing shared but the store).
-func newReplica(t *testing.T, fake *govpaytest.Server, mode portale.Mode, store portale.AvvioStore) *harness {
+// newApp builds a portal served at public on fake, keeping payments and
+// sessions in dir as the command does (its own store values: nothing is
+// shared with another App but the directory). configure, when not nil,
+// changes the configuration first.
+func newApp(t *testing.T, fake *govpaytest.Server, mode portale.Mode, public, dir string, configure func(*portale.Config)) *portale.App {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	public := "http://" + srv.Listener.Addr().String()
 	cfg := portale.FakeConfig(fake, mode, public, testCred)
-	cfg.Avvii = store
+	var err error
+	cfg.Avvii, err = portale.NewDirStore(dir)
+	require.NoError(t, err)
+	cfg.Sessions, err = portale.NewDirSessionStore(filepath.Join(dir, "sessioni"))
+	require.NoError(t, err)
+	if configure != nil {
+		configure(&cfg)
+	}
 	app, err := portale.NewApp(cfg)
 	require.NoError(t, err)
+	return app
+}
+
+// newClient returns a browser-like client: a cookie jar, no redirects
+// followed.
+func newClient(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &http.Client{Jar: jar, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// newReplica runs one more portal on fake and dir: another replica, or
+// the same portal after a restart (nothing shared but the directory).
+func newReplica(t *testing.T, fake *govpaytest.Server, mode portale.Mode, dir string) *harness {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	app := newApp(t, fake, mode, "http://"+srv.Listener.Addr().String(), dir, nil)
 	srv.Config.Handler = app
 	srv.Start()
 	t.Cleanup(srv.Close)
-
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	client := &http.Client{Jar: jar, Timeout: 20 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &harness{t: t, fake: fake, srv: srv, app: app, client: client}
+	return &harness{t: t, fake: fake, srv: srv, app: app, client: newClient(t), dir: dir}
 }
 
 var reCSRF = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
@@ -196,15 +212,21 @@ func cartSection(body string) string {
 func TestNewAppRefusesIncompleteConfig(t *testing.T) {
 	store, err := portale.NewDirStore(t.TempDir())
 	require.NoError(t, err)
+	sessions, err := portale.NewDirSessionStore(t.TempDir())
+	require.NoError(t, err)
 	gp, err := govpay.NewConfig("http://x")
 	require.NoError(t, err)
-	ok := portale.Config{GovPay: gp, PublicURL: "http://p", Avvii: store}
+	ok := portale.Config{GovPay: gp, PublicURL: "http://p", Avvii: store, Sessions: sessions}
 	_, err = portale.NewApp(ok)
 	require.NoError(t, err, "the base of the cases below is valid")
 	noStore := ok
 	noStore.Avvii = nil
 	_, err = portale.NewApp(noStore)
 	require.ErrorContains(t, err, "Config.Avvii")
+	noSessions := ok
+	noSessions.Sessions = nil
+	_, err = portale.NewApp(noSessions)
+	require.ErrorContains(t, err, "Config.Sessions")
 	for name, cfg := range map[string]portale.Config{
 		"no govpay config": {PublicURL: "http://127.0.0.1:8080"},
 		"no public url":    {GovPay: gp},
@@ -214,7 +236,7 @@ func TestNewAppRefusesIncompleteConfig(t *testing.T) {
 		"unknown mode":     {Mode: "wisp2", GovPay: gp, PublicURL: "http://p"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			cfg.Avvii = store
+			cfg.Avvii, cfg.Sessions = store, sessions
 			_, err := portale.NewApp(cfg)
 			assert.Error(t, err)
 		})
@@ -243,20 +265,20 @@ func TestLogin(t *testing.T) {
 		assert.Equal(t, http.StatusUnprocessableEntity, st, bad)
 		assert.Contains(t, body, "Codice fiscale non valido", bad)
 	}
-	assert.Zero(t, h.app.Sessions(), "a refused login opens no session")
+	assert.Zero(t, h.sessions(), "a refused login opens no session")
 
 	// Spaces and lower case are tolerated, as people type them.
 	st, loc, _ := h.do(http.MethodPost, "/accedi", url.Values{"cf": {" rssmra80a01 h501u "}})
 	assert.Equal(t, http.StatusSeeOther, st)
 	assert.Equal(t, "/", loc)
-	assert.Equal(t, 1, h.app.Sessions())
+	assert.Equal(t, 1, h.sessions())
 	_, body = h.get("/")
 	assert.Contains(t, body, `id="utente">`+govpaytest.DemoCodiceFiscale)
 
 	// Logout ends the session.
 	st, _, _ = h.post("/esci")
 	assert.Equal(t, http.StatusSeeOther, st)
-	assert.Zero(t, h.app.Sessions())
+	assert.Zero(t, h.sessions())
 	_, body = h.get("/")
 	assert.Contains(t, body, `id="accesso"`)
 }
@@ -603,6 +625,14 @@ func TestSecurityHeadersAndNotFound(t *testing.T) {
 	}
 }
 
+// sessions returns the number of live sessions in the harness's store.
+func (h *harness) sessions() int {
+	h.t.Helper()
+	n, err := h.app.Sessions(h.t.Context())
+	require.NoError(h.t, err)
+	return n
+}
+
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -621,17 +651,14 @@ func TestOutcomeOnAnotherReplica(t *testing.T) {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			fake := newFake(t, tc.mode)
 			dir := t.TempDir()
-			storeA, err := portale.NewDirStore(dir)
-			require.NoError(t, err)
-			a := newReplica(t, fake, tc.mode, storeA)
+			a := newReplica(t, fake, tc.mode, dir)
 			page, paid := a.pay(tc.page)
 			ret, err := fake.Pay(page, govpaytest.ChoicePaga)
 			require.NoError(t, err)
 			a.srv.Close() // replica A is gone
 
-			storeB, err := portale.NewDirStore(dir) // the same directory, another store value
-			require.NoError(t, err)
-			b := newReplica(t, fake, tc.mode, storeB)
+			b := newReplica(t, fake, tc.mode, dir) // the same directory, other store values
+			assert.Empty(t, b.client.Jar.Cookies(mustURL(b.srv.URL)), "the browser comes back without a session")
 			u, err := url.Parse(ret)
 			require.NoError(t, err)
 			st, body := b.get(b.srv.URL + u.RequestURI()) // the load balancer sends the return to B
@@ -646,7 +673,7 @@ func TestOutcomeOnAnotherReplica(t *testing.T) {
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, http.StatusOK, resp.StatusCode, "B serves the receipt")
-			assert.Zero(t, b.app.Sessions(), "B resolved without any session")
+			assert.Empty(t, b.client.Jar.Cookies(mustURL(b.srv.URL)), "B resolved without any session")
 		})
 	}
 }
@@ -687,11 +714,9 @@ func TestOutcomeUnknownEsito(t *testing.T) {
 // error page, never a wrong outcome.
 func TestStoredAttemptDamaged(t *testing.T) {
 	dir := t.TempDir()
-	store, err := portale.NewDirStore(dir)
-	require.NoError(t, err)
 	fake := govpaytest.NewServer(govpaytest.WithDemoData())
 	t.Cleanup(fake.Close)
-	h := newReplica(t, fake, portale.ModeLegacy, store)
+	h := newReplica(t, fake, portale.ModeLegacy, dir)
 	page, _ := h.pay("/wisp/")
 	ret, err := fake.Pay(page, govpaytest.ChoicePaga)
 	require.NoError(t, err)

@@ -34,7 +34,9 @@ type AvvioStore interface {
 // system); a portal with a database would implement AvvioStore on it
 // instead. Files are written atomically (a temporary file, then a rename),
 // so a reader never sees half a payment. Nothing is deleted: remove old
-// files with the system's tools (find -mtime).
+// files with the system's tools (find DIR -maxdepth 1 -name '*.json'
+// -mtime +30 -delete; the command keeps its DirSessionStore in the
+// subdirectory "sessioni", which prunes itself).
 type DirStore struct {
 	dir string
 }
@@ -42,20 +44,29 @@ type DirStore struct {
 // NewDirStore returns a store in dir, creating the directory (mode 0700)
 // when missing.
 func NewDirStore(dir string) (*DirStore, error) {
-	if dir == "" {
-		return nil, errors.New("portale: NewDirStore: empty directory name")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("portale: payment store: %w", err)
+	if err := makeStoreDir(dir, "payment store"); err != nil {
+		return nil, err
 	}
 	return &DirStore{dir: dir}, nil
+}
+
+// makeStoreDir creates the directory of a store (mode 0700) when missing;
+// store names the store in errors.
+func makeStoreDir(dir, store string) error {
+	if dir == "" {
+		return fmt.Errorf("portale: %s: empty directory name", store)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("portale: %s: %w", store, err)
+	}
+	return nil
 }
 
 // Dir returns the store's directory.
 func (s *DirStore) Dir() string { return s.dir }
 
 func (s *DirStore) path(id string) (string, error) {
-	if !validAttemptID(id) {
+	if !validID(id) {
 		return "", fmt.Errorf("portale: payment store: invalid id %.40q", id)
 	}
 	return filepath.Join(s.dir, id+".json"), nil
@@ -66,25 +77,39 @@ func (s *DirStore) Save(ctx context.Context, id string, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	p, err := s.path(id)
+	if _, err := s.path(id); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(s.dir, id+".json", data, time.Time{}); err != nil {
+		return fmt.Errorf("portale: payment store: writing %s: %w", id, err)
+	}
+	return nil
+}
+
+// tmpPrefix begins the names of the temporary files of writeFileAtomic.
+const tmpPrefix = ".tmp-"
+
+// writeFileAtomic writes data to the file name in dir through a temporary
+// file renamed over it, so that a reader never sees half a file. A
+// non-zero mtime becomes the file's modification time.
+func writeFileAtomic(dir, name string, data []byte, mtime time.Time) error {
+	f, err := os.CreateTemp(dir, tmpPrefix+name+"-*")
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.dir, ".tmp-"+id+"-*")
-	if err != nil {
-		return fmt.Errorf("portale: payment store: %w", err)
-	}
 	tmp := f.Name()
 	_, werr := f.Write(data)
-	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("portale: payment store: writing %s: %w", id, err)
+	err = errors.Join(werr, f.Sync(), f.Close())
+	if err == nil && !mtime.IsZero() {
+		err = os.Chtimes(tmp, mtime, mtime)
 	}
-	if err := os.Rename(tmp, p); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("portale: payment store: %w", err)
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, name))
 	}
-	return nil
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
 }
 
 // Load reads what is stored under id, or fails with ErrAvvioNotFound.
@@ -106,8 +131,9 @@ func (s *DirStore) Load(ctx context.Context, id string) ([]byte, error) {
 	return b, nil
 }
 
-// validAttemptID reports whether id is 32 lowercase hex digits (randomID).
-func validAttemptID(id string) bool {
+// validID reports whether id is 32 lowercase hex digits (randomID): the
+// id of a payment or of a session.
+func validID(id string) bool {
 	if len(id) != 32 {
 		return false
 	}
@@ -165,7 +191,7 @@ func (a *App) loadAttempt(ctx context.Context, id string, s *session) (*attempt,
 		return nil, fmt.Errorf("portale: stored payment %s is inconsistent (version %d, id %.40q, %d items for %d)",
 			id, at.Version, at.ID, len(at.Items), len(at.Avvio.Items))
 	}
-	if s != nil && s.cf != at.CF {
+	if s != nil && s.CF != at.CF {
 		return nil, ErrAvvioNotFound
 	}
 	return &at, nil

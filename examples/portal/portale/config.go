@@ -94,10 +94,19 @@ type Config struct {
 	// a restart. Required: a DirStore on a directory every replica shares,
 	// or an implementation on the portal's database.
 	Avvii AvvioStore
+	// Sessions keeps the login sessions (the payer's codice fiscale, the
+	// token of the forms, the cart being filled, the messages of the next
+	// page) outside process memory, so that any replica serves any
+	// browser, and a restart logs nobody out. Required: a DirSessionStore
+	// on a directory every replica shares (the command uses the
+	// subdirectory "sessioni" of the payments' directory), or an
+	// implementation on the portal's database.
+	Sessions SessionStore
 	// SessionTTL is how long an idle session lives (default 2 hours).
 	SessionTTL time.Duration
-	// MaxSessions bounds the sessions kept in memory (default 10000); a
-	// login beyond it is refused until sessions expire.
+	// MaxSessions bounds the live sessions in Sessions, those of every
+	// replica sharing it (default 10000); a login beyond it is refused
+	// until sessions expire.
 	MaxSessions int
 	// SecureCookie sets the Secure attribute of the session cookie: set it
 	// when the portal is served over https.
@@ -128,6 +137,9 @@ func (c *Config) normalize() error {
 	}
 	if c.Avvii == nil {
 		errs = append(errs, errors.New("the payment store (Config.Avvii) is required: where started payments are kept, e.g. NewDirStore"))
+	}
+	if c.Sessions == nil {
+		errs = append(errs, errors.New("the session store (Config.Sessions) is required: where login sessions and carts are kept, e.g. NewDirSessionStore"))
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

@@ -54,18 +54,15 @@ func statoPendenza(s pendenze.StatoPendenza) string {
 }
 
 // home shows the login form, or the debt position and the cart.
-func (a *App) home(w http.ResponseWriter, r *http.Request) {
-	s := a.sessions.get(r)
+func (a *App) home(w http.ResponseWriter, r *http.Request, s *session) {
 	if s == nil {
 		a.render(w, http.StatusOK, "login", a.page("Accesso", nil))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	d := a.page("Posizione debitoria", s)
 	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
 	defer cancel()
-	for deb, err := range a.pagamenti.ListPosizione(ctx, s.cf, pagamenti.PosizioneOptions{}) {
+	for deb, err := range a.pagamenti.ListPosizione(ctx, s.CF, pagamenti.PosizioneOptions{}) {
 		if err != nil {
 			a.logErr("posizione", err)
 			d.PosizioneErr, _ = explain(err)
@@ -84,11 +81,11 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	d.Cart = s.cart
-	for _, it := range s.cart {
+	d.Cart = s.Cart
+	for _, it := range s.Cart {
 		d.Totale += it.Importo
 	}
-	d.CartFull = len(s.cart) >= pagamenti.MaxItems
+	d.CartFull = len(s.Cart) >= pagamenti.MaxItems
 	a.render(w, http.StatusOK, "home", d)
 }
 
@@ -110,10 +107,10 @@ func addToCart(s *session, it cartItem) {
 	switch {
 	case s.inCart(it.Key()):
 		s.addFlash("info", "Il debito è già nel carrello.")
-	case len(s.cart) >= pagamenti.MaxItems:
+	case len(s.Cart) >= pagamenti.MaxItems:
 		s.addFlash("errore", "Il carrello contiene già "+strconv.Itoa(pagamenti.MaxItems)+" debiti, il massimo pagabile in una volta.")
 	default:
-		s.cart = append(s.cart, it)
+		s.Cart = append(s.Cart, it)
 		s.addFlash("ok", "Aggiunto al carrello: "+it.Causale+".")
 	}
 }
@@ -129,7 +126,7 @@ func (a *App) addPendenza(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
 	defer cancel()
-	for deb, err := range a.pagamenti.ListPosizione(ctx, s.cf, pagamenti.PosizioneOptions{IDA2A: idA2A, IDPendenza: idPendenza}) {
+	for deb, err := range a.pagamenti.ListPosizione(ctx, s.CF, pagamenti.PosizioneOptions{IDA2A: idA2A, IDPendenza: idPendenza}) {
 		if err != nil {
 			a.logErr("posizione", err)
 			msg, det := explain(err)
@@ -222,10 +219,10 @@ func statoAvviso(s avvisi.StatoAvviso) string {
 // remove takes a debt out of the cart.
 func (a *App) remove(w http.ResponseWriter, r *http.Request, s *session) {
 	key := r.PostFormValue("chiave")
-	for i := range s.cart {
-		if s.cart[i].Key() == key {
-			s.addFlash("ok", "Rimosso dal carrello: "+s.cart[i].Causale+".")
-			s.cart = append(s.cart[:i:i], s.cart[i+1:]...)
+	for i := range s.Cart {
+		if s.Cart[i].Key() == key {
+			s.addFlash("ok", "Rimosso dal carrello: "+s.Cart[i].Causale+".")
+			s.Cart = append(s.Cart[:i:i], s.Cart[i+1:]...)
 			break
 		}
 	}
@@ -256,12 +253,12 @@ func (a *App) returnURL(id string) string {
 // pay starts the payment of the cart and sends the browser to the payment
 // page.
 func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
-	if len(s.cart) == 0 {
+	if len(s.Cart) == 0 {
 		s.addFlash("errore", "Il carrello è vuoto.")
 		seeOther(w, r, "/")
 		return
 	}
-	at := &attempt{ID: randomID(), CF: s.cf, Mode: a.cfg.Mode, Items: append([]cartItem(nil), s.cart...), Created: time.Now().UTC()}
+	at := &attempt{ID: randomID(), CF: s.CF, Mode: a.cfg.Mode, Items: append([]cartItem(nil), s.Cart...), Created: time.Now().UTC()}
 	cart := buildCart(a.cfg.Mode, at.Items)
 	if err := cart.Validate(); err != nil {
 		msg, det := explain(err)
@@ -299,7 +296,7 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 			if serr := a.saveAttempt(ctx, at); serr != nil {
 				a.logErr("payment store", serr)
 			} else {
-				s.cart = nil
+				s.Cart = nil
 			}
 		}
 		msg, det := explain(err)
@@ -320,7 +317,7 @@ func (a *App) pay(w http.ResponseWriter, r *http.Request, s *session) {
 			"Non riusciamo a registrare il pagamento: non ti è stato addebitato nulla, riprova tra poco.")
 		return
 	}
-	s.cart = nil
+	s.Cart = nil
 	if avvio.Redirect == "" {
 		// A reconciled start whose page GovPay did not record.
 		seeOther(w, r, a.returnURL(at.ID))

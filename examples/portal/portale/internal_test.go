@@ -1,8 +1,6 @@
 package portale
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -40,30 +38,4 @@ func TestSafeName(t *testing.T) {
 	assert.Equal(t, "01000000001234519", safeName("01000000001234519"))
 	assert.Equal(t, "abc", safeName(`a"b/c`))
 	assert.Equal(t, "pagopa", safeName(`../"`))
-}
-
-func TestStoreExpiresAndBounds(t *testing.T) {
-	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	st := newStore(time.Hour, 2)
-	st.now = func() time.Time { return now }
-	a := st.create("A")
-	b := st.create("B")
-	assert.NotNil(t, a)
-	assert.NotNil(t, b)
-	assert.NotEqual(t, a.id, b.id)
-	assert.Nil(t, st.create("C"), "the store is full")
-
-	req := func(id string) *http.Request {
-		r := httptest.NewRequest(http.MethodGet, "/", nil)
-		r.AddCookie(&http.Cookie{Name: cookieName, Value: id})
-		return r
-	}
-	now = now.Add(50 * time.Minute)
-	assert.Same(t, a, st.get(req(a.id)), "a use extends the session")
-	now = now.Add(50 * time.Minute)
-	assert.Same(t, a, st.get(req(a.id)))
-	assert.Nil(t, st.get(req(b.id)), "b expired")
-	assert.NotNil(t, st.create("C"), "expired sessions make room")
-	assert.Nil(t, st.get(req("short")))
-	assert.Nil(t, st.get(httptest.NewRequest(http.MethodGet, "/", nil)))
 }

@@ -85,12 +85,7 @@ func (a *App) attemptOf(w http.ResponseWriter, r *http.Request, id string, s *se
 // outcome shows whether attempt t was paid. Everything comes from the
 // AvvioStore: the payer may come back to another replica, or after a
 // restart, without the session that started the payment.
-func (a *App) outcome(w http.ResponseWriter, r *http.Request) {
-	s := a.sessions.get(r)
-	if s != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-	}
+func (a *App) outcome(w http.ResponseWriter, r *http.Request, s *session) {
 	q := r.URL.Query()
 	at := a.attemptOf(w, r, q.Get("t"), s)
 	if at == nil {
@@ -194,8 +189,8 @@ func (a *App) retry(w http.ResponseWriter, r *http.Request, s *session) {
 			return
 		}
 		for _, it := range at.Items {
-			if !s.inCart(it.Key()) && len(s.cart) < pagamenti.MaxItems {
-				s.cart = append(s.cart, it)
+			if !s.inCart(it.Key()) && len(s.Cart) < pagamenti.MaxItems {
+				s.Cart = append(s.Cart, it)
 			}
 		}
 		s.addFlash("info", "I debiti del pagamento non riuscito sono di nuovo nel carrello.")
@@ -204,12 +199,7 @@ func (a *App) retry(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 // receipt sends the PDF receipt of debt i of attempt t.
-func (a *App) receipt(w http.ResponseWriter, r *http.Request) {
-	s := a.sessions.get(r)
-	if s != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-	}
+func (a *App) receipt(w http.ResponseWriter, r *http.Request, s *session) {
 	q := r.URL.Query()
 	at := a.attemptOf(w, r, q.Get("t"), s)
 	if at == nil {

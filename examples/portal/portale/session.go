@@ -1,9 +1,13 @@
 package portale
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -46,57 +50,61 @@ func (it cartItem) Key() string {
 
 // flash is a one-time message shown on the next page.
 type flash struct {
-	Kind string // "ok", "errore", "info"
-	Text string
+	Kind string `json:"kind"` // "ok", "errore", "info"
+	Text string `json:"text"`
 	// Details lists the violations of a validation error.
-	Details []string
+	Details []string `json:"details,omitempty"`
 }
 
+// sessionVersion is the version of the stored form of a session.
+const sessionVersion = 1
+
 // session is the server-side state of one browser: the login and the cart
-// being filled. Its mutex is held for the whole request that uses it. It
-// lives in this process's memory (a replica that does not know it asks the
-// payer to log in again); a started payment does not: it is in the
-// AvvioStore (see attempt).
+// being filled. It is kept in the SessionStore (Config.Sessions) as this
+// JSON, not in the memory of a replica: every request that uses it loads
+// it, works on it and saves it back when it changed (useSession), so the
+// next request may reach any replica. A started payment is kept apart, in
+// the AvvioStore (see attempt).
 type session struct {
-	mu      sync.Mutex
-	id      string
-	csrf    string
-	cf      string
-	cart    []cartItem
-	flashes []flash
-	expires time.Time
+	Version int    `json:"version"`
+	ID      string `json:"id"`
+	// CF is the codice fiscale (or partita IVA) of the payer logged in.
+	CF string `json:"cf"`
+	// CSRF is the token every form of the session carries.
+	CSRF    string     `json:"csrf"`
+	Cart    []cartItem `json:"cart,omitempty"`
+	Flashes []flash    `json:"flashes,omitempty"`
+	Expires time.Time  `json:"expires"`
+
+	// stored is the JSON the store holds, to save only a changed session.
+	stored []byte
+	// ended is set by the logout: the session is deleted, not saved.
+	ended bool
 }
 
 func (s *session) addFlash(kind, text string, details ...string) {
-	s.flashes = append(s.flashes, flash{Kind: kind, Text: text, Details: details})
+	s.Flashes = append(s.Flashes, flash{Kind: kind, Text: text, Details: details})
 }
 
 func (s *session) takeFlashes() []flash {
-	f := s.flashes
-	s.flashes = nil
+	f := s.Flashes
+	s.Flashes = nil
 	return f
 }
 
 func (s *session) inCart(key string) bool {
-	for i := range s.cart {
-		if s.cart[i].Key() == key {
+	for i := range s.Cart {
+		if s.Cart[i].Key() == key {
 			return true
 		}
 	}
 	return false
 }
 
-// store keeps the sessions in memory.
-type store struct {
-	mu       sync.Mutex
-	sessions map[string]*session
-	ttl      time.Duration
-	max      int
-	now      func() time.Time
-}
-
-func newStore(ttl time.Duration, max int) *store {
-	return &store{sessions: make(map[string]*session), ttl: ttl, max: max, now: time.Now}
+// checkCSRF reports whether the form's token is the session's.
+func (s *session) checkCSRF(r *http.Request) bool {
+	t := r.PostFormValue("csrf")
+	return len(t) == len(s.CSRF) && subtle.ConstantTimeCompare([]byte(t), []byte(s.CSRF)) == 1
 }
 
 // randomID returns 32 hex digits from crypto/rand.
@@ -106,64 +114,190 @@ func randomID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// create starts a session for the codice fiscale cf; it returns nil when
-// the store is full.
-func (st *store) create(cf string) *session {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	now := st.now()
-	if len(st.sessions) >= st.max {
-		for id, s := range st.sessions {
-			if now.After(s.expires) {
-				delete(st.sessions, id)
-			}
-		}
-		if len(st.sessions) >= st.max {
-			return nil
-		}
-	}
-	s := &session{id: randomID(), csrf: randomID(), cf: cf, expires: now.Add(st.ttl)}
-	st.sessions[s.id] = s
-	return s
-}
-
-// get returns the live session of the request's cookie, extending its
-// life, or nil.
-func (st *store) get(r *http.Request) *session {
+// cookieID returns the session id of the request's cookie, or "" when it
+// has none that could be one.
+func cookieID(r *http.Request) string {
 	c, err := r.Cookie(cookieName)
-	if err != nil || len(c.Value) != 32 {
-		return nil
+	if err != nil || !validID(c.Value) {
+		return ""
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	s := st.sessions[c.Value]
-	if s == nil {
-		return nil
-	}
-	now := st.now()
-	if now.After(s.expires) {
-		delete(st.sessions, s.id)
-		return nil
-	}
-	s.expires = now.Add(st.ttl)
-	return s
+	return c.Value
 }
 
-func (st *store) delete(id string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	delete(st.sessions, id)
+// newSession returns a session for the codice fiscale cf, not saved yet.
+func (a *App) newSession(cf string) *session {
+	return &session{Version: sessionVersion, ID: randomID(), CSRF: randomID(), CF: cf,
+		Expires: a.now().Add(a.cfg.SessionTTL)}
 }
 
-// len returns the number of sessions kept.
-func (st *store) len() int {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return len(st.sessions)
+// loadSession returns the live session id ("" for none) from the store,
+// its expiry extended, or nil when there is none. A stored session that
+// does not decode, or is not session id, is refused as if it were missing
+// (the payer logs in again).
+func (a *App) loadSession(ctx context.Context, id string) (*session, error) {
+	if id == "" {
+		return nil, nil
+	}
+	now := a.now()
+	b, err := a.sessions.Load(ctx, id, now)
+	if errors.Is(err, ErrSessionNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := new(session)
+	if err := json.Unmarshal(b, s); err != nil || s.Version != sessionVersion || s.ID != id || s.CF == "" || !validID(s.CSRF) {
+		a.log.Warn("session store: unreadable session refused", "version", s.Version, "err", err)
+		return nil, nil
+	}
+	if now.After(s.Expires) {
+		// The store keeps the expiry it was given; this is the one the
+		// session says.
+		if err := a.sessions.Delete(ctx, id); err != nil {
+			a.log.Warn("session store failed", "op", "delete", "err", err)
+		}
+		return nil, nil
+	}
+	s.stored = b
+	// Every use extends the session; the new expiry alone is saved at most
+	// once a minute (or a tenth of the TTL, when shorter).
+	ttl := a.cfg.SessionTTL
+	if exp := now.Add(ttl); exp.Sub(s.Expires) >= min(ttl/10, time.Minute) {
+		s.Expires = exp
+	}
+	return s, nil
 }
 
-// checkCSRF reports whether the form's token is the session's.
-func (s *session) checkCSRF(r *http.Request) bool {
-	t := r.PostFormValue("csrf")
-	return len(t) == len(s.csrf) && subtle.ConstantTimeCompare([]byte(t), []byte(s.csrf)) == 1
+// saveSession stores s if it changed since it was loaded.
+func (a *App) saveSession(ctx context.Context, s *session) error {
+	if s.ended {
+		return nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(b, s.stored) {
+		return nil
+	}
+	if err := a.sessions.Save(ctx, s.ID, b, s.Expires); err != nil {
+		return err
+	}
+	s.stored = b
+	return nil
+}
+
+// sessionStoreFailed logs a failure of the session store (its errors name
+// no session) and tells the payer.
+func (a *App) sessionStoreFailed(w http.ResponseWriter, op string, err error) {
+	a.log.Warn("session store failed", "op", op, "err", err)
+	a.errorPage(w, http.StatusServiceUnavailable, "Servizio non disponibile",
+		"Non riusciamo a leggere o a salvare la tua sessione in questo momento: riprova tra poco.")
+}
+
+// sessionHandler serves a request with the browser's session.
+type sessionHandler func(http.ResponseWriter, *http.Request, *session)
+
+// useSession runs h with the browser's session (nil when there is none)
+// and saves the session if h changed it, before the response leaves: the
+// browser's next request, maybe on another replica, finds what this one
+// did.
+//
+// Two requests of one browser on this replica take turns (sessionLocks),
+// so neither loses the other's changes. Two requests of one browser on two
+// replicas at the same moment do not: the last to save wins. A browser
+// sends one form at a time, and the portal accepts this.
+func (a *App) useSession(h sessionHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := cookieID(r)
+		if id != "" {
+			defer a.locks.lock(id)()
+		}
+		s, err := a.loadSession(r.Context(), id)
+		if err != nil {
+			a.sessionStoreFailed(w, "load", err)
+			return
+		}
+		if s == nil {
+			h(w, r, nil)
+			return
+		}
+		held := &heldResponse{ResponseWriter: w}
+		h(held, r, s)
+		if err := a.saveSession(r.Context(), s); err != nil {
+			// The page is sent anyway (a payment may have started): the
+			// next page shows the session as it was before this request.
+			a.log.Warn("session store failed", "op", "save", "err", err)
+		}
+		held.send()
+	}
+}
+
+// heldResponse keeps the status and body of a response until send, so
+// that the session is saved first. Headers go to the response directly
+// (they leave with the status).
+type heldResponse struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+// WriteHeader records the status.
+func (h *heldResponse) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
+
+// Write appends b to the body.
+func (h *heldResponse) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	return h.body.Write(b)
+}
+
+// send writes the response held.
+func (h *heldResponse) send() {
+	h.WriteHeader(http.StatusOK)
+	h.ResponseWriter.WriteHeader(h.status)
+	_, _ = h.ResponseWriter.Write(h.body.Bytes())
+}
+
+// sessionLocks serializes the requests of one session on this replica:
+// each loads the session, changes it and saves it back, and two at once
+// would lose the changes of one. Only the locks of requests in progress
+// are kept.
+type sessionLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sessionLock
+}
+
+type sessionLock struct {
+	sync.Mutex
+	users int // requests holding or waiting for the lock
+}
+
+// lock locks session id and returns the function that unlocks it.
+func (l *sessionLocks) lock(id string) (unlock func()) {
+	l.mu.Lock()
+	if l.locks == nil {
+		l.locks = make(map[string]*sessionLock)
+	}
+	k := l.locks[id]
+	if k == nil {
+		k = new(sessionLock)
+		l.locks[id] = k
+	}
+	k.users++
+	l.mu.Unlock()
+
+	k.Lock()
+	return func() {
+		k.Unlock()
+		l.mu.Lock()
+		if k.users--; k.users == 0 {
+			delete(l.locks, id)
+		}
+		l.mu.Unlock()
+	}
 }
