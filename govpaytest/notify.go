@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/govpaygo/govpay/internal/transport"
 )
 
 // NotificationConfig tells the fake where and how to deliver payment
@@ -329,7 +331,7 @@ func (n *notifier) deliver(cfg *NotificationConfig, rec *Notification, target st
 		if wait > cfg.MaxBackoff || wait <= 0 {
 			wait = cfg.MaxBackoff
 		}
-		if !waitCtx(n.ctx, wait) {
+		if !transport.Sleep(n.ctx, wait) {
 			return
 		}
 	}

@@ -1,7 +1,6 @@
 package govpaytest
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/govpaygo/govpay"
+	"github.com/govpaygo/govpay/internal/transport"
 )
 
 var rome = govpay.Rome()
@@ -434,15 +434,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ro route, auth st
 		s.mu.Unlock()
 	}
 
-	if faulty && fault.Latency > 0 {
-		t := time.NewTimer(fault.Latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			finish(0, nil)
-			return
-		}
+	if faulty && fault.Latency > 0 && !transport.Sleep(r.Context(), fault.Latency) {
+		finish(0, nil)
+		return
 	}
 	if faulty && fault.Kind == FaultDropBeforeRead {
 		finish(0, nil)
@@ -765,16 +759,4 @@ func (s *Server) ResetRequests() {
 	defer s.mu.Unlock()
 	s.requests = nil
 	s.counts = make(map[Operation]int)
-}
-
-// waitCtx sleeps for d or until ctx ends.
-func waitCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

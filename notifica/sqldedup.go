@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/govpaygo/govpay/internal/transport"
 	"github.com/govpaygo/govpay/internal/verr"
 )
 
@@ -266,7 +267,7 @@ func (s *SQLDeduplicator) Begin(ctx context.Context, key string) (Claim, error) 
 		if l := time.Duration(left * float64(time.Second)); l < d {
 			d = max(l, 0) + time.Millisecond
 		}
-		if !waitCtx(ctx, d) {
+		if !transport.Sleep(ctx, d) {
 			return Claim{}, ctx.Err()
 		}
 		wait = min(2*wait, s.poll)
@@ -320,16 +321,4 @@ func newToken() (string, error) {
 		return "", fmt.Errorf("notifica: claim token: %w", err)
 	}
 	return hex.EncodeToString(b[:]), nil
-}
-
-// waitCtx waits d or until ctx ends; it reports whether d elapsed.
-func waitCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -77,12 +77,8 @@ func (c *Client) Wait(ctx context.Context, id string, o WaitOptions) (*Pagamento
 		default:
 			return last, err
 		}
-		t := time.NewTimer(pause(lastErr, transport.Backoff(minI, maxI, attempt)))
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !transport.Sleep(ctx, pause(lastErr, transport.Backoff(minI, maxI, attempt))) {
 			return last, ended()
-		case <-t.C:
 		}
 	}
 }

@@ -195,14 +195,8 @@ func (s *Spec[T]) fetchPage(ctx context.Context, pagina int) ([]T, pageMeta, err
 		if !readFailed || n+1 >= s.Attempts || ctx.Err() != nil {
 			return items, meta, err
 		}
-		if s.Backoff != nil {
-			t := time.NewTimer(s.Backoff(n))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil, pageMeta{}, err
-			case <-t.C:
-			}
+		if s.Backoff != nil && !transport.Sleep(ctx, s.Backoff(n)) {
+			return nil, pageMeta{}, err
 		}
 	}
 }

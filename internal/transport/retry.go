@@ -83,6 +83,19 @@ func Backoff(min, max time.Duration, n int) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
+// Sleep waits d or until ctx ends, whichever comes first, and reports
+// whether d elapsed.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
 // RetryAfter parses a Retry-After header in either form (delay in seconds,
 // or an HTTP date). A date in the past gives 0.
 func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
