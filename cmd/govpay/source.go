@@ -108,8 +108,7 @@ func (s *csvSource) items(refuse func(reportLine)) iter.Seq[pendenze.Item] {
 			line, _ := s.cr.FieldPos(0)
 			it, field, msg := s.row(rec)
 			if field != "" {
-				refuse(reportLine{Line: line, IDA2A: it.IDA2A, IDPendenza: it.IDPendenza, Outcome: outRefused, Field: field, Rule: msg,
-					Error: field + ": " + msg})
+				refuse(refusedItem(line, it, field, msg))
 				continue
 			}
 			s.last = line
@@ -118,6 +117,13 @@ func (s *csvSource) items(refuse func(reportLine)) iter.Seq[pendenze.Item] {
 			}
 		}
 	}
+}
+
+// refusedItem is the report line of the item at line that the source
+// refused: field names what is wrong, msg says why.
+func refusedItem(line int, it pendenze.Item, field, msg string) reportLine {
+	return reportLine{Line: line, IDA2A: it.IDA2A, IDPendenza: it.IDPendenza, Outcome: outRefused, Field: field, Rule: msg,
+		Error: field + ": " + msg}
 }
 
 // row builds the item of one record; field names the first column at
@@ -222,8 +228,7 @@ func (s *jsonlSource) items(refuse func(reportLine)) iter.Seq[pendenze.Item] {
 			}
 			it, field, msg := parseJSONLine(b, s.idA2A)
 			if field != "" {
-				refuse(reportLine{Line: line, IDA2A: it.IDA2A, IDPendenza: it.IDPendenza, Outcome: outRefused, Field: field, Rule: msg,
-					Error: field + ": " + msg})
+				refuse(refusedItem(line, it, field, msg))
 				continue
 			}
 			s.last = line
